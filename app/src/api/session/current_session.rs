@@ -1,0 +1,14 @@
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+
+use super::SessionInfo;
+use crate::error::ApiError;
+
+/// The logged-in user of this session.
+#[server(prefix = "/api/fn", endpoint = "current_session", input = GetUrl, client = crate::client::CsrfClient)]
+pub async fn current_session() -> Result<SessionInfo, ApiError> {
+    use crate::ssr;
+    ssr::context::respond(ssr::current_user().await.map(|user| SessionInfo {
+        username: user.username,
+        csrf_token: user.csrf_token,
+    }))
+}

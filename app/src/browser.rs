@@ -1,0 +1,52 @@
+//! Small browser-side helpers (hydrate build only): the page's CSRF token, theme persistence,
+//! full-page navigation.
+
+use trust_core::theme::{THEME_COOKIE, Theme};
+use wasm_bindgen::JsCast;
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// The CSRF token the server rendered into `<meta name="csrf-token">`.
+pub fn csrf_token() -> Option<String> {
+    let meta = document()?.query_selector("meta[name=csrf-token]").ok()??;
+    let token = meta.dyn_into::<web_sys::HtmlMetaElement>().ok()?.content();
+    (!token.is_empty()).then_some(token)
+}
+
+/// The theme the server rendered (`<html class="dark">` or not).
+pub fn rendered_theme() -> Theme {
+    let dark = document()
+        .and_then(|d| d.document_element())
+        .is_some_and(|html| html.class_list().contains("dark"));
+    if dark { Theme::Dark } else { Theme::Light }
+}
+
+/// Applies `theme` to the page and remembers it in a cookie (read by the server on the next
+/// render, so the page never flashes the wrong theme) and in `localStorage`.
+pub fn apply_theme(theme: Theme) {
+    let Some(document) = document() else { return };
+    if let Some(html) = document.document_element() {
+        let _ = html
+            .class_list()
+            .toggle_with_force("dark", theme == Theme::Dark);
+    }
+    if let Ok(html_document) = document.dyn_into::<web_sys::HtmlDocument>() {
+        let cookie = format!(
+            "{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict",
+            theme.as_str()
+        );
+        let _ = html_document.set_cookie(&cookie);
+    }
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(THEME_COOKIE, theme.as_str());
+    }
+}
+
+/// Loads `path` as a new page (used after login and logout so the whole shell re-renders).
+pub fn go_to(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+}

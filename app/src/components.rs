@@ -1,0 +1,10 @@
+//! Reusable view pieces. One component per file.
+
+pub mod console_layout;
+pub mod empty_state;
+pub mod error_message;
+pub mod side_nav;
+pub mod styles;
+pub mod theme_toggle;
+pub mod top_bar;
+pub mod user_menu;

@@ -1,0 +1,154 @@
+//! The console's sections: one table drives the side navigation, the overview cards and the
+//! empty states of sections whose pages are still to come.
+
+/// One page of the console.
+#[derive(Debug)]
+pub struct Section {
+    /// Route path.
+    pub path: &'static str,
+    /// Label in the side navigation.
+    pub label: &'static str,
+    /// One sentence: what the admin does here.
+    pub summary: &'static str,
+    /// What the page will hold (shown in its empty state until it is built).
+    pub planned: &'static [&'static str],
+}
+
+/// A titled group of sections in the side navigation.
+#[derive(Debug)]
+pub struct NavGroup {
+    /// Group heading.
+    pub label: &'static str,
+    /// Its sections, in display order.
+    pub sections: &'static [Section],
+}
+
+/// The whole navigation, in display order.
+pub const NAV: &[NavGroup] = &[
+    NavGroup {
+        label: "Security",
+        sections: &[
+            Section {
+                path: "/realms",
+                label: "Realms",
+                summary: "JWT realms in chain order, with Elasticsearch's own startup checks.",
+                planned: &[
+                    "Every JWT realm setting, grouped as you think about it, with ES defaults",
+                    "Lint diagnostics in Elasticsearch's wording beside each field, as you type",
+                    "Key sets (JWKS, HMAC) with per-key algorithm usability",
+                ],
+            },
+            Section {
+                path: "/role-mappings",
+                label: "Role mappings",
+                summary: "Rules that turn authenticated users into roles.",
+                planned: &[
+                    "Visual all / any / field / except builder, kept in sync with the JSON",
+                    "Test a mapping against sample identities before saving",
+                    "Warnings for mappings that match everyone or grant superuser",
+                ],
+            },
+            Section {
+                path: "/roles-users",
+                label: "Roles & users",
+                summary: "Roles with run_as, and the native users they may run as.",
+                planned: &[
+                    "Cluster and index privileges, run_as patterns, metadata",
+                    "Native users as run_as and delegated-authorization targets",
+                ],
+            },
+        ],
+    },
+    NavGroup {
+        label: "Trust management",
+        sections: &[
+            Section {
+                path: "/environments",
+                label: "Environments",
+                summary: "Trusted environments and the cluster IDs each one trusts.",
+                planned: &[
+                    "ECE, Elastic Cloud and self-managed environments with trust levels",
+                    "Checks for one-way trust and the blast radius of \"trust all\"",
+                    "Generated deployment trust JSON and trust_restrictions files",
+                ],
+            },
+            Section {
+                path: "/remote-clusters",
+                label: "Remote clusters",
+                summary: "Remote clusters with API-key or certificate security.",
+                planned: &[
+                    "Cross-cluster API keys with Elasticsearch's validation rules",
+                    "Strong identity verification and a certificate workbench",
+                    "Mutual-trust checks for the certificate model",
+                ],
+            },
+        ],
+    },
+    NavGroup {
+        label: "Tools",
+        sections: &[
+            Section {
+                path: "/playground",
+                label: "Token playground",
+                summary: "Paste a JWT and see exactly what Elasticsearch would do with it.",
+                planned: &[
+                    "Instant decoding in the browser, with human-readable times",
+                    "Step-by-step validation trace per realm, in Elasticsearch's wording",
+                    "The resulting user, roles and run_as outcome",
+                ],
+            },
+            Section {
+                path: "/export",
+                label: "Export",
+                summary: "elasticsearch.yml, keystore commands and API requests.",
+                planned: &[
+                    "Deterministic elasticsearch.yml and keystore commands",
+                    "Role-mapping, role and API-key requests for Dev Tools or curl",
+                    "An ordered apply plan, and import of existing configuration",
+                ],
+            },
+            Section {
+                path: "/audit",
+                label: "Audit log",
+                summary: "Every change made in the console: who, when, before and after.",
+                planned: &[],
+            },
+        ],
+    },
+];
+
+/// The section served at `path`.
+pub fn section(path: &str) -> Option<&'static Section> {
+    NAV.iter()
+        .flat_map(|group| group.sections)
+        .find(|section| section.path == path)
+}
+
+/// Loads `path` as a whole new page in the browser (no-op while rendering on the server).
+pub fn reload_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    crate::browser::go_to(path);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_unique_and_rooted() {
+        let paths: Vec<_> = NAV
+            .iter()
+            .flat_map(|g| g.sections)
+            .map(|s| s.path)
+            .collect();
+        let mut unique = paths.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), paths.len());
+        assert!(paths.iter().all(|p| p.starts_with('/') && p.len() > 1));
+        assert_eq!(section("/audit").map(|s| s.label), Some("Audit log"));
+        assert!(section("/nowhere").is_none());
+    }
+}

@@ -1,0 +1,14 @@
+//! Server-only code: application state, database repositories, authentication.
+//!
+//! Compiled only with the `ssr` feature. Server functions and the JSON API call into this
+//! module; neither holds SQL or rules of its own.
+
+pub mod audit_log;
+pub mod auth;
+pub mod context;
+pub mod db;
+pub mod http;
+pub mod state;
+
+pub use context::{current_user, state};
+pub use state::AppState;

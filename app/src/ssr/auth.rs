@@ -1,0 +1,593 @@
+//! Console authentication: password hashing, login and logout, the session user, CSRF tokens,
+//! failed-login throttling, and the first-start admin account.
+//!
+//! Every state change here runs in one transaction with its audit entry.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::Mutex,
+    time::{SystemTime, UNIX_EPOCH},
+};
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use rand::{Rng, RngCore, distributions::Alphanumeric};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::SqlitePool;
+use subtle::ConstantTimeEq;
+use tower_sessions::Session;
+use trust_core::{
+    account::{NewPassword, Username},
+    audit::AuditAction,
+    login_throttle::{FailureWindow, ThrottlePolicy},
+};
+
+use crate::{
+    error::ApiError,
+    ssr::db::{
+        audit::{self, NewAuditEntry},
+        users,
+    },
+};
+
+/// Session key under which the logged-in [`SessionUser`] is stored.
+pub const SESSION_USER_KEY: &str = "user";
+/// The actor recorded for changes the server makes by itself.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// Who is logged in on a session, and the CSRF token bound to that session.
+///
+/// Stored server-side in the session store; the browser only holds the session id cookie.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Account id.
+    pub user_id: i64,
+    /// User name.
+    pub username: String,
+    /// The token state-changing requests must echo in [`CSRF_HEADER`].
+    pub csrf_token: String,
+}
+
+impl SessionUser {
+    /// Whether `presented` is this session's CSRF token (constant-time comparison).
+    pub fn csrf_matches(&self, presented: &str) -> bool {
+        !presented.is_empty() && bool::from(self.csrf_token.as_bytes().ct_eq(presented.as_bytes()))
+    }
+}
+
+/// Seconds since the Unix epoch, for throttling windows.
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// 32 random bytes, hex-encoded.
+fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes a password with Argon2id on the blocking pool.
+///
+/// # Errors
+/// [`ApiError::Internal`] if hashing fails (it does not for valid input).
+pub async fn hash_password(password: NewPassword) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "password hashing task failed");
+        ApiError::Internal
+    })?
+    .map_err(|error| {
+        tracing::error!(%error, "password hashing failed");
+        ApiError::Internal
+    })
+}
+
+/// A hash of a random password, verified against when the user does not exist so that an
+/// unknown user name takes as long to refuse as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(random_token().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .unwrap_or_default()
+});
+
+/// Checks `password` against a stored hash on the blocking pool.
+async fn verify_password(hash: Option<String>, password: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "password verification task failed");
+        ApiError::Internal
+    })
+}
+
+/// Failed-login counters, per account and per client address, kept in memory.
+///
+/// Counters are lost on restart; a restart is an administrator action, and an attacker
+/// cannot cause one, so this does not weaken the limit.
+#[derive(Default)]
+pub struct LoginThrottle {
+    windows: Mutex<HashMap<String, FailureWindow>>,
+}
+
+/// Entries kept before windows that have ended are swept.
+const THROTTLE_SWEEP_AT: usize = 10_000;
+
+impl LoginThrottle {
+    fn keys(account: &str, address: Option<IpAddr>) -> [(String, ThrottlePolicy); 2] {
+        let address = address.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
+        [
+            (
+                format!("account:{}", account.to_ascii_lowercase()),
+                ThrottlePolicy::PER_ACCOUNT,
+            ),
+            (format!("address:{address}"), ThrottlePolicy::PER_ADDRESS),
+        ]
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, FailureWindow>> {
+        // A panic while holding this lock cannot leave the map inconsistent (each update is a
+        // single insert), so a poisoned lock is still safe to use.
+        self.windows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Refuses the attempt when either the account or the address is locked out.
+    ///
+    /// # Errors
+    /// [`ApiError::RateLimited`] with the longer of the two waits.
+    pub fn check(&self, account: &str, address: Option<IpAddr>, now: u64) -> Result<(), ApiError> {
+        let windows = self.lock();
+        let wait = Self::keys(account, address)
+            .iter()
+            .filter_map(|(key, policy)| windows.get(key).and_then(|w| w.check(*policy, now).err()))
+            .max();
+        match wait {
+            Some(retry_after_secs) => Err(ApiError::RateLimited { retry_after_secs }),
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failed attempt against the account and the address.
+    pub fn record_failure(&self, account: &str, address: Option<IpAddr>, now: u64) {
+        let mut windows = self.lock();
+        if windows.len() >= THROTTLE_SWEEP_AT {
+            windows.retain(|key, window| {
+                let policy = if key.starts_with("account:") {
+                    ThrottlePolicy::PER_ACCOUNT
+                } else {
+                    ThrottlePolicy::PER_ADDRESS
+                };
+                !window.is_over(policy, now)
+            });
+        }
+        for (key, policy) in Self::keys(account, address) {
+            windows.entry(key).or_default().record_failure(policy, now);
+        }
+    }
+
+    /// Forgets the account's failures after a successful login (the address keeps its count).
+    pub fn clear_account(&self, account: &str) {
+        let [(key, _), _] = Self::keys(account, None);
+        self.lock().remove(&key);
+    }
+}
+
+/// Logs `username` in on `session`: throttle, verify, rotate the session id, store the user.
+///
+/// # Errors
+/// [`ApiError::Invalid`] for a malformed user name, [`ApiError::RateLimited`] when throttled,
+/// [`ApiError::BadCredentials`] for an unknown user or a wrong password.
+pub async fn login(
+    pool: &SqlitePool,
+    throttle: &LoginThrottle,
+    session: &Session,
+    username: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<SessionUser, ApiError> {
+    let username: Username = username
+        .parse()
+        .map_err(|e| ApiError::invalid("username", e))?;
+    let now = unix_now();
+    throttle.check(username.as_str(), address, now)?;
+
+    let user = users::find_by_username(pool, username.as_str()).await?;
+    let valid = verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    let Some(user) = user.filter(|_| valid) else {
+        throttle.record_failure(username.as_str(), address, now);
+        let mut conn = pool.acquire().await?;
+        audit::record(
+            &mut conn,
+            NewAuditEntry {
+                actor: username.as_str(),
+                entity_kind: "session",
+                entity_id: username.as_str(),
+                action: AuditAction::LoginFailed,
+                before: None,
+                after: Some(json!({ "address": address.map(|a| a.to_string()) })),
+            },
+        )
+        .await?;
+        return Err(ApiError::BadCredentials);
+    };
+
+    throttle.clear_account(username.as_str());
+    session.cycle_id().await.map_err(session_error)?;
+    let session_user = SessionUser {
+        user_id: user.id,
+        username: user.username.clone(),
+        csrf_token: random_token(),
+    };
+    session
+        .insert(SESSION_USER_KEY, &session_user)
+        .await
+        .map_err(session_error)?;
+    let mut conn = pool.acquire().await?;
+    audit::record(
+        &mut conn,
+        NewAuditEntry {
+            actor: &user.username,
+            entity_kind: "session",
+            entity_id: &user.username,
+            action: AuditAction::Login,
+            before: None,
+            after: Some(json!({ "address": address.map(|a| a.to_string()) })),
+        },
+    )
+    .await?;
+    Ok(session_user)
+}
+
+/// Ends the session of `user`.
+///
+/// # Errors
+/// A session-store or database failure.
+pub async fn logout(
+    pool: &SqlitePool,
+    session: &Session,
+    user: &SessionUser,
+) -> Result<(), ApiError> {
+    session.flush().await.map_err(session_error)?;
+    let mut conn = pool.acquire().await?;
+    audit::record(
+        &mut conn,
+        NewAuditEntry {
+            actor: &user.username,
+            entity_kind: "session",
+            entity_id: &user.username,
+            action: AuditAction::Logout,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The session user stored on `session`, if logged in.
+///
+/// # Errors
+/// A session-store failure.
+pub async fn session_user(session: &Session) -> Result<Option<SessionUser>, ApiError> {
+    session
+        .get::<SessionUser>(SESSION_USER_KEY)
+        .await
+        .map_err(session_error)
+}
+
+fn session_error(error: tower_sessions::session::Error) -> ApiError {
+    tracing::error!(%error, "session store error");
+    ApiError::Internal
+}
+
+/// Changes `user`'s password after checking the current one; one transaction with its audit
+/// entry.
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming `current_password` or `new_password`, or a database failure.
+pub async fn change_password(
+    pool: &SqlitePool,
+    actor: &str,
+    user_id: i64,
+    current_password: String,
+    new_password: &str,
+) -> Result<(), ApiError> {
+    let Some(user) = users::find_by_id(pool, user_id).await? else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let username: Username = user.username.parse().map_err(|_| ApiError::Internal)?;
+    let new_password = NewPassword::parse(new_password, &username)
+        .map_err(|e| ApiError::invalid("new_password", e))?;
+    if !verify_password(Some(user.password_hash.clone()), current_password).await? {
+        return Err(ApiError::invalid(
+            "current_password",
+            "is not the current password",
+        ));
+    }
+    let hash = hash_password(new_password).await?;
+
+    let mut tx = pool.begin().await?;
+    let changed_at = users::set_password_hash(&mut tx, user.id, &hash).await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: "user",
+            entity_id: &user.username,
+            action: AuditAction::Update,
+            before: Some(json!({
+                "username": user.username,
+                "password_hash": user.password_hash,
+                "password_changed_at": user.password_changed_at,
+            })),
+            after: Some(json!({
+                "username": user.username,
+                "password_hash": hash,
+                "password_changed_at": changed_at,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Where the first admin password came from.
+pub enum AdminPassword {
+    /// From the environment; nothing to show.
+    Provided,
+    /// Generated; shown once in the log.
+    Generated(String),
+}
+
+/// Why the first admin account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    /// The password from the environment does not meet the policy.
+    #[error("TRUST_CONSOLE_ADMIN_PASSWORD is not acceptable: {0}")]
+    Policy(#[from] trust_core::account::PasswordError),
+    /// The database failed.
+    #[error("database error while creating the admin account: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Hashing failed.
+    #[error("could not hash the admin password")]
+    Hash,
+}
+
+/// Creates the `admin` account when the database has no account yet.
+///
+/// Returns `None` when accounts already exist (the environment password is then ignored).
+///
+/// # Errors
+/// [`BootstrapError`] when the password is refused or the database fails.
+pub async fn ensure_admin(
+    pool: &SqlitePool,
+    env_password: Option<String>,
+) -> Result<Option<AdminPassword>, BootstrapError> {
+    if users::count(pool).await? > 0 {
+        return Ok(None);
+    }
+    let admin: Username = "admin".parse().map_err(|_| BootstrapError::Hash)?;
+    let (password, origin) = match env_password.filter(|p| !p.is_empty()) {
+        Some(password) => (password, AdminPassword::Provided),
+        None => {
+            let generated: String = rand::thread_rng()
+                .sample_iter(&Alphanumeric)
+                .take(24)
+                .map(char::from)
+                .collect();
+            (generated.clone(), AdminPassword::Generated(generated))
+        }
+    };
+    let hash = hash_password(NewPassword::parse(&password, &admin)?)
+        .await
+        .map_err(|_| BootstrapError::Hash)?;
+    let mut tx = pool.begin().await?;
+    users::insert(&mut tx, admin.as_str(), &hash).await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor: SYSTEM_ACTOR,
+            entity_kind: "user",
+            entity_id: admin.as_str(),
+            action: AuditAction::Create,
+            before: None,
+            after: Some(json!({ "username": admin.as_str(), "password_hash": hash })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(origin))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db;
+
+    async fn memory_pool() -> SqlitePool {
+        let pool = db::open("sqlite::memory:").await.unwrap();
+        db::MIGRATOR.run(&pool).await.unwrap();
+        pool
+    }
+
+    async fn audit_count(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn admin_is_created_once_with_an_audit_entry() {
+        let pool = memory_pool().await;
+        let first = ensure_admin(&pool, Some("a-long-admin-password".into()))
+            .await
+            .unwrap();
+        assert!(matches!(first, Some(AdminPassword::Provided)));
+        assert!(ensure_admin(&pool, None).await.unwrap().is_none());
+        assert_eq!(users::count(&pool).await.unwrap(), 1);
+        let row = sqlx::query!("SELECT actor, action, after_json FROM audit_log")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            (row.actor.as_str(), row.action.as_str()),
+            ("system", "create")
+        );
+        let after = row.after_json.unwrap();
+        assert!(
+            after.contains("[redacted]") && !after.contains("argon2"),
+            "{after}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_weak_environment_password_is_refused() {
+        let pool = memory_pool().await;
+        assert!(matches!(
+            ensure_admin(&pool, Some("short".into())).await,
+            Err(BootstrapError::Policy(_))
+        ));
+        assert_eq!(users::count(&pool).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_generated_password_meets_the_policy() {
+        let pool = memory_pool().await;
+        let Some(AdminPassword::Generated(password)) = ensure_admin(&pool, None).await.unwrap()
+        else {
+            panic!("expected a generated password");
+        };
+        assert_eq!(password.len(), 24);
+        let user = users::find_by_username(&pool, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            verify_password(Some(user.password_hash), password)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn password_change_and_audit_commit_together() {
+        let pool = memory_pool().await;
+        ensure_admin(&pool, Some("a-long-admin-password".into()))
+            .await
+            .unwrap();
+        let admin = users::find_by_username(&pool, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        let entries = audit_count(&pool).await;
+
+        // The audit insert fails (empty actor violates its CHECK): the change must roll back.
+        let failed = change_password(
+            &pool,
+            "",
+            admin.id,
+            "a-long-admin-password".into(),
+            "another-long-one",
+        )
+        .await;
+        assert_eq!(failed, Err(ApiError::Internal));
+        let unchanged = users::find_by_id(&pool, admin.id).await.unwrap().unwrap();
+        assert_eq!(unchanged.password_hash, admin.password_hash);
+        assert_eq!(audit_count(&pool).await, entries);
+
+        change_password(
+            &pool,
+            "admin",
+            admin.id,
+            "a-long-admin-password".into(),
+            "another-long-one",
+        )
+        .await
+        .unwrap();
+        let changed = users::find_by_id(&pool, admin.id).await.unwrap().unwrap();
+        assert_ne!(changed.password_hash, admin.password_hash);
+        assert_eq!(audit_count(&pool).await, entries + 1);
+    }
+
+    #[tokio::test]
+    async fn password_change_checks_both_passwords() {
+        let pool = memory_pool().await;
+        ensure_admin(&pool, Some("a-long-admin-password".into()))
+            .await
+            .unwrap();
+        let admin = users::find_by_username(&pool, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        let wrong =
+            change_password(&pool, "admin", admin.id, "nope".into(), "another-long-one").await;
+        assert_eq!(wrong.unwrap_err().field(), Some("current_password"));
+        let weak = change_password(
+            &pool,
+            "admin",
+            admin.id,
+            "a-long-admin-password".into(),
+            "short",
+        )
+        .await;
+        assert_eq!(weak.unwrap_err().field(), Some("new_password"));
+    }
+
+    #[test]
+    fn throttle_locks_an_account_and_an_address_separately() {
+        let throttle = LoginThrottle::default();
+        let addr: Option<IpAddr> = "127.0.0.9".parse().ok();
+        for _ in 0..ThrottlePolicy::PER_ACCOUNT.max_failures {
+            assert_eq!(throttle.check("Admin", addr, 1000), Ok(()));
+            throttle.record_failure("Admin", addr, 1000);
+        }
+        // The account is locked whatever the case of the name and from any address…
+        assert!(matches!(
+            throttle.check("admin", None, 1001),
+            Err(ApiError::RateLimited { .. })
+        ));
+        // …while another account from the same address is not (yet).
+        assert_eq!(throttle.check("ops", addr, 1001), Ok(()));
+        throttle.clear_account("admin");
+        assert_eq!(throttle.check("admin", None, 1001), Ok(()));
+    }
+
+    #[test]
+    fn csrf_comparison() {
+        let user = SessionUser {
+            user_id: 1,
+            username: "admin".into(),
+            csrf_token: "abc".into(),
+        };
+        assert!(user.csrf_matches("abc"));
+        assert!(!user.csrf_matches("abd"));
+        assert!(!user.csrf_matches(""));
+    }
+}

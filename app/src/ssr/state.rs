@@ -1,0 +1,37 @@
+//! The state every request handler and server function shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sqlx::SqlitePool;
+
+use crate::ssr::auth::LoginThrottle;
+
+/// Shared application state: cheap to clone (everything inside is reference-counted).
+#[derive(Clone)]
+pub struct AppState {
+    /// The SQLite pool.
+    pub pool: SqlitePool,
+    /// Leptos' site options (site root, package name, address).
+    pub leptos_options: LeptosOptions,
+    /// Failed-login counters per account and per client address.
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    /// State over an open pool.
+    pub fn new(pool: SqlitePool, leptos_options: LeptosOptions) -> Self {
+        Self {
+            pool,
+            leptos_options,
+            throttle: Arc::new(LoginThrottle::default()),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

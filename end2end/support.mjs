@@ -1,0 +1,74 @@
+// Shared helpers for the browser tests: start the real release binary on a free loopback port
+// with a fresh data directory, and launch Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ADMIN_PASSWORD = 'browser-admin-password';
+const ROOT = resolve(import.meta.dirname, '..');
+const BINARY = process.env.TRUST_CONSOLE_BIN ?? join(ROOT, 'target/release/trust-console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Starts a console; resolves to { base, stop() } once it listens. */
+export async function startConsole() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'trust-console-e2e-'));
+  const child = spawn(BINARY, ['serve', '--address', '127.0.0.1:0', '--data-dir', dataDir], {
+    cwd: dataDir,
+    env: { ...process.env, TRUST_CONSOLE_ADMIN_PASSWORD: ADMIN_PASSWORD, RUST_LOG: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const base = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return {
+    base,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium with the flags this offline machine needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Waits until the WASM client has hydrated the page (a click before that would be lost). */
+export async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+/** Logs in through the form on the current login page. */
+export async function logIn(page, password = ADMIN_PASSWORD) {
+  await hydrated(page);
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

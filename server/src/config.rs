@@ -1,0 +1,71 @@
+//! Command-line and environment configuration.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Elasticsearch trust console.
+#[derive(Debug, Parser)]
+#[command(name = "trust-console", version, about)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve`, accepted without the subcommand too.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Log line format.
+    #[arg(long, global = true, env = "TRUST_CONSOLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console (the default).
+    Serve(ServeArgs),
+}
+
+/// Options of `serve`.
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Port 0 picks a free port (the chosen address is logged).
+    #[arg(long, env = "TRUST_CONSOLE_ADDRESS", default_value = "127.0.0.1:3000")]
+    pub address: SocketAddr,
+    /// Directory for the console's data; the SQLite file lives here unless --database-url is
+    /// given. Created when missing.
+    #[arg(long, env = "TRUST_CONSOLE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Mark the session cookie `Secure`. Set this when the console is served over TLS (for
+    /// example behind a TLS-terminating proxy).
+    #[arg(long, env = "TRUST_CONSOLE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Directory with the built site (pkg/, favicon). Default: embedded assets when the binary
+    /// was built with them, else `site/` beside the binary, else `target/site`.
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The database URL to use.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("trust-console.db").display()
+            )
+        })
+    }
+}
+
+/// Log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}

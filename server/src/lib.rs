@@ -1,0 +1,45 @@
+//! The trust-console server: command line, startup, HTTP routing and the JSON API.
+//!
+//! Owns process concerns (configuration, logging, signals, listening) and the HTTP surface.
+//! Rules live in `trust-core`; persistence and authentication in `app::ssr`.
+
+// Leptos' view types are deeply nested and are instantiated here, in the router.
+#![recursion_limit = "256"]
+
+pub mod assets;
+pub mod config;
+pub mod guard;
+pub mod rest;
+pub mod router;
+pub mod serve;
+pub mod telemetry;
+
+use std::process::ExitCode;
+
+use config::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> ExitCode {
+    telemetry::init(cli.log_format);
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Serve(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    tracing::error!(%error, "cannot start the async runtime");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(serve::serve(args)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    tracing::error!("{error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

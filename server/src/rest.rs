@@ -1,0 +1,45 @@
+//! The scriptable JSON API under `/api/v1`. Handlers call the same services as the server
+//! functions; every error body is `{"error": {"code", "message", "field"?}}`.
+
+pub mod account;
+pub mod audit;
+pub mod health;
+pub mod session;
+
+use axum::{
+    extract::{FromRequest, Request, rejection::JsonRejection},
+    response::{IntoResponse, Response},
+};
+use serde::de::DeserializeOwned;
+
+use app::error::ApiError;
+
+/// A JSON request body whose rejection is an [`ApiError::Invalid`] on field `body`.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(reject(rejection).into_response()),
+        }
+    }
+}
+
+fn reject(rejection: JsonRejection) -> ApiError {
+    let message = match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "expected a JSON body with Content-Type: application/json".to_owned()
+        }
+        JsonRejection::JsonSyntaxError(error) => format!("not valid JSON: {}", error.body_text()),
+        JsonRejection::JsonDataError(error) => error.body_text(),
+        other => other.body_text(),
+    };
+    ApiError::invalid("body", message)
+}

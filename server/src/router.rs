@@ -1,0 +1,86 @@
+//! The HTTP surface: JSON API, server functions, pages and assets, behind the guard and the
+//! session layer.
+
+use axum::{
+    Router,
+    body::Body,
+    extract::{Request, State},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use app::{App, error::ApiError, shell, ssr::AppState};
+
+use crate::{assets, guard, rest};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "tc_session";
+/// Sessions end after this long without a request.
+const SESSION_IDLE: Duration = Duration::hours(8);
+
+/// The whole application.
+pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Router {
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+
+    let api = Router::new()
+        .route("/health", get(rest::health::show))
+        .route(
+            "/session",
+            post(rest::session::create)
+                .get(rest::session::show)
+                .delete(rest::session::destroy),
+        )
+        .route("/audit", get(rest::audit::list))
+        .route("/account/password", put(rest::account::change_password));
+
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/fn/{*name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(&state, generate_route_list(App), context, move || {
+            shell(options.clone())
+        })
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(sessions)
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// Unknown API paths get a JSON 404; anything else is an asset or the app's 404 page.
+async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/api/") {
+        return ApiError::NotFound {
+            message: format!("no API endpoint {} {path}", request.method()),
+        }
+        .into_response();
+    }
+    if let Some(response) = assets::embedded(&path, request.headers()) {
+        return response;
+    }
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let handler = leptos_axum::file_and_error_handler_with_context(context, shell);
+    handler(request.uri().clone(), State(state), request).await
+}

@@ -1,0 +1,178 @@
+//! Harness for the integration tests: starts the real `trust-console` release binary on a free
+//! loopback port with a fresh data directory, and talks to it over HTTP.
+//!
+//! The binary is `$TRUST_CONSOLE_BIN`, or `target/release/trust-console` (built by
+//! `scripts/build`, with the site embedded). It is started from inside its data directory, so
+//! anything that only works from the repository checkout fails here.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, ExitStatus, Stdio},
+    sync::{Arc, Mutex, mpsc},
+    time::{Duration, Instant},
+};
+
+use tempfile::TempDir;
+
+/// The admin password every test console starts with.
+pub const ADMIN_PASSWORD: &str = "integration-admin-password";
+
+/// The binary under test.
+///
+/// # Panics
+/// When it has not been built.
+pub fn binary() -> PathBuf {
+    let path = std::env::var_os("TRUST_CONSOLE_BIN").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/trust-console"),
+        PathBuf::from,
+    );
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/build first",
+        path.display()
+    );
+    path
+}
+
+/// A running console. Killed when dropped unless stopped first.
+pub struct Console {
+    child: Option<Child>,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// How long from spawning the process until it listened.
+    pub startup: Duration,
+    logs: Arc<Mutex<String>>,
+    data_dir: Arc<TempDir>,
+}
+
+impl Console {
+    /// Starts a console on a new, empty data directory.
+    pub fn start() -> Self {
+        Self::start_in(Arc::new(TempDir::new().expect("temp dir")))
+    }
+
+    /// Starts a console on `data_dir` (kept alive by the returned console).
+    ///
+    /// # Panics
+    /// When the server does not report a listening address within 60 seconds.
+    pub fn start_in(data_dir: Arc<TempDir>) -> Self {
+        let started = Instant::now();
+        let mut child = Command::new(binary())
+            .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir.path())
+            .current_dir(data_dir.path())
+            .env("TRUST_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RUST_LOG", "info")
+            .env_remove("DATABASE_URL")
+            .env_remove("LEPTOS_SITE_ROOT")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn trust-console");
+        let stderr = child.stderr.take().expect("stderr piped");
+        let logs = Arc::new(Mutex::new(String::new()));
+        let (address_tx, address_rx) = mpsc::channel();
+        let sink = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(address) = line.split("listening on http://").nth(1) {
+                    let address: String = address
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
+                        .collect();
+                    let _ = address_tx.send(address);
+                }
+                let mut logs = sink
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                logs.push_str(&line);
+                logs.push('\n');
+            }
+        });
+        let address = address_rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!(
+                    "trust-console did not start; log:\n{}",
+                    logs.lock().map(|l| l.clone()).unwrap_or_default()
+                )
+            });
+        Self {
+            child: Some(child),
+            base: format!("http://{address}"),
+            startup: started.elapsed(),
+            logs,
+            data_dir,
+        }
+    }
+
+    /// The data directory, to restart a console on it.
+    pub fn data_dir(&self) -> Arc<TempDir> {
+        Arc::clone(&self.data_dir)
+    }
+
+    /// Absolute URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Everything the server logged so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit.
+    ///
+    /// # Panics
+    /// When the process does not exit within 20 seconds.
+    pub fn stop(mut self) -> ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "trust-console ignored SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// An HTTP client that keeps cookies, like a browser, and follows no redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Logs in as admin over the JSON API and returns the CSRF token.
+///
+/// # Panics
+/// When the login is refused.
+pub async fn login(client: &reqwest::Client, console: &Console, password: &str) -> String {
+    let response = client
+        .post(console.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "admin", "password": password}))
+        .send()
+        .await
+        .expect("login request");
+    assert_eq!(response.status(), 200, "login refused");
+    let body: serde_json::Value = response.json().await.expect("login body");
+    body["csrf_token"].as_str().expect("csrf_token").to_owned()
+}

@@ -1,0 +1,463 @@
+//! The JSON API, sessions, CSRF, throttling, persistence and the audit log, against the real
+//! binary.
+
+use integration_tests::{ADMIN_PASSWORD, Console, client, login};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("JSON error body");
+    assert!(
+        body["error"]["code"].is_string(),
+        "error body shape: {body}"
+    );
+    assert!(
+        body["error"]["message"].is_string(),
+        "error body shape: {body}"
+    );
+    (status, body["error"].clone())
+}
+
+#[tokio::test]
+async fn health_is_public_and_reports_the_database() {
+    let console = Console::start();
+    let response = client()
+        .get(console.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"]["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn everything_else_needs_a_session() {
+    let console = Console::start();
+    let http = client();
+    for path in ["/api/v1/session", "/api/v1/audit", "/api/v1/nothing-here"] {
+        let (status, error) = error_of(http.get(console.url(path)).send().await.unwrap()).await;
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthenticated")),
+            "{path}"
+        );
+    }
+    // Server functions too.
+    let response = http
+        .get(console.url("/api/fn/current_session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    // Pages redirect to the login page and come back afterwards.
+    for (path, location) in [
+        ("/", "/login"),
+        ("/realms", "/login?next=/realms"),
+        ("/audit?before=3", "/login?next=/audit%3Fbefore%3D3"),
+    ] {
+        let response = http.get(console.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()[header::LOCATION], location, "{path}");
+    }
+    let login_page = http.get(console.url("/login")).send().await.unwrap();
+    assert_eq!(login_page.status(), 200);
+    assert!(
+        login_page
+            .text()
+            .await
+            .unwrap()
+            .contains("Sign in to trust-console")
+    );
+}
+
+#[tokio::test]
+async fn login_over_the_json_api() {
+    let console = Console::start();
+    let http = client();
+    let (status, error) = error_of(
+        http.post(console.url("/api/v1/session"))
+            .json(&json!({"username": "admin", "password": "wrong password!"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(error["code"], "bad_credentials");
+    assert_eq!(error["message"], "invalid user name or password");
+
+    let response = http
+        .post(console.url("/api/v1/session"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("tc_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP must not set Secure: {cookie}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["username"], "admin");
+    let csrf = body["csrf_token"].as_str().unwrap();
+    assert_eq!(csrf.len(), 64);
+
+    let me: Value = http
+        .get(console.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me, json!({"username": "admin", "csrf_token": csrf}));
+    // Logged in, the console's pages render.
+    let page = http.get(console.url("/realms")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains(&format!("<meta name=\"csrf-token\" content=\"{csrf}\""))
+    );
+
+    let out = http
+        .delete(console.url("/api/v1/session"))
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    let after = http
+        .get(console.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+}
+
+#[tokio::test]
+async fn state_changes_need_the_sessions_csrf_token() {
+    let console = Console::start();
+    let http = client();
+    let csrf = login(&http, &console, ADMIN_PASSWORD).await;
+    let change =
+        json!({"current_password": ADMIN_PASSWORD, "new_password": "a brand new password"});
+
+    let missing = http
+        .put(console.url("/api/v1/account/password"))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(missing).await;
+    assert_eq!(
+        (status, error["message"].as_str()),
+        (StatusCode::FORBIDDEN, Some("missing x-csrf-token header"))
+    );
+
+    let wrong = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", "0".repeat(64))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 403);
+
+    let cross_site = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", &csrf)
+        .header("origin", "http://evil.example")
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+
+    // Server functions are guarded the same way.
+    let server_fn = http
+        .post(console.url("/api/fn/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server_fn.status(), 403);
+
+    // Nothing above changed the password.
+    let ok = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", &csrf)
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 204);
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled() {
+    let console = Console::start();
+    let http = client();
+    let attempt = |password: &'static str| {
+        http.post(console.url("/api/v1/session"))
+            .json(&json!({"username": "admin", "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(attempt("not the password").await.unwrap().status(), 401);
+    }
+    // Now even the right password is refused, with a Retry-After.
+    let response = attempt(ADMIN_PASSWORD).await.unwrap();
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let (_, error) = error_of(response).await;
+    assert_eq!(error["code"], "rate_limited");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_naming_the_field() {
+    let console = Console::start();
+    let http = client();
+    let cases = [
+        (
+            json!({"username": "bob smith", "password": "x"}),
+            "username",
+        ),
+        (json!({"username": "admin"}), "body"),
+    ];
+    for (body, field) in cases {
+        let response = http
+            .post(console.url("/api/v1/session"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, error) = error_of(response).await;
+        assert_eq!(
+            (status, error["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{body}"
+        );
+    }
+    let not_json = http
+        .post(console.url("/api/v1/session"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(not_json).await;
+    assert_eq!(status, 400);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid JSON"),
+        "{error}"
+    );
+
+    let csrf = login(&http, &console, ADMIN_PASSWORD).await;
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("before=-1", "before"),
+    ] {
+        let response = http
+            .get(console.url(&format!("/api/v1/audit?{query}")))
+            .send()
+            .await
+            .unwrap();
+        let (status, error) = error_of(response).await;
+        assert_eq!(
+            (status, error["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(field)),
+            "{query}"
+        );
+    }
+    let weak = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": "short"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(weak).await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("new_password"))
+    );
+    let (status, _) = error_of(
+        http.get(console.url("/api/v1/no-such-thing"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_change_is_audited_with_secrets_redacted() {
+    let console = Console::start();
+    let http = client();
+    let csrf = login(&http, &console, ADMIN_PASSWORD).await;
+    let new_password = "the audited new password";
+    let response = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": new_password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+
+    let page: Value = http
+        .get(console.url("/api/v1/audit?limit=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let newest = &page["entries"][0];
+    assert_eq!(newest["actor"], "admin");
+    assert_eq!(
+        (newest["entity_kind"].as_str(), newest["entity_id"].as_str()),
+        (Some("user"), Some("admin"))
+    );
+    assert_eq!(newest["action"], "update");
+    assert_eq!(newest["before"]["password_hash"], "[redacted]");
+    assert_eq!(newest["after"]["password_hash"], "[redacted]");
+    assert_ne!(newest["before"]["password_changed_at"], Value::Null);
+    assert_eq!(page["entries"][1]["action"], "login");
+    assert!(page["next_before"].is_i64(), "older entries exist: {page}");
+
+    // Paging reaches the admin account's creation, the oldest entry.
+    let older: Value = http
+        .get(console.url(&format!("/api/v1/audit?before={}", page["next_before"])))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let oldest = older["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (oldest["actor"].as_str(), oldest["action"].as_str()),
+        (Some("system"), Some("create"))
+    );
+    assert_eq!(older["next_before"], Value::Null);
+
+    let everything = format!("{page}{older}");
+    assert!(
+        !everything.contains("argon2"),
+        "a hash leaked into the audit log"
+    );
+    assert!(!everything.contains(new_password));
+    assert!(
+        !console.logs().contains(new_password),
+        "the new password was logged"
+    );
+}
+
+#[tokio::test]
+async fn data_and_sessions_survive_a_restart() {
+    let console = Console::start();
+    let http = client();
+    let csrf = login(&http, &console, ADMIN_PASSWORD).await;
+    let new_password = "password after restart";
+    let changed = http
+        .put(console.url("/api/v1/account/password"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": new_password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 204);
+    let data_dir = console.data_dir();
+    let status = console.stop();
+    assert!(
+        status.success(),
+        "graceful shutdown on SIGTERM exits 0, got {status}"
+    );
+
+    // A new process on another port: the cookie jar still holds the session cookie, and the
+    // cookie is host-scoped (127.0.0.1), so it is sent to the new port too.
+    let console = Console::start_in(data_dir);
+    let me = http
+        .get(console.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "session lost across restart");
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["csrf_token"], csrf.as_str());
+    let audit: Value = http
+        .get(console.url("/api/v1/audit"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["entries"][0]["action"], "update");
+    // The account was not re-created, and the changed password is the one that works.
+    assert!(!console.logs().contains("created the console account"));
+    let fresh = client();
+    login(&fresh, &console, new_password).await;
+}
+
+#[tokio::test]
+async fn the_binary_serves_its_own_site_from_any_directory() {
+    let console = Console::start();
+    let http = client();
+    for (path, content_type) in [
+        ("/pkg/trust_console.wasm", "application/wasm"),
+        ("/pkg/trust_console.js", "javascript"),
+        ("/pkg/trust_console.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+    ] {
+        let response = http
+            .get(console.url(path))
+            .header(header::ACCEPT_ENCODING, "identity")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let actual = response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(actual.contains(content_type), "{path}: {actual}");
+        assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    let brotli = http
+        .get(console.url("/pkg/trust_console.wasm"))
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        brotli
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap()),
+        Some("br")
+    );
+}
