@@ -176,3 +176,23 @@ pub async fn login(client: &reqwest::Client, console: &Console, password: &str) 
     let body: serde_json::Value = response.json().await.expect("login body");
     body["csrf_token"].as_str().expect("csrf_token").to_owned()
 }
+
+/// Sends `PUT /api/v1/account/password` with `csrf` (when given) as the CSRF header.
+///
+/// # Panics
+/// When the request cannot be sent.
+pub async fn change_password(
+    client: &reqwest::Client,
+    console: &Console,
+    csrf: Option<&str>,
+    current: &str,
+    new: &str,
+) -> reqwest::Response {
+    let mut request = client
+        .put(console.url("/api/v1/account/password"))
+        .json(&serde_json::json!({"current_password": current, "new_password": new}));
+    if let Some(csrf) = csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    request.send().await.expect("password change request")
+}

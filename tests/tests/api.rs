@@ -1,7 +1,7 @@
 //! The JSON API, sessions, CSRF, throttling, persistence and the audit log, against the real
 //! binary.
 
-use integration_tests::{ADMIN_PASSWORD, Console, client, login};
+use integration_tests::{ADMIN_PASSWORD, Console, change_password, client, login};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -152,35 +152,24 @@ async fn state_changes_need_the_sessions_csrf_token() {
     let console = Console::start();
     let http = client();
     let csrf = login(&http, &console, ADMIN_PASSWORD).await;
-    let change =
-        json!({"current_password": ADMIN_PASSWORD, "new_password": "a brand new password"});
+    let new = "a brand new password";
 
-    let missing = http
-        .put(console.url("/api/v1/account/password"))
-        .json(&change)
-        .send()
-        .await
-        .unwrap();
+    let missing = change_password(&http, &console, None, ADMIN_PASSWORD, new).await;
     let (status, error) = error_of(missing).await;
     assert_eq!(
         (status, error["message"].as_str()),
         (StatusCode::FORBIDDEN, Some("missing x-csrf-token header"))
     );
 
-    let wrong = http
-        .put(console.url("/api/v1/account/password"))
-        .header("x-csrf-token", "0".repeat(64))
-        .json(&change)
-        .send()
-        .await
-        .unwrap();
+    let wrong_token = "0".repeat(64);
+    let wrong = change_password(&http, &console, Some(&wrong_token), ADMIN_PASSWORD, new).await;
     assert_eq!(wrong.status(), 403);
 
     let cross_site = http
         .put(console.url("/api/v1/account/password"))
         .header("x-csrf-token", &csrf)
         .header("origin", "http://evil.example")
-        .json(&change)
+        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": new}))
         .send()
         .await
         .unwrap();
@@ -194,14 +183,8 @@ async fn state_changes_need_the_sessions_csrf_token() {
         .unwrap();
     assert_eq!(server_fn.status(), 403);
 
-    // Nothing above changed the password.
-    let ok = http
-        .put(console.url("/api/v1/account/password"))
-        .header("x-csrf-token", &csrf)
-        .json(&change)
-        .send()
-        .await
-        .unwrap();
+    // Nothing above changed the password: the current one is still the admin password.
+    let ok = change_password(&http, &console, Some(&csrf), ADMIN_PASSWORD, new).await;
     assert_eq!(ok.status(), 204);
 }
 
@@ -290,13 +273,7 @@ async fn bad_input_gets_a_clear_error_naming_the_field() {
             "{query}"
         );
     }
-    let weak = http
-        .put(console.url("/api/v1/account/password"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": "short"}))
-        .send()
-        .await
-        .unwrap();
+    let weak = change_password(&http, &console, Some(&csrf), ADMIN_PASSWORD, "short").await;
     let (status, error) = error_of(weak).await;
     assert_eq!(
         (status, error["field"].as_str()),
@@ -318,13 +295,8 @@ async fn a_change_is_audited_with_secrets_redacted() {
     let http = client();
     let csrf = login(&http, &console, ADMIN_PASSWORD).await;
     let new_password = "the audited new password";
-    let response = http
-        .put(console.url("/api/v1/account/password"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": new_password}))
-        .send()
-        .await
-        .unwrap();
+    let response =
+        change_password(&http, &console, Some(&csrf), ADMIN_PASSWORD, new_password).await;
     assert_eq!(response.status(), 204);
 
     let page: Value = http
@@ -382,13 +354,7 @@ async fn data_and_sessions_survive_a_restart() {
     let http = client();
     let csrf = login(&http, &console, ADMIN_PASSWORD).await;
     let new_password = "password after restart";
-    let changed = http
-        .put(console.url("/api/v1/account/password"))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({"current_password": ADMIN_PASSWORD, "new_password": new_password}))
-        .send()
-        .await
-        .unwrap();
+    let changed = change_password(&http, &console, Some(&csrf), ADMIN_PASSWORD, new_password).await;
     assert_eq!(changed.status(), 204);
     let data_dir = console.data_dir();
     let status = console.stop();

@@ -436,6 +436,19 @@ mod tests {
         pool
     }
 
+    /// A fresh database with the admin account (password `a-long-admin-password`).
+    async fn pool_with_admin() -> (SqlitePool, users::UserRow) {
+        let pool = memory_pool().await;
+        ensure_admin(&pool, Some("a-long-admin-password".into()))
+            .await
+            .unwrap();
+        let admin = users::find_by_username(&pool, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        (pool, admin)
+    }
+
     async fn audit_count(pool: &SqlitePool) -> i64 {
         sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
             .fetch_one(pool)
@@ -498,14 +511,7 @@ mod tests {
 
     #[tokio::test]
     async fn password_change_and_audit_commit_together() {
-        let pool = memory_pool().await;
-        ensure_admin(&pool, Some("a-long-admin-password".into()))
-            .await
-            .unwrap();
-        let admin = users::find_by_username(&pool, "admin")
-            .await
-            .unwrap()
-            .unwrap();
+        let (pool, admin) = pool_with_admin().await;
         let entries = audit_count(&pool).await;
 
         // The audit insert fails (empty actor violates its CHECK): the change must roll back.
@@ -538,14 +544,7 @@ mod tests {
 
     #[tokio::test]
     async fn password_change_checks_both_passwords() {
-        let pool = memory_pool().await;
-        ensure_admin(&pool, Some("a-long-admin-password".into()))
-            .await
-            .unwrap();
-        let admin = users::find_by_username(&pool, "admin")
-            .await
-            .unwrap()
-            .unwrap();
+        let (pool, admin) = pool_with_admin().await;
         let wrong =
             change_password(&pool, "admin", admin.id, "nope".into(), "another-long-one").await;
         assert_eq!(wrong.unwrap_err().field(), Some("current_password"));
