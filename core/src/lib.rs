@@ -8,6 +8,8 @@
 
 pub mod account;
 pub mod audit;
+pub mod config;
 pub mod login_throttle;
 pub mod paging;
+pub mod patterns;
 pub mod theme;

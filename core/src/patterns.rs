@@ -1,0 +1,199 @@
+//! Elasticsearch's three pattern dialects, translated to Rust `regex` with their semantics kept:
+//! wildcard patterns (`*`, `?`, `\`), Lucene `RegExp` between slashes (`/…/`), both matched
+//! against the whole value as `Automatons` does, and Java `Pattern` regexes, used with
+//! `Matcher.find()` (claim patterns, certificate identity). What `regex` cannot express
+//! (backreferences, lookaround, complement…) is refused with the construct named.
+
+pub mod java;
+pub mod lucene;
+
+use regex::Regex;
+
+/// Why a pattern cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternError {
+    /// The pattern is not valid in its own dialect (Elasticsearch would refuse it too).
+    #[error("invalid pattern [{pattern}]: {reason}")]
+    Invalid {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Valid for Elasticsearch, but uses a construct this console cannot evaluate.
+    #[error(
+        "pattern [{pattern}] uses {construct}, which this console cannot evaluate (Elasticsearch accepts it)"
+    )]
+    Unsupported {
+        /// The pattern as given.
+        pattern: String,
+        /// The construct, named for people (e.g. "a backreference [\\1]").
+        construct: String,
+    },
+}
+
+impl PatternError {
+    pub(crate) fn invalid(pattern: &str, reason: impl Into<String>) -> Self {
+        Self::Invalid { pattern: pattern.to_owned(), reason: reason.into() }
+    }
+
+    pub(crate) fn unsupported(pattern: &str, construct: impl Into<String>) -> Self {
+        Self::Unsupported { pattern: pattern.to_owned(), construct: construct.into() }
+    }
+}
+
+/// One `Automatons` pattern: a wildcard or a `/…/` Lucene regexp, matched on the whole value.
+#[derive(Clone, Debug)]
+pub struct AutomatonPattern {
+    source: String,
+    regex: Regex,
+}
+
+impl AutomatonPattern {
+    /// Compiles a pattern the way `Automatons.pattern` does: `/…/` is a Lucene regexp (a
+    /// leading `/` without a closing one is an error); anything else is a wildcard pattern.
+    ///
+    /// # Errors
+    /// Invalid patterns, and Lucene operators `regex` cannot express (`~`, `&`).
+    pub fn parse(pattern: &str) -> Result<Self, PatternError> {
+        let body = if let Some(rest) = pattern.strip_prefix('/') {
+            let Some(inner) = rest.strip_suffix('/') else {
+                return Err(PatternError::invalid(
+                    pattern,
+                    "patterns starting with '/' indicate regular expression pattern and therefore must also end with '/'. other patterns (those that do not start with '/') will be treated as simple wildcard patterns",
+                ));
+            };
+            lucene::translate(pattern, inner)?
+        } else {
+            wildcard_to_regex(pattern)
+        };
+        let regex = Regex::new(&format!("^(?s:{body})$"))
+            .map_err(|e| PatternError::invalid(pattern, e.to_string()))?;
+        Ok(Self { source: pattern.to_owned(), regex })
+    }
+
+    /// Whether the whole value matches.
+    pub fn matches(&self, value: &str) -> bool {
+        self.regex.is_match(value)
+    }
+
+    /// The pattern as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether this is a `/…/` regexp rather than a wildcard.
+    pub fn is_regexp(&self) -> bool {
+        is_lucene_regexp(&self.source)
+    }
+}
+
+/// Whether a string is written as a Lucene regexp (`/…/`, at least two characters).
+pub fn is_lucene_regexp(s: &str) -> bool {
+    s.len() > 1 && s.starts_with('/') && s.ends_with('/')
+}
+
+/// A set of patterns matched as one predicate (`Automatons.predicate`), printed as
+/// Elasticsearch prints it: the patterns joined with `|`.
+#[derive(Clone, Debug, Default)]
+pub struct PatternSet {
+    patterns: Vec<AutomatonPattern>,
+}
+
+impl PatternSet {
+    /// Compiles every pattern.
+    ///
+    /// # Errors
+    /// The first pattern that cannot be compiled.
+    pub fn parse<S: AsRef<str>>(patterns: &[S]) -> Result<Self, PatternError> {
+        let patterns =
+            patterns.iter().map(|p| AutomatonPattern::parse(p.as_ref())).collect::<Result<_, _>>()?;
+        Ok(Self { patterns })
+    }
+
+    /// Whether any pattern matches the whole value.
+    pub fn matches(&self, value: &str) -> bool {
+        self.patterns.iter().any(|p| p.matches(value))
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+}
+
+impl std::fmt::Display for PatternSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sources: Vec<&str> = self.patterns.iter().map(AutomatonPattern::source).collect();
+        f.write_str(&sources.join("|"))
+    }
+}
+
+/// `Automatons.wildcard`: `*` any string, `?` any one character, `\` makes the next character
+/// literal (a trailing `\` is itself literal).
+fn wildcard_to_regex(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            '\\' => match chars.next() {
+                Some(next) => push_literal(&mut out, next),
+                None => push_literal(&mut out, '\\'),
+            },
+            other => push_literal(&mut out, other),
+        }
+    }
+    out
+}
+
+pub(crate) fn push_literal(out: &mut String, c: char) {
+    let mut buf = [0u8; 4];
+    out.push_str(&regex::escape(c.encode_utf8(&mut buf)));
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn wildcards_match_whole_values() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("service_*@app?.example.com", "service_a@app1.example.com", true),
+            ("service_*@app?.example.com", "service_a@app12.example.com", false),
+            ("service_*@app?.example.com", "xservice_a@app1.example.com", false),
+            ("a\\*b", "a*b", true),
+            ("a\\*b", "axb", false),
+            ("*", "", true),
+            ("a.c", "abc", false),
+            ("trailing\\", "trailing\\", true),
+        ];
+        for (pattern, value, expected) in cases {
+            let p = AutomatonPattern::parse(pattern).unwrap();
+            assert_eq!(p.matches(value), *expected, "{pattern} vs {value}");
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn slash_patterns_are_lucene_regexps() {
+        let p = AutomatonPattern::parse("/[a-z]+<1-10>\\@dev\\.example\\.com/").unwrap();
+        assert!(p.is_regexp());
+        assert!(p.matches("abc7@dev.example.com"));
+        assert!(p.matches("abc10@dev.example.com"));
+        assert!(!p.matches("abc11@dev.example.com"));
+        let err = AutomatonPattern::parse("/abc").unwrap_err();
+        assert!(err.to_string().contains("must also end with '/'"), "{err}");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn sets_print_like_elasticsearch() {
+        let set = PatternSet::parse(&["a*", "/b+/"]).unwrap();
+        assert_eq!(set.to_string(), "a*|/b+/");
+        assert!(set.matches("abc") && set.matches("bbb") && !set.matches("c"));
+        assert!(PatternSet::parse::<&str>(&[]).unwrap().to_string().is_empty());
+    }
+}

@@ -1,0 +1,367 @@
+//! Lucene `RegExp` (all syntax flags on, as `Automatons` uses it) translated to Rust `regex`
+//! syntax. The grammar is Lucene's:
+//!
+//! ```text
+//! union  := inter ('|' union)?          inter  := concat ('&' inter)?
+//! concat := repeat+                     repeat := compl ('?' | '*' | '+' | '{n}' | '{n,}' | '{n,m}')*
+//! compl  := '~' compl | class           class  := '[' '^'? (char ('-' char)?)+ ']' | simple
+//! simple := char | '.' | '#' | '@' | '"' text '"' | '(' union? ')' | '<' n '-' m '>'
+//! char   := any character | '\' any character (and '\d' '\s' '\w' and their negations)
+//! ```
+//!
+//! `&` (intersection) and `~` (complement) have no `regex` equivalent and are refused;
+//! `<identifier>` named automata are not available in Elasticsearch either.
+
+use super::{PatternError, push_literal};
+
+/// Translates the text between the slashes; `pattern` (with slashes) is used in errors.
+pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternError> {
+    let mut parser = Parser { pattern, chars: inner.chars().collect(), pos: 0 };
+    let out = parser.union()?;
+    if parser.pos < parser.chars.len() {
+        return Err(parser.invalid(format!("end-of-string expected at position {}", parser.pos)));
+    }
+    Ok(out)
+}
+
+/// Upper bound on the values an `<n-m>` interval may expand to.
+const MAX_INTERVAL_VALUES: u64 = 10_000;
+
+struct Parser<'a> {
+    pattern: &'a str,
+    chars: Vec<char>,
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn invalid(&self, reason: impl Into<String>) -> PatternError {
+        PatternError::invalid(self.pattern, reason)
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn next(&mut self) -> Result<char, PatternError> {
+        let c = self.peek().ok_or_else(|| self.invalid("unexpected end-of-string"))?;
+        self.pos += 1;
+        Ok(c)
+    }
+
+    fn union(&mut self) -> Result<String, PatternError> {
+        let mut out = self.inter()?;
+        if self.eat('|') {
+            out = format!("(?:{out}|{})", self.union()?);
+        }
+        Ok(out)
+    }
+
+    fn inter(&mut self) -> Result<String, PatternError> {
+        let out = self.concat()?;
+        if self.peek() == Some('&') {
+            return Err(PatternError::unsupported(
+                self.pattern,
+                "the Lucene intersection operator [&]",
+            ));
+        }
+        Ok(out)
+    }
+
+    fn concat(&mut self) -> Result<String, PatternError> {
+        let mut out = String::new();
+        while self.peek().is_some_and(|c| !matches!(c, ')' | '|' | '&')) {
+            out.push_str(&self.repeat()?);
+        }
+        Ok(format!("(?:{out})"))
+    }
+
+    fn repeat(&mut self) -> Result<String, PatternError> {
+        let mut out = self.complement()?;
+        loop {
+            match self.peek() {
+                Some('?') => out = format!("(?:{out})?"),
+                Some('*') => out = format!("(?:{out})*"),
+                Some('+') => out = format!("(?:{out})+"),
+                Some('{') => {
+                    self.pos += 1;
+                    let (min, max) = self.bounds()?;
+                    out = match max {
+                        Some(max) if max == min => format!("(?:{out}){{{min}}}"),
+                        Some(max) => format!("(?:{out}){{{min},{max}}}"),
+                        None => format!("(?:{out}){{{min},}}"),
+                    };
+                    continue;
+                }
+                _ => return Ok(out),
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn bounds(&mut self) -> Result<(u32, Option<u32>), PatternError> {
+        let min = self.number().ok_or_else(|| self.invalid("integer expected"))?;
+        let max = if self.eat(',') { self.number() } else { Some(min) };
+        if !self.eat('}') {
+            return Err(self.invalid(format!("expected '}}' at position {}", self.pos)));
+        }
+        if max.is_some_and(|max| max < min) {
+            return Err(self.invalid(format!("invalid repetition bounds {{{min},{max:?}}}")));
+        }
+        Ok((min, max))
+    }
+
+    fn number(&mut self) -> Option<u32> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.chars[start..self.pos].iter().collect::<String>().parse().ok()
+    }
+
+    fn complement(&mut self) -> Result<String, PatternError> {
+        if self.peek() == Some('~') {
+            return Err(PatternError::unsupported(
+                self.pattern,
+                "the Lucene complement operator [~]",
+            ));
+        }
+        self.char_class()
+    }
+
+    fn char_class(&mut self) -> Result<String, PatternError> {
+        if !self.eat('[') {
+            return self.simple();
+        }
+        let negated = self.eat('^');
+        let mut items = String::new();
+        loop {
+            let first = self.class_char()?;
+            // As in Lucene, a shorthand class never starts a range: `[\w-]` has a literal `-`.
+            if matches!(first, ClassChar::Char(_)) && self.eat('-') {
+                let last = self.class_char()?;
+                match (first, last) {
+                    (ClassChar::Char(a), ClassChar::Char(b)) if a <= b => {
+                        push_literal(&mut items, a);
+                        items.push('-');
+                        push_literal(&mut items, b);
+                    }
+                    (ClassChar::Char(a), ClassChar::Char(b)) => {
+                        return Err(self.invalid(format!("invalid range: from ({a}) cannot be > to ({b})")));
+                    }
+                    _ => return Err(self.invalid("a shorthand class cannot bound a range")),
+                }
+            } else {
+                match first {
+                    ClassChar::Char(c) => push_literal(&mut items, c),
+                    ClassChar::Shorthand(s) => items.push_str(s),
+                }
+            }
+            match self.peek() {
+                Some(']') => break,
+                Some(_) => {}
+                None => return Err(self.invalid(format!("expected ']' at position {}", self.pos))),
+            }
+        }
+        self.pos += 1;
+        Ok(if negated { format!("[^{items}]") } else { format!("[{items}]") })
+    }
+
+    fn class_char(&mut self) -> Result<ClassChar, PatternError> {
+        let c = self.next()?;
+        if c != '\\' {
+            return Ok(ClassChar::Char(c));
+        }
+        let escaped = self.next()?;
+        Ok(shorthand(escaped).map_or(ClassChar::Char(escaped), ClassChar::Shorthand))
+    }
+
+    fn simple(&mut self) -> Result<String, PatternError> {
+        let c = self.next()?;
+        Ok(match c {
+            '.' => ".".to_owned(),
+            '#' => "[a&&b]".to_owned(),
+            '@' => ".*".to_owned(),
+            '"' => {
+                let mut out = String::new();
+                loop {
+                    match self.peek() {
+                        Some('"') => break,
+                        Some(c) => {
+                            push_literal(&mut out, c);
+                            self.pos += 1;
+                        }
+                        None => {
+                            return Err(self.invalid(format!("expected '\"' at position {}", self.pos)));
+                        }
+                    }
+                }
+                self.pos += 1;
+                format!("(?:{out})")
+            }
+            '(' => {
+                if self.eat(')') {
+                    return Ok(String::new());
+                }
+                let inner = self.union()?;
+                if !self.eat(')') {
+                    return Err(self.invalid(format!("expected ')' at position {}", self.pos)));
+                }
+                format!("({inner})")
+            }
+            '<' => self.interval()?,
+            '\\' => {
+                let escaped = self.next()?;
+                match shorthand(escaped) {
+                    Some(class) => format!("[{class}]"),
+                    None => {
+                        let mut out = String::new();
+                        push_literal(&mut out, escaped);
+                        out
+                    }
+                }
+            }
+            other => {
+                let mut out = String::new();
+                push_literal(&mut out, other);
+                out
+            }
+        })
+    }
+
+    /// `<n-m>`: numbers from n to m. Equal-length bounds mean fixed width (zero-padded);
+    /// otherwise any number of leading zeros is accepted (Lucene's `makeDecimalInterval`).
+    fn interval(&mut self) -> Result<String, PatternError> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != '>') {
+            self.pos += 1;
+        }
+        let body: String = self.chars[start..self.pos].iter().collect();
+        if !self.eat('>') {
+            return Err(self.invalid(format!("expected '>' at position {}", self.pos)));
+        }
+        let Some((lo, hi)) = body.split_once('-') else {
+            return Err(PatternError::unsupported(
+                self.pattern,
+                format!("the named automaton <{body}>, which Elasticsearch does not define"),
+            ));
+        };
+        let parse = |s: &str| {
+            s.parse::<u64>()
+                .ok()
+                .filter(|_| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let (Some(mut min), Some(mut max)) = (parse(lo), parse(hi)) else {
+            return Err(self.invalid(format!("interval syntax error at position {}", self.pos - 1)));
+        };
+        if min > max {
+            std::mem::swap(&mut min, &mut max);
+        }
+        if max - min >= MAX_INTERVAL_VALUES {
+            return Err(PatternError::unsupported(
+                self.pattern,
+                format!("the numeric interval <{body}> (more than {MAX_INTERVAL_VALUES} values)"),
+            ));
+        }
+        let width = if lo.len() == hi.len() { lo.len() } else { 0 };
+        let values: Vec<String> = (min..=max).map(|n| format!("{n:0width$}")).collect();
+        Ok(if width == 0 {
+            format!("0*(?:{})", values.join("|"))
+        } else {
+            format!("(?:{})", values.join("|"))
+        })
+    }
+}
+
+enum ClassChar {
+    Char(char),
+    Shorthand(&'static str),
+}
+
+/// Lucene's `\d \D \s \S \w \W`, as class items.
+fn shorthand(c: char) -> Option<&'static str> {
+    Some(match c {
+        'd' => "0-9",
+        'D' => "[^0-9]",
+        's' => " \\t\\n\\r\\x0B\\x0C",
+        'S' => "[^ \\t\\n\\r\\x0B\\x0C]",
+        'w' => "a-zA-Z0-9_",
+        'W' => "[^a-zA-Z0-9_]",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::super::AutomatonPattern;
+    use super::*;
+
+    fn matches(pattern: &str, value: &str) -> bool {
+        AutomatonPattern::parse(pattern).unwrap().matches(value)
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn lucene_constructs_translate_faithfully() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("/ab+c/", "abbbc", true),
+            ("/ab+c/", "xabbbc", false),
+            ("/a|b/", "b", true),
+            ("/(ab)*/", "abab", true),
+            ("/a{2,3}/", "aaaa", false),
+            ("/a{2}/", "aa", true),
+            ("/a{2,}/", "aaaaa", true),
+            ("/[^a-c]x/", "dx", true),
+            ("/[^a-c]x/", "bx", false),
+            ("/.*@corp/", "me@corp", true),
+            ("/@/", "anything at all", true),
+            ("/#/", "", false),
+            ("/\"a.b\"/", "a.b", true),
+            ("/\"a.b\"/", "axb", false),
+            ("/a\\.b/", "a.b", true),
+            ("/<1-10>/", "10", true),
+            ("/<1-10>/", "007", true),
+            ("/<1-10>/", "11", false),
+            ("/<01-10>/", "7", false),
+            ("/<01-10>/", "07", true),
+            ("/\\d+/", "123", true),
+            ("/[\\w-]+/", "a-b_c", true),
+            ("/()/", "", true),
+            ("/a.c/", "a\nc", true),
+        ];
+        for (pattern, value, expected) in cases {
+            assert_eq!(matches(pattern, value), *expected, "{pattern} vs {value:?}");
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn untranslatable_operators_are_named() {
+        for (pattern, construct) in [
+            ("/~abc/", "complement operator [~]"),
+            ("/a&b/", "intersection operator [&]"),
+            ("/<ip>/", "named automaton <ip>"),
+            ("/<0-99999>/", "numeric interval"),
+        ] {
+            let err = AutomatonPattern::parse(pattern).unwrap_err();
+            assert!(matches!(err, PatternError::Unsupported { .. }), "{pattern}");
+            assert!(err.to_string().contains(construct), "{err}");
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn syntax_errors_are_invalid() {
+        for pattern in ["/(ab/", "/[ab/", "/a{2/", "/\"ab/", "/[z-a]/", "/a)/"] {
+            let err = AutomatonPattern::parse(pattern).unwrap_err();
+            assert!(matches!(err, PatternError::Invalid { .. }), "{pattern}: {err}");
+        }
+    }
+}
