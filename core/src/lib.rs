@@ -9,6 +9,7 @@
 pub mod account;
 pub mod audit;
 pub mod config;
+pub mod jwt;
 pub mod login_throttle;
 pub mod paging;
 pub mod patterns;

@@ -1,0 +1,9 @@
+//! The JWT realm as Elasticsearch implements it: settings, startup validation, keys, token
+//! validation in Elasticsearch's order, and claims → user. Pure; time is a parameter.
+
+pub mod algorithm;
+pub mod authenticate;
+pub mod keys;
+pub mod lint;
+pub mod realm;
+pub mod token;

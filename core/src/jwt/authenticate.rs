@@ -1,0 +1,483 @@
+//! Token validation through the realm chain, exactly in Elasticsearch's order, recording one
+//! trace entry per step: token_parse, client_authentication, typ, iss, sub, aud, alg, iat,
+//! exp, nbf, auth_time, required_claims, signature, principal. The first realm that succeeds
+//! wins; a failing realm hands the token to the next one.
+//!
+//! Not modelled: the JWT cache (a hit skips claim and signature checks in Elasticsearch, but
+//! only for a token that already passed them), and the PKC reload-and-retry on a signature
+//! failure (the console has one fixed copy of the key set).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::algorithm::{Algorithm, Family};
+use super::keys::candidates;
+use super::lint::StackVersion;
+use super::realm::{ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType};
+use super::token::{ClientCredential, ParsedJwt, bearer, client_credential, epoch_seconds};
+
+/// The steps of the trace, in the order they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs, reason = "each variant is the step of the same name")]
+pub enum Step {
+    ClientAuthentication,
+    TokenParse,
+    Typ,
+    Iss,
+    Sub,
+    Aud,
+    Alg,
+    Iat,
+    Exp,
+    Nbf,
+    AuthTime,
+    RequiredClaims,
+    Signature,
+    Principal,
+    RoleMapping,
+    RunAs,
+}
+
+/// How a step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The check passed.
+    Pass,
+    /// The check failed; the realm stops here.
+    Fail,
+    /// The check does not apply.
+    Skip,
+}
+
+/// One trace line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEntry {
+    /// The realm that ran the step (empty when no JWT realm is configured).
+    pub realm: String,
+    /// The step.
+    pub step: Step,
+    /// Pass, fail or skip.
+    pub outcome: Outcome,
+    /// Elasticsearch's message for failures; a plain explanation otherwise.
+    pub message: String,
+}
+
+/// What the client sent.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Request<'a> {
+    /// Raw `Authorization` header value.
+    pub authorization: Option<&'a str>,
+    /// Raw `ES-Client-Authentication` header value.
+    pub client_authentication: Option<&'a str>,
+    /// Now, in epoch milliseconds.
+    pub now_millis: i64,
+    /// The stack version whose rules apply (`at+jwt` acceptance).
+    pub version: Option<StackVersion>,
+}
+
+/// The user properties a realm extracted from the claims.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JwtUser {
+    /// Principal.
+    pub username: String,
+    /// `claims.groups` values.
+    pub groups: Vec<String>,
+    /// `claims.dn` value.
+    pub dn: Option<String>,
+    /// `claims.mail` value.
+    pub email: Option<String>,
+    /// `claims.name` value.
+    pub full_name: Option<String>,
+    /// `jwt_token_type` and `jwt_claim_*`.
+    pub metadata: Map<String, Value>,
+}
+
+/// The realm chain's verdict on a token, before role mapping and run_as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainResult {
+    /// The realm that authenticated the token, with the user it built.
+    pub success: Option<(String, JwtUser)>,
+    /// Every step of every realm tried.
+    pub trace: Vec<TraceEntry>,
+    /// The token principal, for the 401 message.
+    pub token_principal: Option<String>,
+}
+
+impl ChainResult {
+    /// The 401 reason Elasticsearch returns when no realm authenticates the request.
+    pub fn failure_message(&self, uri: &str) -> String {
+        match &self.token_principal {
+            Some(p) => format!("unable to authenticate user [{p}] for REST request [{uri}]"),
+            None => format!("missing authentication credentials for REST request [{uri}]"),
+        }
+    }
+}
+
+/// Runs the token through every enabled JWT realm in chain order.
+pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
+    let realms: Vec<&JwtRealm> = chain.jwt_realms().collect();
+    let names: Vec<&str> = if realms.is_empty() { vec![""] } else { realms.iter().map(|r| r.name.as_str()).collect() };
+    let fail_all = |message: &str| ChainResult {
+        success: None,
+        trace: names
+            .iter()
+            .map(|n| TraceEntry { realm: (*n).to_owned(), step: Step::TokenParse, outcome: Outcome::Fail, message: message.to_owned() })
+            .collect(),
+        token_principal: None,
+    };
+    let Some(raw) = bearer(request.authorization) else {
+        return fail_all("no JWT: the Authorization header is missing, blank, or does not start with [Bearer ] (case-sensitive)");
+    };
+    let jwt = match ParsedJwt::parse(raw) {
+        Ok(jwt) => jwt,
+        Err(e) => {
+            let mut result = fail_all(&format!("the bearer value is not a JWT and is skipped by every JWT realm: {e}"));
+            result.token_principal = Some("<unrecognized JWT token>".to_owned());
+            return result;
+        }
+    };
+    let mut trace = Vec::new();
+    let credential = client_credential(request.client_authentication);
+    for realm in realms {
+        let mut t = Tracer { realm: &realm.name, trace: &mut trace };
+        t.pass(Step::TokenParse, format!("signed JWT with alg [{}]", jwt.alg()));
+        if let Some(user) = validate(realm, &jwt, &credential, request, &mut t) {
+            return ChainResult { success: Some((realm.name.clone(), user)), trace, token_principal: Some(jwt.token_principal()) };
+        }
+    }
+    ChainResult { success: None, trace, token_principal: Some(jwt.token_principal()) }
+}
+
+struct Tracer<'a> {
+    realm: &'a str,
+    trace: &'a mut Vec<TraceEntry>,
+}
+
+impl Tracer<'_> {
+    fn push(&mut self, step: Step, outcome: Outcome, message: String) {
+        self.trace.push(TraceEntry { realm: self.realm.to_owned(), step, outcome, message });
+    }
+    fn pass(&mut self, step: Step, message: String) {
+        self.push(step, Outcome::Pass, message);
+    }
+    fn skip(&mut self, step: Step, message: String) {
+        self.push(step, Outcome::Skip, message);
+    }
+    fn fail(&mut self, step: Step, message: String) -> Option<JwtUser> {
+        self.push(step, Outcome::Fail, message);
+        None
+    }
+}
+
+fn validate(
+    realm: &JwtRealm,
+    jwt: &ParsedJwt,
+    credential: &ClientCredential,
+    request: Request<'_>,
+    t: &mut Tracer<'_>,
+) -> Option<JwtUser> {
+    let step = |r: Result<String, String>, s: Step, t: &mut Tracer<'_>| match r {
+        Ok(m) => {
+            t.pass(s, m);
+            true
+        }
+        Err(m) => {
+            t.fail(s, m);
+            false
+        }
+    };
+    if !step(client_auth(realm, credential), Step::ClientAuthentication, t) {
+        return None;
+    }
+    let version = request.version.unwrap_or_default();
+    if !step(check_typ(realm, jwt, version), Step::Typ, t) {
+        return None;
+    }
+    let iss = StringClaimCheck { claim: "iss", fallback: None, single: true, values: std::slice::from_ref(&realm.allowed_issuer), patterns: None };
+    if !step(iss.check(jwt), Step::Iss, t) {
+        return None;
+    }
+    let any_subject = crate::patterns::PatternSet::parse(&["*"]).ok();
+    let sub = StringClaimCheck {
+        claim: "sub",
+        fallback: realm.fallback_sub.as_deref(),
+        single: true,
+        values: &realm.allowed_subjects,
+        patterns: realm.subject_patterns.as_ref().or(any_subject.as_ref()),
+    };
+    if !step(sub.check(jwt), Step::Sub, t) {
+        return None;
+    }
+    let aud = StringClaimCheck { claim: "aud", fallback: realm.fallback_aud.as_deref(), single: false, values: &realm.allowed_audiences, patterns: None };
+    if !step(aud.check(jwt), Step::Aud, t) {
+        return None;
+    }
+    if !step(check_alg(realm, jwt), Step::Alg, t) {
+        return None;
+    }
+    let skew = realm.allowed_clock_skew.secs();
+    let now = request.now_millis;
+    if !step(date_check(jwt, "iat", false, DateRule::BeforeNow, now, skew), Step::Iat, t) {
+        return None;
+    }
+    if !step(date_check(jwt, "exp", false, DateRule::AfterNow, now, skew), Step::Exp, t) {
+        return None;
+    }
+    for (claim, s) in [("nbf", Step::Nbf), ("auth_time", Step::AuthTime)] {
+        if realm.token_type == TokenType::AccessToken {
+            t.skip(s, format!("[{claim}] is not checked for access tokens"));
+        } else if !step(date_check(jwt, claim, true, DateRule::BeforeNow, now, skew), s, t) {
+            return None;
+        }
+    }
+    if realm.required_claims.is_empty() {
+        t.skip(Step::RequiredClaims, "no required_claims configured".to_owned());
+    }
+    for (claim, values) in &realm.required_claims {
+        let check = StringClaimCheck { claim, fallback: None, single: false, values, patterns: None };
+        if !step(check.check(jwt), Step::RequiredClaims, t) {
+            return None;
+        }
+    }
+    if !step(check_signature(realm, jwt), Step::Signature, t) {
+        return None;
+    }
+    match build_user(realm, jwt) {
+        Ok(user) => {
+            t.pass(Step::Principal, format!("principal [{}]", user.username));
+            Some(user)
+        }
+        Err(message) => t.fail(Step::Principal, message),
+    }
+}
+
+fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<String, String> {
+    let java = realm.client_auth.java_name();
+    match (realm.client_auth, credential) {
+        (ClientAuthType::None, ClientCredential::Absent) => Ok("client authentication type is [none]".to_owned()),
+        (ClientAuthType::None, _) => Ok("client authentication type is [none]: the presented secret is ignored".to_owned()),
+        (ClientAuthType::SharedSecret, ClientCredential::Empty) => Err("Client shared secret must be non-empty".to_owned()),
+        (ClientAuthType::SharedSecret, ClientCredential::Absent) => {
+            Err(format!("Rejected client. Authentication type is [{java}] and secret is missing."))
+        }
+        (ClientAuthType::SharedSecret, ClientCredential::SharedSecret(s)) => {
+            if realm.shared_secret.as_deref() == Some(s.as_str()) {
+                Ok("shared secret matches".to_owned())
+            } else {
+                Err(format!("Rejected client. Authentication type is [{java}] and secret did not match."))
+            }
+        }
+    }
+}
+
+fn check_typ(realm: &JwtRealm, jwt: &ParsedJwt, version: StackVersion) -> Result<String, String> {
+    let Some(typ) = jwt.typ() else { return Ok("no typ header".to_owned()) };
+    let at_jwt = realm.token_type == TokenType::AccessToken && version >= StackVersion::AT_JWT_TYP;
+    if typ.eq_ignore_ascii_case("JWT") || (at_jwt && typ.eq_ignore_ascii_case("at+jwt")) {
+        Ok(format!("typ [{typ}] is allowed"))
+    } else {
+        Err("invalid jwt typ header".to_owned())
+    }
+}
+
+struct StringClaimCheck<'a> {
+    claim: &'a str,
+    fallback: Option<&'a str>,
+    single: bool,
+    values: &'a [String],
+    patterns: Option<&'a crate::patterns::PatternSet>,
+}
+
+impl StringClaimCheck<'_> {
+    /// `JwtStringClaimValidator.validate` with `FallbackableClaim`.
+    fn check(&self, jwt: &ParsedJwt) -> Result<String, String> {
+        let (actual, label) = match self.fallback {
+            Some(f) if f != self.claim && jwt.claim(self.claim).is_none() => (f, format!("{f} (fallback of {})", self.claim)),
+            _ => (self.claim, self.claim.to_owned()),
+        };
+        let values: Vec<String> = match (jwt.claim(actual), self.single) {
+            (None, _) => return Err(format!("missing required string claim [{label}]")),
+            (Some(Value::String(s)), _) => vec![s.clone()],
+            (Some(_), true) => return Err(format!("cannot parse string claim [{label}] as string")),
+            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => {
+                items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+            }
+            (Some(_), false) => return Err(format!("cannot parse string claim [{label}] as string array")),
+        };
+        let ok = values.iter().any(|v| self.values.contains(v) || self.patterns.is_some_and(|p| p.matches(v)));
+        if ok {
+            return Ok(format!("[{label}] value [{}] is allowed", values.join(",")));
+        }
+        let patterns = self.patterns.map(ToString::to_string).unwrap_or_default();
+        Err(format!(
+            "string claim [{label}] has value [{}] which does not match allowed claim values [{}] || [{patterns}]",
+            values.join(","),
+            self.values.join(",")
+        ))
+    }
+}
+
+fn check_alg(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> {
+    let alg = jwt.alg();
+    if realm.allowed_algorithms.iter().any(|a| a.name() == alg) {
+        Ok(format!("alg [{alg}] is allowed"))
+    } else {
+        let names: Vec<&str> = realm.allowed_algorithms.iter().map(|a| a.name()).collect();
+        Err(format!("invalid JWT algorithm [{alg}], allowed algorithms are [{}]", names.join(",")))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum DateRule {
+    BeforeNow,
+    AfterNow,
+}
+
+/// `JwtDateClaimValidator`: strict inequalities against now ± skew (whole seconds).
+fn date_check(jwt: &ParsedJwt, claim: &str, optional: bool, rule: DateRule, now_ms: i64, skew_secs: i64) -> Result<String, String> {
+    let Some(value) = jwt.claim(claim) else {
+        return if optional { Ok(format!("no [{claim}] claim")) } else { Err(format!("missing required date claim [{claim}]")) };
+    };
+    let secs = epoch_seconds(value).ok_or_else(|| format!("cannot parse date claim [{claim}]"))?;
+    let claim_ms = secs.saturating_mul(1000);
+    let skew_ms = skew_secs.saturating_mul(1000);
+    match rule {
+        DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => Ok(format!("[{claim}] {secs} is before now + {skew_secs}s")),
+        DateRule::BeforeNow => Err(format!("date claim [{claim}] value [{claim_ms}] must be before now [{now_ms}]")),
+        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => Ok(format!("[{claim}] {secs} is after now - {skew_secs}s")),
+        DateRule::AfterNow => Err(format!("date claim [{claim}] value [{claim_ms}] must be after now [{now_ms}]")),
+    }
+}
+
+fn check_signature(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> {
+    let Ok(alg) = jwt.alg().parse::<Algorithm>() else {
+        return Err(format!("unsupported algorithm [{}]", jwt.alg()));
+    };
+    let keys = match alg.family() {
+        Family::Hmac if !realm.hmac_configured => {
+            return Err(format!(
+                "algorithm [{alg}] is a HMAC signing algorithm, but none of the HMAC JWK settings [{p}.hmac_key, {p}.hmac_jwkset] is configured",
+                p = realm.prefix
+            ));
+        }
+        Family::Hmac => &realm.hmac_keys.keys,
+        Family::Pkc => match (&realm.pkc_source, &realm.pkc_keys) {
+            (None, _) => {
+                return Err(format!(
+                    "algorithm [{alg}] is a PKC signing algorithm, but PKC JWK setting [{}.pkc_jwkset_path] is not configured",
+                    realm.prefix
+                ));
+            }
+            (Some(PkcSource::Url(url)), None) => {
+                return Err(format!("the PKC JWK set is fetched from [{url}] by Elasticsearch; this console has no copy of it, so the signature cannot be checked here"));
+            }
+            (Some(PkcSource::File(path)), None) => {
+                return Err(format!("the PKC JWK set file [{path}] could not be read, so no PKC key is available"));
+            }
+            (Some(_), Some(filtered)) => &filtered.keys,
+        },
+    };
+    if keys.is_empty() {
+        return Err("Signature verification was not attempted since there are not any JWKs available.".to_owned());
+    }
+    let candidates = candidates(keys, jwt.kid(), alg);
+    if candidates.is_empty() {
+        return Err("Signature verification was not attempted since there are not any JWKs available after filtering for incompatible keys.".to_owned());
+    }
+    for (i, key) in candidates.iter().enumerate() {
+        if key.verify(alg, jwt.signing_input.as_bytes(), &jwt.signature_b64) {
+            return Ok(format!("verified with {} (candidate {} of {})", key.label(), i + 1, candidates.len()));
+        }
+    }
+    Err(format!("JWT [{}] signature verification failed.", jwt.masked()))
+}
+
+/// Claims → user (`ClaimParser`, `JwtRealm.buildUser`).
+fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
+    let principal_setting = realm.claims.principal.as_ref().ok_or("no claims.principal configured")?;
+    let no_principal = || {
+        format!(
+            "Realm [{}] no principal for token=[{}] parser=[{}] claims=[{}].",
+            realm.name,
+            jwt.token_principal(),
+            principal_setting.claim,
+            Value::Object(jwt.claims.clone())
+        )
+    };
+    let principal = claim_values(realm, jwt, principal_setting)?.into_iter().next().ok_or_else(no_principal)?;
+    let first = |s: &Option<ClaimSetting>| -> Result<Option<String>, String> {
+        Ok(match s { Some(s) => claim_values(realm, jwt, s)?.into_iter().next(), None => None })
+    };
+    let groups = match &realm.claims.groups { Some(s) => claim_values(realm, jwt, s)?, None => Vec::new() };
+    let mut metadata = Map::new();
+    metadata.insert("jwt_token_type".to_owned(), Value::String(realm.token_type.name().to_owned()));
+    if realm.populate_user_metadata {
+        for (name, value) in &jwt.claims {
+            if let Some(v) = metadata_value(name, value) {
+                metadata.insert(format!("jwt_claim_{name}"), v);
+            }
+        }
+    }
+    Ok(JwtUser {
+        username: principal,
+        groups,
+        dn: first(&realm.claims.dn)?,
+        email: first(&realm.claims.mail)?,
+        full_name: first(&realm.claims.name)?,
+        metadata,
+    })
+}
+
+/// The values of one claim setting: string or all-string array, fallback for `sub`/`aud` on
+/// access-token realms, then `claim_patterns` group 1 (non-matching and empty results dropped).
+fn claim_values(realm: &JwtRealm, jwt: &ParsedJwt, setting: &ClaimSetting) -> Result<Vec<String>, String> {
+    let fallback = match setting.claim.as_str() {
+        "sub" => realm.fallback_sub.as_deref(),
+        "aud" => realm.fallback_aud.as_deref(),
+        _ => None,
+    };
+    let name = match fallback {
+        Some(f) if jwt.claim(&setting.claim).is_none() => f,
+        _ => setting.claim.as_str(),
+    };
+    let raw: Vec<String> = match jwt.claim(name) {
+        None => Vec::new(),
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+        }
+        Some(_) => {
+            return Err(format!("Setting [ {}] expects claim [{name}] with String or a String Array value", setting.key));
+        }
+    };
+    let Some(pattern) = &setting.pattern else { return Ok(raw.into_iter().filter(|v| !v.is_empty()).collect()) };
+    if pattern.group_count() == 0 && !raw.is_empty() {
+        return Err("No group 1".to_owned());
+    }
+    Ok(raw
+        .iter()
+        .filter_map(|v| pattern.find_group1(v).flatten())
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Which claims become `jwt_claim_*`: strings, booleans, numbers, and arrays of only those.
+/// `exp`, `iat`, `nbf` never do (Nimbus holds them as dates); `aud` is always a list.
+fn metadata_value(name: &str, value: &Value) -> Option<Value> {
+    if matches!(name, "exp" | "iat" | "nbf") {
+        return None;
+    }
+    let simple = |v: &Value| v.is_string() || v.is_boolean() || v.is_number();
+    match value {
+        Value::String(s) if name == "aud" => Some(Value::Array(vec![Value::String(s.clone())])),
+        v if simple(v) => Some(v.clone()),
+        Value::Array(items) if items.iter().all(simple) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;
