@@ -24,6 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Serve the console (the default).
     Serve(ServeArgs),
+    /// Check a JWT against the realms of an elasticsearch.yml, step by step, as Elasticsearch
+    /// would (exit 0 authenticated, 1 not, 2 usage or config error).
+    CheckToken(crate::cli::CheckTokenArgs),
+    /// Validate the realms of an elasticsearch.yml as Elasticsearch does at node start
+    /// (exit 0 valid, 1 invalid, 2 unreadable input).
+    Lint(crate::cli::ConfigArgs),
 }
 
 /// Options of `serve`.

@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+pub mod cli;
 pub mod config;
 pub mod guard;
 pub mod rest;
@@ -20,9 +21,11 @@ use config::{Cli, Command};
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> ExitCode {
-    telemetry::init(cli.log_format);
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::CheckToken(args) => cli::check_token(&args),
+        Command::Lint(args) => cli::lint(&args),
         Command::Serve(args) => {
+            telemetry::init(cli.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

@@ -115,6 +115,22 @@ impl ChainResult {
     }
 }
 
+/// The `_authenticate` response for a user authenticated by a JWT realm, with `roles` mapped.
+pub fn authenticate_response(realm: &str, user: &JwtUser, roles: &[String]) -> Value {
+    let realm_ref = serde_json::json!({"name": realm, "type": "jwt"});
+    serde_json::json!({
+        "username": user.username,
+        "roles": roles,
+        "full_name": user.full_name,
+        "email": user.email,
+        "metadata": user.metadata,
+        "enabled": true,
+        "authentication_realm": realm_ref,
+        "lookup_realm": realm_ref,
+        "authentication_type": "realm",
+    })
+}
+
 /// Runs the token through every enabled JWT realm in chain order.
 pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
     let realms: Vec<&JwtRealm> = chain.jwt_realms().collect();

@@ -1,0 +1,193 @@
+//! `trust-console check-token` and `trust-console lint`: the core engine on files, for scripts.
+//! Reads files and the clock here; every decision is `trust-core`'s.
+//!
+//! Exit codes: 0 authenticated / valid, 1 not authenticated / invalid, 2 usage or config error.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+use trust_core::config::Settings;
+use trust_core::jwt::authenticate::{Outcome, Request, TraceEntry, authenticate, authenticate_response};
+use trust_core::jwt::lint::{LintReport, Severity, StackVersion, Target};
+use trust_core::jwt::realm::{Loaded, load};
+
+/// Output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON document.
+    #[default]
+    Json,
+    /// Aligned lines for people, coloured on a terminal.
+    Text,
+}
+
+/// Options shared by both commands.
+#[derive(Clone, Debug, Args)]
+pub struct ConfigArgs {
+    /// The `elasticsearch.yml` to read. Relative `pkc_jwkset_path` files resolve against its
+    /// directory.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Keystore contents as flat YAML (`key: value`).
+    #[arg(long)]
+    pub secure_settings: Option<PathBuf>,
+    /// Stack version whose rules apply (`major.minor`). Default: the newest known.
+    #[arg(long)]
+    pub stack_version: Option<StackVersion>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+/// `check-token` options.
+#[derive(Clone, Debug, Args)]
+pub struct CheckTokenArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// The raw `Authorization` header value (`Bearer <jwt>`).
+    #[arg(long)]
+    pub authorization: String,
+    /// The raw `ES-Client-Authentication` header value (`SharedSecret <secret>`).
+    #[arg(long)]
+    pub client_authentication: Option<String>,
+    /// Now, as epoch seconds. Default: the system clock.
+    #[arg(long)]
+    pub now: Option<i64>,
+}
+
+/// Runs `lint`.
+pub fn lint(args: &ConfigArgs) -> ExitCode {
+    let loaded = match read(args) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    let report = &loaded.report;
+    match args.format {
+        Format::Json => print_json(&json!(report)),
+        Format::Text => print_lines(&diagnostic_lines(report)),
+    }
+    if report.valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+/// Runs `check-token`.
+pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
+    let loaded = match read(&args.config) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    if !loaded.report.valid {
+        match args.config.format {
+            Format::Json => print_json(&json!({"error": "the configuration is invalid", "diagnostics": loaded.report.diagnostics})),
+            Format::Text => print_lines(&diagnostic_lines(&loaded.report)),
+        }
+        return ExitCode::from(2);
+    }
+    let now_secs = args.now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    });
+    let request = Request {
+        authorization: Some(&args.authorization),
+        client_authentication: args.client_authentication.as_deref(),
+        now_millis: now_secs.saturating_mul(1000),
+        version: args.config.stack_version,
+    };
+    let result = authenticate(&loaded.chain, request);
+    let user = result.success.as_ref().map(|(realm, user)| authenticate_response(realm, user, &[]));
+    match args.config.format {
+        Format::Json => print_json(&json!({
+            "authenticated": result.success.is_some(),
+            "realm": result.success.as_ref().map(|(realm, _)| realm),
+            "user": user,
+            "trace": result.trace,
+        })),
+        Format::Text => {
+            let mut lines = trace_lines(&result.trace);
+            lines.push(match &result.success {
+                Some((realm, user)) => format!("authenticated as [{}] by realm [{realm}]", user.username),
+                None => format!("not authenticated: {}", result.failure_message("/_security/_authenticate")),
+            });
+            print_lines(&lines);
+        }
+    }
+    if result.success.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn read(args: &ConfigArgs) -> Result<Loaded, String> {
+    let settings = read_settings(&args.config)?;
+    let secure = match &args.secure_settings {
+        Some(path) => read_settings(path)?,
+        None => Settings::default(),
+    };
+    let base = args.config.parent().map(Path::to_path_buf).unwrap_or_default();
+    let read_file = |path: &str| std::fs::read_to_string(base.join(path)).ok();
+    let target = Target { version: args.stack_version.unwrap_or_default(), ..Target::default() };
+    Ok(load(&settings, &secure, &read_file, target))
+}
+
+fn read_settings(path: &Path) -> Result<Settings, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))?;
+    Settings::from_yaml(&text).map_err(|e| format!("[{}]: {e}", path.display()))
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(2)
+}
+
+fn print_json(value: &Value) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let _ = writeln!(std::io::stdout(), "{text}");
+}
+
+fn print_lines(lines: &[String]) {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn paint(text: &str, code: &str) -> String {
+    if colour() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
+
+/// One aligned line per step: mark, realm, step, message.
+fn trace_lines(trace: &[TraceEntry]) -> Vec<String> {
+    let realm_width = trace.iter().map(|e| e.realm.len()).max().unwrap_or(0);
+    trace
+        .iter()
+        .map(|e| {
+            let (mark, code) = match e.outcome {
+                Outcome::Pass => ("✓", "32"),
+                Outcome::Fail => ("✗", "31"),
+                Outcome::Skip => ("-", "2"),
+            };
+            let step = serde_json::to_value(e.step).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            format!("{} {:realm_width$}  {step:<21} {}", paint(mark, code), e.realm, e.message)
+        })
+        .collect()
+}
+
+fn diagnostic_lines(report: &LintReport) -> Vec<String> {
+    let mut lines: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let label = match d.severity {
+                Severity::Error => paint("✗ error  ", "31"),
+                Severity::Warning => paint("! warning", "33"),
+            };
+            format!("{label} {}: {}", d.setting, d.message)
+        })
+        .collect();
+    lines.push(if report.valid { "valid".to_owned() } else { "invalid".to_owned() });
+    lines
+}
