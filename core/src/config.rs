@@ -50,7 +50,9 @@ pub enum ConfigError {
     #[error("the settings file must be a YAML mapping of setting keys to values")]
     NotAMapping,
     /// The same flattened key appears twice (nested and dotted forms included).
-    #[error("duplicate settings key [{key}] found, previous value [{previous}], current value [{current}]")]
+    #[error(
+        "duplicate settings key [{key}] found, previous value [{previous}], current value [{current}]"
+    )]
     DuplicateKey {
         /// The flattened key.
         key: String,
@@ -103,13 +105,20 @@ impl Settings {
                             reason: "a key must be a scalar".to_owned(),
                         });
                     };
-                    let key = if prefix.is_empty() { part } else { format!("{prefix}.{part}") };
+                    let key = if prefix.is_empty() {
+                        part
+                    } else {
+                        format!("{prefix}.{part}")
+                    };
                     self.flatten(&key, v)?;
                 }
                 Ok(())
             }
             Yaml::Array(items) => {
-                if items.iter().all(|i| scalar_text(i).is_some() || matches!(i, Yaml::Null)) {
+                if items
+                    .iter()
+                    .all(|i| scalar_text(i).is_some() || matches!(i, Yaml::Null))
+                {
                     let list = items.iter().filter_map(scalar_text).collect();
                     return self.insert(prefix, RawValue::List(list));
                 }
@@ -143,7 +152,9 @@ impl Settings {
 
     /// Builds settings from already-flat pairs (tests, the editor's form state).
     pub fn from_pairs<K: Into<String>>(pairs: impl IntoIterator<Item = (K, RawValue)>) -> Self {
-        Self { values: pairs.into_iter().map(|(k, v)| (k.into(), v)).collect() }
+        Self {
+            values: pairs.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 
     /// Sets one key, replacing what was there.
@@ -169,7 +180,8 @@ impl Settings {
     /// The keys under `prefix.` with the prefix removed, ordered.
     pub fn keys_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.values.keys().filter_map(move |k| {
-            k.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('.'))
+            k.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('.'))
         })
     }
 
@@ -229,7 +241,12 @@ mod tests {
         assert_eq!(nested, dotted);
         let key = "xpack.security.authc.realms.jwt.jwt1.allowed_audiences";
         assert_eq!(nested.list(key).unwrap(), ["a", "b"]);
-        assert_eq!(nested.text("xpack.security.authc.realms.jwt.jwt1.order").unwrap(), "2");
+        assert_eq!(
+            nested
+                .text("xpack.security.authc.realms.jwt.jwt1.order")
+                .unwrap(),
+            "2"
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -259,8 +276,14 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn bad_documents_are_errors_not_panics() {
-        assert!(matches!(Settings::from_yaml("a: [b"), Err(ConfigError::Yaml { .. })));
-        assert_eq!(Settings::from_yaml("- a\n- b\n"), Err(ConfigError::NotAMapping));
+        assert!(matches!(
+            Settings::from_yaml("a: [b"),
+            Err(ConfigError::Yaml { .. })
+        ));
+        assert_eq!(
+            Settings::from_yaml("- a\n- b\n"),
+            Err(ConfigError::NotAMapping)
+        );
         assert!(Settings::from_yaml("").unwrap().is_empty());
         let s = Settings::from_yaml("a:\n  - x: 1\n  - x: 2\n").unwrap();
         assert_eq!(s.text("a.1.x").unwrap(), "2");

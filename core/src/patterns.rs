@@ -35,11 +35,17 @@ pub enum PatternError {
 
 impl PatternError {
     pub(crate) fn invalid(pattern: &str, reason: impl Into<String>) -> Self {
-        Self::Invalid { pattern: pattern.to_owned(), reason: reason.into() }
+        Self::Invalid {
+            pattern: pattern.to_owned(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn unsupported(pattern: &str, construct: impl Into<String>) -> Self {
-        Self::Unsupported { pattern: pattern.to_owned(), construct: construct.into() }
+        Self::Unsupported {
+            pattern: pattern.to_owned(),
+            construct: construct.into(),
+        }
     }
 }
 
@@ -70,7 +76,10 @@ impl AutomatonPattern {
         };
         let regex = Regex::new(&format!("^(?s:{body})$"))
             .map_err(|e| PatternError::invalid(pattern, e.to_string()))?;
-        Ok(Self { source: pattern.to_owned(), regex })
+        Ok(Self {
+            source: pattern.to_owned(),
+            regex,
+        })
     }
 
     /// Whether the whole value matches.
@@ -107,8 +116,10 @@ impl PatternSet {
     /// # Errors
     /// The first pattern that cannot be compiled.
     pub fn parse<S: AsRef<str>>(patterns: &[S]) -> Result<Self, PatternError> {
-        let patterns =
-            patterns.iter().map(|p| AutomatonPattern::parse(p.as_ref())).collect::<Result<_, _>>()?;
+        let patterns = patterns
+            .iter()
+            .map(|p| AutomatonPattern::parse(p.as_ref()))
+            .collect::<Result<_, _>>()?;
         Ok(Self { patterns })
     }
 
@@ -163,9 +174,21 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn wildcards_match_whole_values() {
         let cases: &[(&str, &str, bool)] = &[
-            ("service_*@app?.example.com", "service_a@app1.example.com", true),
-            ("service_*@app?.example.com", "service_a@app12.example.com", false),
-            ("service_*@app?.example.com", "xservice_a@app1.example.com", false),
+            (
+                "service_*@app?.example.com",
+                "service_a@app1.example.com",
+                true,
+            ),
+            (
+                "service_*@app?.example.com",
+                "service_a@app12.example.com",
+                false,
+            ),
+            (
+                "service_*@app?.example.com",
+                "xservice_a@app1.example.com",
+                false,
+            ),
             ("a\\*b", "a*b", true),
             ("a\\*b", "axb", false),
             ("*", "", true),
@@ -194,6 +217,11 @@ mod tests {
         let set = PatternSet::parse(&["a*", "/b+/"]).unwrap();
         assert_eq!(set.to_string(), "a*|/b+/");
         assert!(set.matches("abc") && set.matches("bbb") && !set.matches("c"));
-        assert!(PatternSet::parse::<&str>(&[]).unwrap().to_string().is_empty());
+        assert!(
+            PatternSet::parse::<&str>(&[])
+                .unwrap()
+                .to_string()
+                .is_empty()
+        );
     }
 }

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 use trust_core::config::Settings;
-use trust_core::jwt::authenticate::{Outcome, Request, TraceEntry, authenticate, authenticate_response};
+use trust_core::jwt::authenticate::{
+    Outcome, Request, TraceEntry, authenticate, authenticate_response,
+};
 use trust_core::jwt::lint::{LintReport, Severity, StackVersion, Target};
 use trust_core::jwt::realm::{Loaded, load};
 
@@ -69,7 +71,11 @@ pub fn lint(args: &ConfigArgs) -> ExitCode {
         Format::Json => print_json(&json!(report)),
         Format::Text => print_lines(&diagnostic_lines(report)),
     }
-    if report.valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Runs `check-token`.
@@ -80,7 +86,9 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
     };
     if !loaded.report.valid {
         match args.config.format {
-            Format::Json => print_json(&json!({"error": "the configuration is invalid", "diagnostics": loaded.report.diagnostics})),
+            Format::Json => print_json(
+                &json!({"error": "the configuration is invalid", "diagnostics": loaded.report.diagnostics}),
+            ),
             Format::Text => print_lines(&diagnostic_lines(&loaded.report)),
         }
         return ExitCode::from(2);
@@ -97,7 +105,10 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         version: args.config.stack_version,
     };
     let result = authenticate(&loaded.chain, request);
-    let user = result.success.as_ref().map(|(realm, user)| authenticate_response(realm, user, &[]));
+    let user = result
+        .success
+        .as_ref()
+        .map(|(realm, user)| authenticate_response(realm, user, &[]));
     match args.config.format {
         Format::Json => print_json(&json!({
             "authenticated": result.success.is_some(),
@@ -108,13 +119,22 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         Format::Text => {
             let mut lines = trace_lines(&result.trace);
             lines.push(match &result.success {
-                Some((realm, user)) => format!("authenticated as [{}] by realm [{realm}]", user.username),
-                None => format!("not authenticated: {}", result.failure_message("/_security/_authenticate")),
+                Some((realm, user)) => {
+                    format!("authenticated as [{}] by realm [{realm}]", user.username)
+                }
+                None => format!(
+                    "not authenticated: {}",
+                    result.failure_message("/_security/_authenticate")
+                ),
             });
             print_lines(&lines);
         }
     }
-    if result.success.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if result.success.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn read(args: &ConfigArgs) -> Result<Loaded, String> {
@@ -123,14 +143,22 @@ fn read(args: &ConfigArgs) -> Result<Loaded, String> {
         Some(path) => read_settings(path)?,
         None => Settings::default(),
     };
-    let base = args.config.parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = args
+        .config
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let read_file = |path: &str| std::fs::read_to_string(base.join(path)).ok();
-    let target = Target { version: args.stack_version.unwrap_or_default(), ..Target::default() };
+    let target = Target {
+        version: args.stack_version.unwrap_or_default(),
+        ..Target::default()
+    };
     Ok(load(&settings, &secure, &read_file, target))
 }
 
 fn read_settings(path: &Path) -> Result<Settings, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read [{}]: {e}", path.display()))?;
     Settings::from_yaml(&text).map_err(|e| format!("[{}]: {e}", path.display()))
 }
 
@@ -156,7 +184,11 @@ fn colour() -> bool {
 }
 
 fn paint(text: &str, code: &str) -> String {
-    if colour() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    if colour() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// One aligned line per step: mark, realm, step, message.
@@ -170,8 +202,16 @@ fn trace_lines(trace: &[TraceEntry]) -> Vec<String> {
                 Outcome::Fail => ("✗", "31"),
                 Outcome::Skip => ("-", "2"),
             };
-            let step = serde_json::to_value(e.step).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            format!("{} {:realm_width$}  {step:<21} {}", paint(mark, code), e.realm, e.message)
+            let step = serde_json::to_value(e.step)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            format!(
+                "{} {:realm_width$}  {step:<21} {}",
+                paint(mark, code),
+                e.realm,
+                e.message
+            )
         })
         .collect()
 }
@@ -188,6 +228,10 @@ fn diagnostic_lines(report: &LintReport) -> Vec<String> {
             format!("{label} {}: {}", d.setting, d.message)
         })
         .collect();
-    lines.push(if report.valid { "valid".to_owned() } else { "invalid".to_owned() });
+    lines.push(if report.valid {
+        "valid".to_owned()
+    } else {
+        "invalid".to_owned()
+    });
     lines
 }

@@ -12,9 +12,15 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> (Option<i32>, Value) {
-    let output = Command::new(binary()).args(args).output().expect("run trust-console");
+    let output = Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run trust-console");
     let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("{args:?}: stdout is not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+        panic!(
+            "{args:?}: stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
     });
     (output.status.code(), json)
 }
@@ -28,7 +34,10 @@ fn every_corpus_case_gets_the_elasticsearch_verdict() {
     let config = dir.join("elasticsearch.yml");
     let secure = dir.join("secure.yml");
     let cases = corpus["cases"].as_array().unwrap();
-    assert!(cases.len() >= 100, "the corpus must hold at least 100 cases");
+    assert!(
+        cases.len() >= 100,
+        "the corpus must hold at least 100 cases"
+    );
     let mut algorithms = std::collections::BTreeSet::new();
     let mut steps = std::collections::BTreeSet::new();
     for case in cases {
@@ -65,14 +74,32 @@ fn every_corpus_case_gets_the_elasticsearch_verdict() {
                 .iter()
                 .find(|e| e["realm"] == case["realm"] && e["outcome"] == "fail")
                 .unwrap_or_else(|| panic!("{name}: no failing step in {out:#}"));
-            assert_eq!(first_failure["step"], case["failed_step"], "{name}: {out:#}");
+            assert_eq!(
+                first_failure["step"], case["failed_step"],
+                "{name}: {out:#}"
+            );
             steps.insert(case["failed_step"].as_str().unwrap().to_owned());
         }
     }
-    assert_eq!(algorithms.len(), 12, "all twelve algorithms authenticate: {algorithms:?}");
+    assert_eq!(
+        algorithms.len(),
+        12,
+        "all twelve algorithms authenticate: {algorithms:?}"
+    );
     for step in [
-        "token_parse", "client_authentication", "typ", "iss", "sub", "aud", "iat", "exp", "nbf",
-        "auth_time", "required_claims", "signature", "principal",
+        "token_parse",
+        "client_authentication",
+        "typ",
+        "iss",
+        "sub",
+        "aud",
+        "iat",
+        "exp",
+        "nbf",
+        "auth_time",
+        "required_claims",
+        "signature",
+        "principal",
     ] {
         assert!(steps.contains(step), "no corpus case fails at {step}");
     }
@@ -91,7 +118,10 @@ fn lint_reports_elasticsearch_startup_errors() {
     assert_eq!(code, Some(1));
     assert_eq!(out["valid"], false);
     assert_eq!(out["diagnostics"][0]["severity"], "error");
-    assert_eq!(out["diagnostics"][0]["setting"], "xpack.security.authc.realms.jwt.j1.pkc_jwkset_path");
+    assert_eq!(
+        out["diagnostics"][0]["setting"],
+        "xpack.security.authc.realms.jwt.j1.pkc_jwkset_path"
+    );
     assert_eq!(
         out["diagnostics"][0]["message"],
         "Not allowed to use HTTP URI [http://idp/jwks]. Only HTTPS is supported."
@@ -105,7 +135,11 @@ fn lint_reports_elasticsearch_startup_errors() {
         "--secure-settings",
         corpus.join("secure.yml").to_str().unwrap(),
     ]);
-    assert_eq!((code, &out["valid"]), (Some(0), &Value::Bool(true)), "{out:#}");
+    assert_eq!(
+        (code, &out["valid"]),
+        (Some(0), &Value::Bool(true)),
+        "{out:#}"
+    );
 }
 
 #[test]
@@ -113,9 +147,21 @@ fn check_token_refuses_an_invalid_configuration_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("elasticsearch.yml");
     std::fs::write(&config, "xpack.security.authc.realms.jwt.j1.order: 1\n").unwrap();
-    let (code, out) = run(&["check-token", "--config", config.to_str().unwrap(), "--authorization", "Bearer x"]);
+    let (code, out) = run(&[
+        "check-token",
+        "--config",
+        config.to_str().unwrap(),
+        "--authorization",
+        "Bearer x",
+    ]);
     assert_eq!(code, Some(2));
-    assert!(out["diagnostics"].as_array().is_some_and(|d| !d.is_empty()), "{out:#}");
-    let missing = Command::new(binary()).args(["lint", "--config", "/nonexistent.yml"]).output().unwrap();
+    assert!(
+        out["diagnostics"].as_array().is_some_and(|d| !d.is_empty()),
+        "{out:#}"
+    );
+    let missing = Command::new(binary())
+        .args(["lint", "--config", "/nonexistent.yml"])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }

@@ -10,7 +10,9 @@ pub struct TimeValue {
 impl TimeValue {
     /// A duration of whole seconds.
     pub const fn from_secs(secs: i64) -> Self {
-        Self { millis: secs.saturating_mul(1000) }
+        Self {
+            millis: secs.saturating_mul(1000),
+        }
     }
 
     /// A duration of whole milliseconds.
@@ -33,7 +35,12 @@ impl std::fmt::Display for TimeValue {
     /// Elasticsearch's short form: the largest unit that divides the value exactly.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let ms = self.millis;
-        let units = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")];
+        let units = [
+            (86_400_000, "d"),
+            (3_600_000, "h"),
+            (60_000, "m"),
+            (1000, "s"),
+        ];
         if ms > 0 {
             for (size, unit) in units {
                 if ms % size == 0 {
@@ -41,7 +48,11 @@ impl std::fmt::Display for TimeValue {
                 }
             }
         }
-        if ms == -1 { write!(f, "-1") } else { write!(f, "{ms}ms") }
+        if ms == -1 {
+            write!(f, "-1")
+        } else {
+            write!(f, "{ms}ms")
+        }
     }
 }
 
@@ -58,7 +69,10 @@ pub struct SettingError {
 impl SettingError {
     /// An error for `key` with Elasticsearch's `message`.
     pub fn new(key: &str, message: impl Into<String>) -> Self {
-        Self { key: key.to_owned(), message: message.into() }
+        Self {
+            key: key.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -85,11 +99,17 @@ pub fn parse_time(key: &str, input: &str) -> Result<TimeValue, SettingError> {
         ("d", 86_400_000, 1),
     ];
     for (suffix, multiplier, divisor) in units {
-        let matches = if suffix == "m" { input.ends_with('m') } else { normalized.ends_with(suffix) };
+        let matches = if suffix == "m" {
+            input.ends_with('m')
+        } else {
+            normalized.ends_with(suffix)
+        };
         if matches {
             let number = normalized[..normalized.len() - suffix.len()].trim();
             let value = parse_time_number(key, input, number)?;
-            return Ok(TimeValue::from_millis(value.saturating_mul(multiplier) / divisor));
+            return Ok(TimeValue::from_millis(
+                value.saturating_mul(multiplier) / divisor,
+            ));
         }
     }
     match normalized {
@@ -154,7 +174,10 @@ pub fn parse_int(key: &str, input: &str, min: i64) -> Result<i64, SettingError> 
     let value = parse_java_long(input)
         .filter(|v| i32::try_from(*v).is_ok())
         .ok_or_else(|| {
-            SettingError::new(key, format!("Failed to parse value [{input}] for setting [{key}]"))
+            SettingError::new(
+                key,
+                format!("Failed to parse value [{input}] for setting [{key}]"),
+            )
         })?;
     if value < min {
         return Err(SettingError::new(
@@ -201,12 +224,19 @@ pub fn parse_choice<'a>(
     input: &str,
     allowed: &[&'a str],
 ) -> Result<&'a str, SettingError> {
-    allowed.iter().find(|a| a.eq_ignore_ascii_case(input)).copied().ok_or_else(|| {
-        SettingError::new(
-            key,
-            format!("Invalid value [{input}] for [{key}], allowed values are [{}]", allowed.join(",")),
-        )
-    })
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(input))
+        .copied()
+        .ok_or_else(|| {
+            SettingError::new(
+                key,
+                format!(
+                    "Invalid value [{input}] for [{key}], allowed values are [{}]",
+                    allowed.join(",")
+                ),
+            )
+        })
 }
 
 #[cfg(test)]
@@ -253,7 +283,10 @@ mod tests {
             ("1M", unit("1M")),
             ("1y", unit("1y")),
             ("", unit("")),
-            ("1.5s", "failed to parse [1.5s], fractional time values are not supported".into()),
+            (
+                "1.5s",
+                "failed to parse [1.5s], fractional time values are not supported".into(),
+            ),
             ("abcs", "failed to parse [abcs]".into()),
             (
                 "-2s",
@@ -263,7 +296,11 @@ mod tests {
             ),
         ];
         for (input, message) in cases {
-            assert_eq!(parse_time(KEY, input).unwrap_err().message, message, "{input}");
+            assert_eq!(
+                parse_time(KEY, input).unwrap_err().message,
+                message,
+                "{input}"
+            );
         }
     }
 
@@ -305,7 +342,10 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn choices_are_case_insensitive() {
         let allowed = ["none", "shared_secret"];
-        assert_eq!(parse_choice("k", "Shared_Secret", &allowed).unwrap(), "shared_secret");
+        assert_eq!(
+            parse_choice("k", "Shared_Secret", &allowed).unwrap(),
+            "shared_secret"
+        );
         assert_eq!(
             parse_choice("k", "basic", &allowed).unwrap_err().message,
             "Invalid value [basic] for [k], allowed values are [none,shared_secret]"

@@ -134,22 +134,35 @@ pub fn authenticate_response(realm: &str, user: &JwtUser, roles: &[String]) -> V
 /// Runs the token through every enabled JWT realm in chain order.
 pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
     let realms: Vec<&JwtRealm> = chain.jwt_realms().collect();
-    let names: Vec<&str> = if realms.is_empty() { vec![""] } else { realms.iter().map(|r| r.name.as_str()).collect() };
+    let names: Vec<&str> = if realms.is_empty() {
+        vec![""]
+    } else {
+        realms.iter().map(|r| r.name.as_str()).collect()
+    };
     let fail_all = |message: &str| ChainResult {
         success: None,
         trace: names
             .iter()
-            .map(|n| TraceEntry { realm: (*n).to_owned(), step: Step::TokenParse, outcome: Outcome::Fail, message: message.to_owned() })
+            .map(|n| TraceEntry {
+                realm: (*n).to_owned(),
+                step: Step::TokenParse,
+                outcome: Outcome::Fail,
+                message: message.to_owned(),
+            })
             .collect(),
         token_principal: None,
     };
     let Some(raw) = bearer(request.authorization) else {
-        return fail_all("no JWT: the Authorization header is missing, blank, or does not start with [Bearer ] (case-sensitive)");
+        return fail_all(
+            "no JWT: the Authorization header is missing, blank, or does not start with [Bearer ] (case-sensitive)",
+        );
     };
     let jwt = match ParsedJwt::parse(raw) {
         Ok(jwt) => jwt,
         Err(e) => {
-            let mut result = fail_all(&format!("the bearer value is not a JWT and is skipped by every JWT realm: {e}"));
+            let mut result = fail_all(&format!(
+                "the bearer value is not a JWT and is skipped by every JWT realm: {e}"
+            ));
             result.token_principal = Some("<unrecognized JWT token>".to_owned());
             return result;
         }
@@ -157,13 +170,27 @@ pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
     let mut trace = Vec::new();
     let credential = client_credential(request.client_authentication);
     for realm in realms {
-        let mut t = Tracer { realm: &realm.name, trace: &mut trace };
-        t.pass(Step::TokenParse, format!("signed JWT with alg [{}]", jwt.alg()));
+        let mut t = Tracer {
+            realm: &realm.name,
+            trace: &mut trace,
+        };
+        t.pass(
+            Step::TokenParse,
+            format!("signed JWT with alg [{}]", jwt.alg()),
+        );
         if let Some(user) = validate(realm, &jwt, &credential, request, &mut t) {
-            return ChainResult { success: Some((realm.name.clone(), user)), trace, token_principal: Some(jwt.token_principal()) };
+            return ChainResult {
+                success: Some((realm.name.clone(), user)),
+                trace,
+                token_principal: Some(jwt.token_principal()),
+            };
         }
     }
-    ChainResult { success: None, trace, token_principal: Some(jwt.token_principal()) }
+    ChainResult {
+        success: None,
+        trace,
+        token_principal: Some(jwt.token_principal()),
+    }
 }
 
 struct Tracer<'a> {
@@ -173,7 +200,12 @@ struct Tracer<'a> {
 
 impl Tracer<'_> {
     fn push(&mut self, step: Step, outcome: Outcome, message: String) {
-        self.trace.push(TraceEntry { realm: self.realm.to_owned(), step, outcome, message });
+        self.trace.push(TraceEntry {
+            realm: self.realm.to_owned(),
+            step,
+            outcome,
+            message,
+        });
     }
     fn pass(&mut self, step: Step, message: String) {
         self.push(step, Outcome::Pass, message);
@@ -204,14 +236,24 @@ fn validate(
             false
         }
     };
-    if !step(client_auth(realm, credential), Step::ClientAuthentication, t) {
+    if !step(
+        client_auth(realm, credential),
+        Step::ClientAuthentication,
+        t,
+    ) {
         return None;
     }
     let version = request.version.unwrap_or_default();
     if !step(check_typ(realm, jwt, version), Step::Typ, t) {
         return None;
     }
-    let iss = StringClaimCheck { claim: "iss", fallback: None, single: true, values: std::slice::from_ref(&realm.allowed_issuer), patterns: None };
+    let iss = StringClaimCheck {
+        claim: "iss",
+        fallback: None,
+        single: true,
+        values: std::slice::from_ref(&realm.allowed_issuer),
+        patterns: None,
+    };
     if !step(iss.check(jwt), Step::Iss, t) {
         return None;
     }
@@ -226,7 +268,13 @@ fn validate(
     if !step(sub.check(jwt), Step::Sub, t) {
         return None;
     }
-    let aud = StringClaimCheck { claim: "aud", fallback: realm.fallback_aud.as_deref(), single: false, values: &realm.allowed_audiences, patterns: None };
+    let aud = StringClaimCheck {
+        claim: "aud",
+        fallback: realm.fallback_aud.as_deref(),
+        single: false,
+        values: &realm.allowed_audiences,
+        patterns: None,
+    };
     if !step(aud.check(jwt), Step::Aud, t) {
         return None;
     }
@@ -235,24 +283,45 @@ fn validate(
     }
     let skew = realm.allowed_clock_skew.secs();
     let now = request.now_millis;
-    if !step(date_check(jwt, "iat", false, DateRule::BeforeNow, now, skew), Step::Iat, t) {
+    if !step(
+        date_check(jwt, "iat", false, DateRule::BeforeNow, now, skew),
+        Step::Iat,
+        t,
+    ) {
         return None;
     }
-    if !step(date_check(jwt, "exp", false, DateRule::AfterNow, now, skew), Step::Exp, t) {
+    if !step(
+        date_check(jwt, "exp", false, DateRule::AfterNow, now, skew),
+        Step::Exp,
+        t,
+    ) {
         return None;
     }
     for (claim, s) in [("nbf", Step::Nbf), ("auth_time", Step::AuthTime)] {
         if realm.token_type == TokenType::AccessToken {
             t.skip(s, format!("[{claim}] is not checked for access tokens"));
-        } else if !step(date_check(jwt, claim, true, DateRule::BeforeNow, now, skew), s, t) {
+        } else if !step(
+            date_check(jwt, claim, true, DateRule::BeforeNow, now, skew),
+            s,
+            t,
+        ) {
             return None;
         }
     }
     if realm.required_claims.is_empty() {
-        t.skip(Step::RequiredClaims, "no required_claims configured".to_owned());
+        t.skip(
+            Step::RequiredClaims,
+            "no required_claims configured".to_owned(),
+        );
     }
     for (claim, values) in &realm.required_claims {
-        let check = StringClaimCheck { claim, fallback: None, single: false, values, patterns: None };
+        let check = StringClaimCheck {
+            claim,
+            fallback: None,
+            single: false,
+            values,
+            patterns: None,
+        };
         if !step(check.check(jwt), Step::RequiredClaims, t) {
             return None;
         }
@@ -272,24 +341,34 @@ fn validate(
 fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<String, String> {
     let java = realm.client_auth.java_name();
     match (realm.client_auth, credential) {
-        (ClientAuthType::None, ClientCredential::Absent) => Ok("client authentication type is [none]".to_owned()),
-        (ClientAuthType::None, _) => Ok("client authentication type is [none]: the presented secret is ignored".to_owned()),
-        (ClientAuthType::SharedSecret, ClientCredential::Empty) => Err("Client shared secret must be non-empty".to_owned()),
-        (ClientAuthType::SharedSecret, ClientCredential::Absent) => {
-            Err(format!("Rejected client. Authentication type is [{java}] and secret is missing."))
+        (ClientAuthType::None, ClientCredential::Absent) => {
+            Ok("client authentication type is [none]".to_owned())
         }
+        (ClientAuthType::None, _) => {
+            Ok("client authentication type is [none]: the presented secret is ignored".to_owned())
+        }
+        (ClientAuthType::SharedSecret, ClientCredential::Empty) => {
+            Err("Client shared secret must be non-empty".to_owned())
+        }
+        (ClientAuthType::SharedSecret, ClientCredential::Absent) => Err(format!(
+            "Rejected client. Authentication type is [{java}] and secret is missing."
+        )),
         (ClientAuthType::SharedSecret, ClientCredential::SharedSecret(s)) => {
             if realm.shared_secret.as_deref() == Some(s.as_str()) {
                 Ok("shared secret matches".to_owned())
             } else {
-                Err(format!("Rejected client. Authentication type is [{java}] and secret did not match."))
+                Err(format!(
+                    "Rejected client. Authentication type is [{java}] and secret did not match."
+                ))
             }
         }
     }
 }
 
 fn check_typ(realm: &JwtRealm, jwt: &ParsedJwt, version: StackVersion) -> Result<String, String> {
-    let Some(typ) = jwt.typ() else { return Ok("no typ header".to_owned()) };
+    let Some(typ) = jwt.typ() else {
+        return Ok("no typ header".to_owned());
+    };
     let at_jwt = realm.token_type == TokenType::AccessToken && version >= StackVersion::AT_JWT_TYP;
     if typ.eq_ignore_ascii_case("JWT") || (at_jwt && typ.eq_ignore_ascii_case("at+jwt")) {
         Ok(format!("typ [{typ}] is allowed"))
@@ -310,19 +389,31 @@ impl StringClaimCheck<'_> {
     /// `JwtStringClaimValidator.validate` with `FallbackableClaim`.
     fn check(&self, jwt: &ParsedJwt) -> Result<String, String> {
         let (actual, label) = match self.fallback {
-            Some(f) if f != self.claim && jwt.claim(self.claim).is_none() => (f, format!("{f} (fallback of {})", self.claim)),
+            Some(f) if f != self.claim && jwt.claim(self.claim).is_none() => {
+                (f, format!("{f} (fallback of {})", self.claim))
+            }
             _ => (self.claim, self.claim.to_owned()),
         };
         let values: Vec<String> = match (jwt.claim(actual), self.single) {
             (None, _) => return Err(format!("missing required string claim [{label}]")),
             (Some(Value::String(s)), _) => vec![s.clone()],
-            (Some(_), true) => return Err(format!("cannot parse string claim [{label}] as string")),
-            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+            (Some(_), true) => {
+                return Err(format!("cannot parse string claim [{label}] as string"));
             }
-            (Some(_), false) => return Err(format!("cannot parse string claim [{label}] as string array")),
+            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            (Some(_), false) => {
+                return Err(format!(
+                    "cannot parse string claim [{label}] as string array"
+                ));
+            }
         };
-        let ok = values.iter().any(|v| self.values.contains(v) || self.patterns.is_some_and(|p| p.matches(v)));
+        let ok = values
+            .iter()
+            .any(|v| self.values.contains(v) || self.patterns.is_some_and(|p| p.matches(v)));
         if ok {
             return Ok(format!("[{label}] value [{}] is allowed", values.join(",")));
         }
@@ -341,7 +432,10 @@ fn check_alg(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> {
         Ok(format!("alg [{alg}] is allowed"))
     } else {
         let names: Vec<&str> = realm.allowed_algorithms.iter().map(|a| a.name()).collect();
-        Err(format!("invalid JWT algorithm [{alg}], allowed algorithms are [{}]", names.join(",")))
+        Err(format!(
+            "invalid JWT algorithm [{alg}], allowed algorithms are [{}]",
+            names.join(",")
+        ))
     }
 }
 
@@ -352,18 +446,37 @@ enum DateRule {
 }
 
 /// `JwtDateClaimValidator`: strict inequalities against now ± skew (whole seconds).
-fn date_check(jwt: &ParsedJwt, claim: &str, optional: bool, rule: DateRule, now_ms: i64, skew_secs: i64) -> Result<String, String> {
+fn date_check(
+    jwt: &ParsedJwt,
+    claim: &str,
+    optional: bool,
+    rule: DateRule,
+    now_ms: i64,
+    skew_secs: i64,
+) -> Result<String, String> {
     let Some(value) = jwt.claim(claim) else {
-        return if optional { Ok(format!("no [{claim}] claim")) } else { Err(format!("missing required date claim [{claim}]")) };
+        return if optional {
+            Ok(format!("no [{claim}] claim"))
+        } else {
+            Err(format!("missing required date claim [{claim}]"))
+        };
     };
     let secs = epoch_seconds(value).ok_or_else(|| format!("cannot parse date claim [{claim}]"))?;
     let claim_ms = secs.saturating_mul(1000);
     let skew_ms = skew_secs.saturating_mul(1000);
     match rule {
-        DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => Ok(format!("[{claim}] {secs} is before now + {skew_secs}s")),
-        DateRule::BeforeNow => Err(format!("date claim [{claim}] value [{claim_ms}] must be before now [{now_ms}]")),
-        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => Ok(format!("[{claim}] {secs} is after now - {skew_secs}s")),
-        DateRule::AfterNow => Err(format!("date claim [{claim}] value [{claim_ms}] must be after now [{now_ms}]")),
+        DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => {
+            Ok(format!("[{claim}] {secs} is before now + {skew_secs}s"))
+        }
+        DateRule::BeforeNow => Err(format!(
+            "date claim [{claim}] value [{claim_ms}] must be before now [{now_ms}]"
+        )),
+        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => {
+            Ok(format!("[{claim}] {secs} is after now - {skew_secs}s"))
+        }
+        DateRule::AfterNow => Err(format!(
+            "date claim [{claim}] value [{claim_ms}] must be after now [{now_ms}]"
+        )),
     }
 }
 
@@ -387,16 +500,23 @@ fn check_signature(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> 
                 ));
             }
             (Some(PkcSource::Url(url)), None) => {
-                return Err(format!("the PKC JWK set is fetched from [{url}] by Elasticsearch; this console has no copy of it, so the signature cannot be checked here"));
+                return Err(format!(
+                    "the PKC JWK set is fetched from [{url}] by Elasticsearch; this console has no copy of it, so the signature cannot be checked here"
+                ));
             }
             (Some(PkcSource::File(path)), None) => {
-                return Err(format!("the PKC JWK set file [{path}] could not be read, so no PKC key is available"));
+                return Err(format!(
+                    "the PKC JWK set file [{path}] could not be read, so no PKC key is available"
+                ));
             }
             (Some(_), Some(filtered)) => &filtered.keys,
         },
     };
     if keys.is_empty() {
-        return Err("Signature verification was not attempted since there are not any JWKs available.".to_owned());
+        return Err(
+            "Signature verification was not attempted since there are not any JWKs available."
+                .to_owned(),
+        );
     }
     let candidates = candidates(keys, jwt.kid(), alg);
     if candidates.is_empty() {
@@ -404,15 +524,27 @@ fn check_signature(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> 
     }
     for (i, key) in candidates.iter().enumerate() {
         if key.verify(alg, jwt.signing_input.as_bytes(), &jwt.signature_b64) {
-            return Ok(format!("verified with {} (candidate {} of {})", key.label(), i + 1, candidates.len()));
+            return Ok(format!(
+                "verified with {} (candidate {} of {})",
+                key.label(),
+                i + 1,
+                candidates.len()
+            ));
         }
     }
-    Err(format!("JWT [{}] signature verification failed.", jwt.masked()))
+    Err(format!(
+        "JWT [{}] signature verification failed.",
+        jwt.masked()
+    ))
 }
 
 /// Claims → user (`ClaimParser`, `JwtRealm.buildUser`).
 fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
-    let principal_setting = realm.claims.principal.as_ref().ok_or("no claims.principal configured")?;
+    let principal_setting = realm
+        .claims
+        .principal
+        .as_ref()
+        .ok_or("no claims.principal configured")?;
     let no_principal = || {
         format!(
             "Realm [{}] no principal for token=[{}] parser=[{}] claims=[{}].",
@@ -422,13 +554,25 @@ fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
             Value::Object(jwt.claims.clone())
         )
     };
-    let principal = claim_values(realm, jwt, principal_setting)?.into_iter().next().ok_or_else(no_principal)?;
+    let principal = claim_values(realm, jwt, principal_setting)?
+        .into_iter()
+        .next()
+        .ok_or_else(no_principal)?;
     let first = |s: &Option<ClaimSetting>| -> Result<Option<String>, String> {
-        Ok(match s { Some(s) => claim_values(realm, jwt, s)?.into_iter().next(), None => None })
+        Ok(match s {
+            Some(s) => claim_values(realm, jwt, s)?.into_iter().next(),
+            None => None,
+        })
     };
-    let groups = match &realm.claims.groups { Some(s) => claim_values(realm, jwt, s)?, None => Vec::new() };
+    let groups = match &realm.claims.groups {
+        Some(s) => claim_values(realm, jwt, s)?,
+        None => Vec::new(),
+    };
     let mut metadata = Map::new();
-    metadata.insert("jwt_token_type".to_owned(), Value::String(realm.token_type.name().to_owned()));
+    metadata.insert(
+        "jwt_token_type".to_owned(),
+        Value::String(realm.token_type.name().to_owned()),
+    );
     if realm.populate_user_metadata {
         for (name, value) in &jwt.claims {
             if let Some(v) = metadata_value(name, value) {
@@ -448,7 +592,11 @@ fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
 
 /// The values of one claim setting: string or all-string array, fallback for `sub`/`aud` on
 /// access-token realms, then `claim_patterns` group 1 (non-matching and empty results dropped).
-fn claim_values(realm: &JwtRealm, jwt: &ParsedJwt, setting: &ClaimSetting) -> Result<Vec<String>, String> {
+fn claim_values(
+    realm: &JwtRealm,
+    jwt: &ParsedJwt,
+    setting: &ClaimSetting,
+) -> Result<Vec<String>, String> {
     let fallback = match setting.claim.as_str() {
         "sub" => realm.fallback_sub.as_deref(),
         "aud" => realm.fallback_aud.as_deref(),
@@ -461,14 +609,21 @@ fn claim_values(realm: &JwtRealm, jwt: &ParsedJwt, setting: &ClaimSetting) -> Re
     let raw: Vec<String> = match jwt.claim(name) {
         None => Vec::new(),
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-            items.iter().filter_map(Value::as_str).map(str::to_owned).collect()
-        }
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         Some(_) => {
-            return Err(format!("Setting [ {}] expects claim [{name}] with String or a String Array value", setting.key));
+            return Err(format!(
+                "Setting [ {}] expects claim [{name}] with String or a String Array value",
+                setting.key
+            ));
         }
     };
-    let Some(pattern) = &setting.pattern else { return Ok(raw.into_iter().filter(|v| !v.is_empty()).collect()) };
+    let Some(pattern) = &setting.pattern else {
+        return Ok(raw.into_iter().filter(|v| !v.is_empty()).collect());
+    };
     if pattern.group_count() == 0 && !raw.is_empty() {
         return Err("No group 1".to_owned());
     }

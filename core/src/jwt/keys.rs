@@ -5,7 +5,7 @@
 use std::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{URL_SAFE_NO_PAD, URL_SAFE};
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use jsonwebtoken::{DecodingKey, crypto};
 use serde_json::Value;
 
@@ -77,7 +77,9 @@ impl Jwk {
             alg: None,
             use_: None,
             key_ops: None,
-            material: KeyMaterial::Oct { secret: key.as_bytes().to_vec() },
+            material: KeyMaterial::Oct {
+                secret: key.as_bytes().to_vec(),
+            },
         }
     }
 
@@ -103,7 +105,10 @@ impl Jwk {
 
     /// A short label for people: `kid [k1] RSA 2048 bits`.
     pub fn label(&self) -> String {
-        let kid = self.kid.as_deref().map_or_else(|| "no kid".to_owned(), |k| format!("kid [{k}]"));
+        let kid = self
+            .kid
+            .as_deref()
+            .map_or_else(|| "no kid".to_owned(), |k| format!("kid [{k}]"));
         match &self.material {
             KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv } => {
                 format!("{kid} {} {crv}", self.kty())
@@ -125,7 +130,9 @@ impl Jwk {
                 if bits >= min {
                     Ok(())
                 } else {
-                    Err(format!("HMAC JWK [{bits}] bits too small for algorithm [{alg}] minimum [{min}]."))
+                    Err(format!(
+                        "HMAC JWK [{bits}] bits too small for algorithm [{alg}] minimum [{min}]."
+                    ))
                 }
             }
             (KeyMaterial::Rsa { .. }, Family::Pkc) if alg.is_rsa() => {
@@ -133,7 +140,9 @@ impl Jwk {
                 if bits >= MIN_RSA_BITS {
                     Ok(())
                 } else {
-                    Err(format!("RSA JWK [{bits}] bits too small for algorithm [{alg}] minimum [{MIN_RSA_BITS}]."))
+                    Err(format!(
+                        "RSA JWK [{bits}] bits too small for algorithm [{alg}] minimum [{MIN_RSA_BITS}]."
+                    ))
                 }
             }
             (KeyMaterial::Ec { crv, .. }, Family::Pkc) if !alg.is_rsa() => {
@@ -141,10 +150,15 @@ impl Jwk {
                 if crv == needed {
                     Ok(())
                 } else {
-                    Err(format!("EC JWK curve [{crv}] does not match algorithm [{alg}], which needs [{needed}]."))
+                    Err(format!(
+                        "EC JWK curve [{crv}] does not match algorithm [{alg}], which needs [{needed}]."
+                    ))
                 }
             }
-            _ => Err(format!("{} JWK cannot be used for algorithm [{alg}].", self.kty())),
+            _ => Err(format!(
+                "{} JWK cannot be used for algorithm [{alg}].",
+                self.kty()
+            )),
         }
     }
 
@@ -156,8 +170,15 @@ impl Jwk {
         if let Some(use_) = self.use_.as_deref().filter(|u| *u != "sig") {
             return Err(format!("JWK use [{use_}] is not [sig]."));
         }
-        if let Some(ops) = self.key_ops.as_ref().filter(|ops| !ops.iter().any(|o| o == "verify")) {
-            return Err(format!("JWK key_ops [{}] does not contain [verify].", ops.join(",")));
+        if let Some(ops) = self
+            .key_ops
+            .as_ref()
+            .filter(|ops| !ops.iter().any(|o| o == "verify"))
+        {
+            return Err(format!(
+                "JWK key_ops [{}] does not contain [verify].",
+                ops.join(",")
+            ));
         }
         Ok(())
     }
@@ -209,15 +230,24 @@ fn verify_es512(x: &[u8], y: &[u8], signing_input: &[u8], signature_b64: &str) -
     point.push(0x04);
     point.extend_from_slice(x);
     point.extend_from_slice(y);
-    let Ok(key) = p521::ecdsa::VerifyingKey::from_sec1_bytes(&point) else { return false };
-    let Some(sig) = decode_b64url(signature_b64) else { return false };
-    let Ok(sig) = p521::ecdsa::Signature::from_slice(&sig) else { return false };
+    let Ok(key) = p521::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
+        return false;
+    };
+    let Some(sig) = decode_b64url(signature_b64) else {
+        return false;
+    };
+    let Ok(sig) = p521::ecdsa::Signature::from_slice(&sig) else {
+        return false;
+    };
     key.verify(signing_input, &sig).is_ok()
 }
 
 /// Base64url, with or without padding (Nimbus decodes leniently).
 pub(crate) fn decode_b64url(s: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).ok().or_else(|| URL_SAFE.decode(s).ok())
+    URL_SAFE_NO_PAD
+        .decode(s.trim_end_matches('='))
+        .ok()
+        .or_else(|| URL_SAFE.decode(s).ok())
 }
 
 /// Why a JWK set could not be parsed (Elasticsearch: `JWKSet parse failed for setting [..]`).
@@ -237,7 +267,10 @@ pub fn parse_jwks(json: &str) -> Result<Vec<Jwk>, JwksParseError> {
         .get("keys")
         .and_then(Value::as_array)
         .ok_or_else(|| JwksParseError("missing required \"keys\" member".to_owned()))?;
-    keys.iter().enumerate().map(|(i, k)| parse_jwk(k).map_err(|e| JwksParseError(format!("key {i}: {e}")))).collect()
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| parse_jwk(k).map_err(|e| JwksParseError(format!("key {i}: {e}"))))
+        .collect()
 }
 
 fn parse_jwk(value: &Value) -> Result<Jwk, String> {
@@ -255,14 +288,21 @@ fn parse_jwk(value: &Value) -> Result<Jwk, String> {
     };
     let kty = text("kty")?.ok_or("missing required \"kty\" member")?;
     let material = match kty.as_str() {
-        "oct" => KeyMaterial::Oct { secret: bytes("k")? },
-        "RSA" => KeyMaterial::Rsa { n: bytes("n")?, e: bytes("e")? },
+        "oct" => KeyMaterial::Oct {
+            secret: bytes("k")?,
+        },
+        "RSA" => KeyMaterial::Rsa {
+            n: bytes("n")?,
+            e: bytes("e")?,
+        },
         "EC" => KeyMaterial::Ec {
             crv: text("crv")?.ok_or("missing required \"crv\" member")?,
             x: bytes("x")?,
             y: bytes("y")?,
         },
-        "OKP" => KeyMaterial::Okp { crv: text("crv")?.ok_or("missing required \"crv\" member")? },
+        "OKP" => KeyMaterial::Okp {
+            crv: text("crv")?.ok_or("missing required \"crv\" member")?,
+        },
         other => return Err(format!("unsupported key type [{other}]")),
     };
     let key_ops = match obj.get("key_ops") {
@@ -270,12 +310,22 @@ fn parse_jwk(value: &Value) -> Result<Jwk, String> {
         Some(Value::Array(items)) => Some(
             items
                 .iter()
-                .map(|i| i.as_str().map(str::to_owned).ok_or("\"key_ops\" must hold strings"))
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .ok_or("\"key_ops\" must hold strings")
+                })
                 .collect::<Result<_, _>>()?,
         ),
         Some(_) => return Err("\"key_ops\" must be an array".to_owned()),
     };
-    Ok(Jwk { kid: text("kid")?, alg: text("alg")?, use_: text("use")?, key_ops, material })
+    Ok(Jwk {
+        kid: text("kid")?,
+        alg: text("alg")?,
+        use_: text("use")?,
+        key_ops,
+        material,
+    })
 }
 
 /// What the load-time filter decided for one key.
@@ -305,7 +355,11 @@ pub struct FilteredKeys {
 /// `JwkValidateUtil.filterJwksAndAlgorithms`: keep keys allowed to verify and usable for at
 /// least one allowed algorithm of `family`; keep algorithms with at least one such key.
 pub fn filter_keys(keys: &[Jwk], allowed: &[Algorithm], family: Family) -> FilteredKeys {
-    let algs: Vec<Algorithm> = allowed.iter().copied().filter(|a| a.family() == family).collect();
+    let algs: Vec<Algorithm> = allowed
+        .iter()
+        .copied()
+        .filter(|a| a.family() == family)
+        .collect();
     let mut out = FilteredKeys::default();
     for key in keys {
         let algorithms: Vec<_> = algs.iter().map(|&a| (a, key.usable_for(a))).collect();
@@ -314,16 +368,26 @@ pub fn filter_keys(keys: &[Jwk], allowed: &[Algorithm], family: Family) -> Filte
             Ok(()) if algorithms.iter().all(|(_, r)| r.is_err()) => Some(if algs.is_empty() {
                 "no algorithm of this key's family is allowed.".to_owned()
             } else {
-                let reasons: Vec<&str> =
-                    algorithms.iter().filter_map(|(_, r)| r.as_ref().err()).map(String::as_str).collect();
-                format!("not usable for any allowed algorithm: {}", reasons.join(" "))
+                let reasons: Vec<&str> = algorithms
+                    .iter()
+                    .filter_map(|(_, r)| r.as_ref().err())
+                    .map(String::as_str)
+                    .collect();
+                format!(
+                    "not usable for any allowed algorithm: {}",
+                    reasons.join(" ")
+                )
             }),
             Ok(()) => None,
         };
         if dropped.is_none() {
             out.keys.push(key.clone());
         }
-        out.verdicts.push(KeyVerdict { key: key.clone(), algorithms, dropped });
+        out.verdicts.push(KeyVerdict {
+            key: key.clone(),
+            algorithms,
+            dropped,
+        });
     }
     for alg in algs {
         if out.keys.iter().any(|k| k.usable_for(alg).is_ok()) {
@@ -353,7 +417,12 @@ mod tests {
     use super::*;
 
     fn oct(bits: usize) -> Jwk {
-        Jwk { material: KeyMaterial::Oct { secret: vec![7; bits / 8] }, ..Jwk::from_hmac_key("") }
+        Jwk {
+            material: KeyMaterial::Oct {
+                secret: vec![7; bits / 8],
+            },
+            ..Jwk::from_hmac_key("")
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -377,9 +446,16 @@ mod tests {
         sign_only.key_ops = Some(vec!["sign".into()]);
         let mut verify = oct(256);
         verify.key_ops = Some(vec!["verify".into(), "sign".into()]);
-        let filtered = filter_keys(&[enc, sign_only, verify.clone()], &[Algorithm::HS256], Family::Hmac);
+        let filtered = filter_keys(
+            &[enc, sign_only, verify.clone()],
+            &[Algorithm::HS256],
+            Family::Hmac,
+        );
         assert_eq!(filtered.keys, vec![verify]);
-        assert_eq!(filtered.verdicts[0].dropped.as_deref(), Some("JWK use [enc] is not [sig]."));
+        assert_eq!(
+            filtered.verdicts[0].dropped.as_deref(),
+            Some("JWK use [enc] is not [sig].")
+        );
         assert_eq!(
             filtered.verdicts[1].dropped.as_deref(),
             Some("JWK key_ops [sign] does not contain [verify].")
@@ -389,7 +465,11 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn algorithms_without_keys_are_dropped() {
-        let filtered = filter_keys(&[oct(264)], &[Algorithm::HS256, Algorithm::HS512, Algorithm::RS256], Family::Hmac);
+        let filtered = filter_keys(
+            &[oct(264)],
+            &[Algorithm::HS256, Algorithm::HS512, Algorithm::RS256],
+            Family::Hmac,
+        );
         assert_eq!(filtered.algorithms, vec![Algorithm::HS256]);
         assert_eq!(filtered.algorithms_without_keys, vec![Algorithm::HS512]);
     }
@@ -404,9 +484,15 @@ mod tests {
         let c = oct(256);
         let keys = [a, b, c];
         let kids = |kid, alg| -> Vec<Option<String>> {
-            candidates(&keys, kid, alg).into_iter().map(|k| k.kid.clone()).collect()
+            candidates(&keys, kid, alg)
+                .into_iter()
+                .map(|k| k.kid.clone())
+                .collect()
         };
-        assert_eq!(kids(Some("a"), Algorithm::HS256), vec![Some("a".into()), None]);
+        assert_eq!(
+            kids(Some("a"), Algorithm::HS256),
+            vec![Some("a".into()), None]
+        );
         assert_eq!(kids(None, Algorithm::HS512), vec![Some("a".into())]);
         assert_eq!(kids(Some("b"), Algorithm::HS384), vec![Some("b".into())]);
         assert!(kids(Some("zzz"), Algorithm::HS512).is_empty());
@@ -418,7 +504,13 @@ mod tests {
         let keys = parse_jwks(good).unwrap();
         assert_eq!(keys[0].size_bits(), 512);
         assert_eq!(keys[0].kid.as_deref(), Some("k"));
-        for bad in ["", "{}", r#"{"keys":[{"kty":"XYZ"}]}"#, r#"{"keys":[{"kty":"RSA","n":"AQAB"}]}"#, r#"{"keys":[1]}"#] {
+        for bad in [
+            "",
+            "{}",
+            r#"{"keys":[{"kty":"XYZ"}]}"#,
+            r#"{"keys":[{"kty":"RSA","n":"AQAB"}]}"#,
+            r#"{"keys":[1]}"#,
+        ] {
             assert!(parse_jwks(bad).is_err(), "{bad}");
         }
     }

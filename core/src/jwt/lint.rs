@@ -30,12 +30,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error.
     pub fn error(setting: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, setting: setting.into(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            setting: setting.into(),
+            message: message.into(),
+        }
     }
 
     /// A warning.
     pub fn warning(setting: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, setting: setting.into(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            setting: setting.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -144,7 +152,9 @@ impl LintReport {
 
     /// Only the errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
 }
 
@@ -156,8 +166,14 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn versions_parse_and_compare() {
-        assert_eq!("8.7".parse::<StackVersion>().unwrap(), StackVersion::ACCESS_TOKEN);
-        assert_eq!("9.1.3".parse::<StackVersion>().unwrap(), StackVersion::AT_JWT_TYP);
+        assert_eq!(
+            "8.7".parse::<StackVersion>().unwrap(),
+            StackVersion::ACCESS_TOKEN
+        );
+        assert_eq!(
+            "9.1.3".parse::<StackVersion>().unwrap(),
+            StackVersion::AT_JWT_TYP
+        );
         assert!("nine".parse::<StackVersion>().is_err());
         assert!(StackVersion::new(8, 10) > StackVersion::new(8, 7));
     }

@@ -174,7 +174,10 @@ pub struct RealmChain {
 impl RealmChain {
     /// Enabled JWT realms in the order Elasticsearch tries them.
     pub fn jwt_realms(&self) -> impl Iterator<Item = &JwtRealm> {
-        self.realms.iter().filter(|r| r.enabled).filter_map(|r| r.jwt.as_ref())
+        self.realms
+            .iter()
+            .filter(|r| r.enabled)
+            .filter_map(|r| r.jwt.as_ref())
     }
 
     /// A realm by name.
@@ -184,8 +187,17 @@ impl RealmChain {
 }
 
 /// Realm types Elasticsearch knows.
-const REALM_TYPES: [&str; 9] =
-    ["file", "native", "ldap", "active_directory", "pki", "saml", "kerberos", "oidc", "jwt"];
+const REALM_TYPES: [&str; 9] = [
+    "file",
+    "native",
+    "ldap",
+    "active_directory",
+    "pki",
+    "saml",
+    "kerberos",
+    "oidc",
+    "jwt",
+];
 
 /// Registered claims that fallback claims may not point at.
 const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
@@ -194,7 +206,11 @@ const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", 
 const NOT_REQUIRABLE: [&str; 6] = ["iss", "sub", "aud", "exp", "nbf", "iat"];
 
 /// Secure JWT settings (keystore only).
-const SECURE_SETTINGS: [&str; 3] = ["hmac_jwkset", "hmac_key", "client_authentication.shared_secret"];
+const SECURE_SETTINGS: [&str; 3] = [
+    "hmac_jwkset",
+    "hmac_key",
+    "client_authentication.shared_secret",
+];
 
 /// Non-secure JWT settings other than the grouped ones handled separately.
 const PLAIN_SETTINGS: [&str; 39] = [
@@ -262,7 +278,10 @@ pub fn load(
     let mut diags = Vec::new();
     let mut names: BTreeMap<(String, String), ()> = BTreeMap::new();
     for (key, _) in settings.iter().chain(secure.iter()) {
-        let Some(rest) = key.strip_prefix(REALMS_PREFIX).and_then(|r| r.strip_prefix('.')) else {
+        let Some(rest) = key
+            .strip_prefix(REALMS_PREFIX)
+            .and_then(|r| r.strip_prefix('.'))
+        else {
             continue;
         };
         let mut parts = rest.splitn(3, '.');
@@ -280,16 +299,27 @@ pub fn load(
     for (kind, name) in names.into_keys() {
         let prefix = format!("{REALMS_PREFIX}.{kind}.{name}");
         if !REALM_TYPES.contains(&kind.as_str()) {
-            diags.push(Diagnostic::error(&prefix, format!("unknown realm type [{kind}] for realm [{kind}/{name}]")));
+            diags.push(Diagnostic::error(
+                &prefix,
+                format!("unknown realm type [{kind}] for realm [{kind}/{name}]"),
+            ));
             continue;
         }
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             diags.push(Diagnostic::error(
                 &prefix,
                 format!("Invalid realm name [{name}]: only letters, digits, [_] and [-] are allowed (console check)"),
             ));
         }
-        let mut reader = Reader { settings, secure, prefix: &prefix, diags: &mut diags };
+        let mut reader = Reader {
+            settings,
+            secure,
+            prefix: &prefix,
+            diags: &mut diags,
+        };
         let order = reader.order(&kind, &name, target);
         let enabled = reader.bool("enabled", true);
         let supports_lookup = supports_lookup(settings, &kind, &prefix);
@@ -297,12 +327,22 @@ pub fn load(
         if kind != "jwt" {
             reader.secure_in_yml_check();
         }
-        realms.push(Realm { kind, name, order, enabled, supports_lookup, jwt });
+        realms.push(Realm {
+            kind,
+            name,
+            order,
+            enabled,
+            supports_lookup,
+            jwt,
+        });
     }
     realms.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
     check_orders(&realms, &mut diags);
     check_authorization_realms(&realms, &mut diags);
-    Loaded { chain: RealmChain { realms }, report: LintReport::new(diags) }
+    Loaded {
+        chain: RealmChain { realms },
+        report: LintReport::new(diags),
+    }
 }
 
 fn supports_lookup(settings: &Settings, kind: &str, prefix: &str) -> bool {
@@ -318,7 +358,10 @@ fn check_orders(realms: &[Realm], diags: &mut Vec<Diagnostic>) {
     let mut by_order: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for realm in realms.iter().filter(|r| r.enabled) {
         if let Some(order) = realm.order {
-            by_order.entry(order).or_default().push(format!("{}/{}", realm.kind, realm.name));
+            by_order
+                .entry(order)
+                .or_default()
+                .push(format!("{}/{}", realm.kind, realm.name));
         }
     }
     let duplicates: Vec<String> = by_order
@@ -329,7 +372,10 @@ fn check_orders(realms: &[Realm], diags: &mut Vec<Diagnostic>) {
     if !duplicates.is_empty() {
         diags.push(Diagnostic::error(
             REALMS_PREFIX,
-            format!("Found multiple realms configured with the same order: {}", duplicates.join("; ")),
+            format!(
+                "Found multiple realms configured with the same order: {}",
+                duplicates.join("; ")
+            ),
         ));
     }
 }
@@ -459,7 +505,12 @@ impl Reader<'_> {
 
     fn secure_in_yml_check(&mut self) {
         let prefix = format!("{}.", self.prefix);
-        let keys: Vec<String> = self.settings.iter().map(|(k, _)| k.to_owned()).filter(|k| k.starts_with(&prefix)).collect();
+        let keys: Vec<String> = self
+            .settings
+            .iter()
+            .map(|(k, _)| k.to_owned())
+            .filter(|k| k.starts_with(&prefix))
+            .collect();
         for key in keys {
             let setting = &key[prefix.len()..];
             if SECURE_SETTINGS.contains(&setting) || is_secure_ssl(setting) {
@@ -473,7 +524,9 @@ impl Reader<'_> {
 }
 
 fn is_secure_ssl(setting: &str) -> bool {
-    setting.strip_prefix("ssl.").is_some_and(|s| s.starts_with("secure_") || s.contains(".secure_"))
+    setting
+        .strip_prefix("ssl.")
+        .is_some_and(|s| s.starts_with("secure_") || s.contains(".secure_"))
 }
 
 fn read_jwt(
@@ -500,15 +553,22 @@ fn read_jwt(
     let issuer_key = r.key("allowed_issuer");
     let allowed_issuer = r.text("allowed_issuer").unwrap_or_default();
     if allowed_issuer.is_empty() {
-        r.error(&issuer_key, format!("Invalid empty value for [{issuer_key}]."));
+        r.error(
+            &issuer_key,
+            format!("Invalid empty value for [{issuer_key}]."),
+        );
     }
     let audiences_key = r.key("allowed_audiences");
     let allowed_audiences = r.non_empty_entries("allowed_audiences");
     if allowed_audiences.is_empty() {
-        r.error(&audiences_key, format!("Invalid empty list for [{audiences_key}]."));
+        r.error(
+            &audiences_key,
+            format!("Invalid empty list for [{audiences_key}]."),
+        );
     }
 
-    let (allowed_subjects, allowed_subject_patterns, subject_patterns) = read_subjects(r, token_type);
+    let (allowed_subjects, allowed_subject_patterns, subject_patterns) =
+        read_subjects(r, token_type);
     let (fallback_sub, fallback_aud) = read_fallbacks(r, name, token_type);
     let required_claims = read_required_claims(r);
 
@@ -522,7 +582,10 @@ fn read_jwt(
                 let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
                 r.error(
                     &algorithms_key,
-                    format!("Invalid value [{raw}] for [{algorithms_key}]. Allowed values are [{}].", names.join(", ")),
+                    format!(
+                        "Invalid value [{raw}] for [{algorithms_key}]. Allowed values are [{}].",
+                        names.join(", ")
+                    ),
                 );
             }
         }
@@ -543,11 +606,17 @@ fn read_jwt(
     let claims = read_claims(r);
     let populate_user_metadata = r.bool("populate_user_metadata", true);
     let (client_auth, shared_secret) = read_client_auth(r);
-    let rotation_grace_period =
-        r.time("client_authentication.rotation_grace_period", TimeValue::from_secs(60));
+    let rotation_grace_period = r.time(
+        "client_authentication.rotation_grace_period",
+        TimeValue::from_secs(60),
+    );
     let cache_ttl = r.time("jwt.cache.ttl", TimeValue::from_secs(20 * 60));
     let cache_size = r.int("jwt.cache.size", 100_000);
-    for timeout in ["http.connect_timeout", "http.connection_read_timeout", "http.socket_timeout"] {
+    for timeout in [
+        "http.connect_timeout",
+        "http.connection_read_timeout",
+        "http.socket_timeout",
+    ] {
         r.time(timeout, TimeValue::from_secs(5));
     }
     r.int("http.max_connections", 200);
@@ -588,8 +657,12 @@ fn read_jwt(
 
 fn check_known_keys(r: &mut Reader<'_>) {
     let prefix = format!("{}.", r.prefix);
-    let keys: Vec<String> =
-        r.settings.iter().map(|(k, _)| k.to_owned()).filter(|k| k.starts_with(&prefix)).collect();
+    let keys: Vec<String> = r
+        .settings
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
     for key in keys {
         let setting = &key[prefix.len()..];
         let known = PLAIN_SETTINGS.contains(&setting)
@@ -614,8 +687,12 @@ fn check_known_keys(r: &mut Reader<'_>) {
             }
         }
     }
-    let secure_keys: Vec<String> =
-        r.secure.iter().map(|(k, _)| k.to_owned()).filter(|k| k.starts_with(&prefix)).collect();
+    let secure_keys: Vec<String> = r
+        .secure
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
     for key in secure_keys {
         let setting = &key[prefix.len()..];
         if !(SECURE_SETTINGS.contains(&setting) || is_secure_ssl(setting)) {
@@ -630,11 +707,20 @@ fn check_known_keys(r: &mut Reader<'_>) {
 fn check_version(r: &mut Reader<'_>, token_type: TokenType, target: Target) {
     let (needed, what) = match token_type {
         TokenType::IdToken => (StackVersion::ID_TOKEN, "JWT realms"),
-        TokenType::AccessToken => (StackVersion::ACCESS_TOKEN, "JWT realms with token_type [access_token]"),
+        TokenType::AccessToken => (
+            StackVersion::ACCESS_TOKEN,
+            "JWT realms with token_type [access_token]",
+        ),
     };
     if target.version < needed {
         let key = r.key("token_type");
-        r.error(&key, format!("{what} need Elasticsearch {needed} or later; the target is {} (console check)", target.version));
+        r.error(
+            &key,
+            format!(
+                "{what} need Elasticsearch {needed} or later; the target is {} (console check)",
+                target.version
+            ),
+        );
     }
 }
 
@@ -659,7 +745,10 @@ fn read_subjects(
     let compiled = match PatternSet::parse(&patterns) {
         Ok(set) => Some(set),
         Err(e) => {
-            r.error(&patterns_key, "Invalid patterns for allowed claim values for [sub].");
+            r.error(
+                &patterns_key,
+                "Invalid patterns for allowed claim values for [sub].",
+            );
             r.warn(&patterns_key, e.to_string());
             None
         }
@@ -706,7 +795,13 @@ fn read_required_claims(r: &mut Reader<'_>) -> Vec<(String, Vec<String>)> {
     for claim in claims {
         let key = format!("{group}.{claim}");
         if NOT_REQUIRABLE.contains(&claim.as_str()) {
-            r.error(&key, format!("required claim [{key}] cannot be one of [{}]", NOT_REQUIRABLE.join(",")));
+            r.error(
+                &key,
+                format!(
+                    "required claim [{key}] cannot be one of [{}]",
+                    NOT_REQUIRABLE.join(",")
+                ),
+            );
             continue;
         }
         let values = r.settings.list(&key).unwrap_or_default();
@@ -729,11 +824,17 @@ fn read_claims(r: &mut Reader<'_>) -> ClaimSettings {
             r.error(&key, format!("Setting [{key}] is required"));
         }
         if pattern.is_some() && claim.is_none() {
-            r.error(&pattern_key, format!("Setting [{pattern_key}] cannot be set unless [{key}] is also set"));
+            r.error(
+                &pattern_key,
+                format!("Setting [{pattern_key}] cannot be set unless [{key}] is also set"),
+            );
         }
         let claim = claim?;
         if claim.is_empty() {
-            r.error(&key, format!("Invalid null or empty claim name for [{key}]."));
+            r.error(
+                &key,
+                format!("Invalid null or empty claim name for [{key}]."),
+            );
             return None;
         }
         let pattern = pattern.and_then(|p| match JavaRegex::parse(&p) {
@@ -752,7 +853,11 @@ fn read_claims(r: &mut Reader<'_>) -> ClaimSettings {
                 None
             }
         });
-        Some(ClaimSetting { key, claim, pattern })
+        Some(ClaimSetting {
+            key,
+            claim,
+            pattern,
+        })
     };
     ClaimSettings {
         principal: read("principal"),
@@ -806,11 +911,22 @@ fn read_proxy_and_reload(r: &mut Reader<'_>) {
     r.int("http.proxy.port", 80);
     r.bool("pkc_jwkset_reload.enabled", false);
     r.time("pkc_jwkset_reload.file_interval", TimeValue::from_secs(300));
-    let min = r.time("pkc_jwkset_reload.url_interval_min", TimeValue::from_secs(3600));
-    let max = r.time("pkc_jwkset_reload.url_interval_max", TimeValue::from_secs(5 * 86_400));
+    let min = r.time(
+        "pkc_jwkset_reload.url_interval_min",
+        TimeValue::from_secs(3600),
+    );
+    let max = r.time(
+        "pkc_jwkset_reload.url_interval_max",
+        TimeValue::from_secs(5 * 86_400),
+    );
     if max < min {
         let key = r.key("pkc_jwkset_reload.url_interval_max");
-        r.error(&key, format!("Invalid PKC JWK set URL reload intervals: max [{max}] is less than min [{min}]"));
+        r.error(
+            &key,
+            format!(
+                "Invalid PKC JWK set URL reload intervals: max [{max}] is less than min [{min}]"
+            ),
+        );
     }
 }
 
@@ -824,7 +940,9 @@ fn read_keys(r: &mut Reader<'_>, realm: &mut JwtRealm, read_file: &dyn Fn(&str) 
     if hmac_key.is_none() && hmac_jwkset.is_none() && pkc_path.is_none() {
         r.error(
             r.prefix,
-            format!("At least one of [{hmac_key_key}] or [{hmac_jwkset_key}] or [{pkc_key}] must be set"),
+            format!(
+                "At least one of [{hmac_key_key}] or [{hmac_jwkset_key}] or [{pkc_key}] must be set"
+            ),
         );
     }
     let hmac_keys: Option<Vec<Jwk>> = match (hmac_key, hmac_jwkset) {
@@ -833,14 +951,20 @@ fn read_keys(r: &mut Reader<'_>, realm: &mut JwtRealm, read_file: &dyn Fn(&str) 
             None
         }
         (Some(key), None) if key.is_empty() => {
-            r.error(&hmac_key_key, format!("HMAC Key parse failed for setting [{hmac_key_key}]"));
+            r.error(
+                &hmac_key_key,
+                format!("HMAC Key parse failed for setting [{hmac_key_key}]"),
+            );
             None
         }
         (Some(key), None) => Some(vec![Jwk::from_hmac_key(&key)]),
         (None, Some(json)) => match parse_jwks(&json) {
             Ok(keys) => Some(keys),
             Err(e) => {
-                r.error(&hmac_jwkset_key, format!("JWKSet parse failed for setting [{hmac_jwkset_key}]"));
+                r.error(
+                    &hmac_jwkset_key,
+                    format!("JWKSet parse failed for setting [{hmac_jwkset_key}]"),
+                );
                 r.warn(&hmac_jwkset_key, e.0);
                 None
             }
@@ -850,8 +974,18 @@ fn read_keys(r: &mut Reader<'_>, realm: &mut JwtRealm, read_file: &dyn Fn(&str) 
     realm.hmac_configured = hmac_keys.is_some();
     if let Some(keys) = hmac_keys {
         realm.hmac_keys = filter_keys(&keys, &realm.allowed_algorithms, Family::Hmac);
-        let key = if r.secure.contains(&hmac_key_key) { &hmac_key_key } else { &hmac_jwkset_key };
-        report_filter(r, key, &realm.hmac_keys, &realm.allowed_algorithms, Family::Hmac);
+        let key = if r.secure.contains(&hmac_key_key) {
+            &hmac_key_key
+        } else {
+            &hmac_jwkset_key
+        };
+        report_filter(
+            r,
+            key,
+            &realm.hmac_keys,
+            &realm.allowed_algorithms,
+            Family::Hmac,
+        );
     }
     if let Some(path) = pkc_path {
         realm.pkc_source = read_pkc(r, &pkc_key, &path, realm, read_file);
@@ -876,7 +1010,9 @@ fn read_pkc(
     read_file: &dyn Fn(&str) -> Option<String>,
 ) -> Option<PkcSource> {
     if path.starts_with("https") {
-        let host = path.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        let host = path
+            .strip_prefix("https://")
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
         match host {
             Some(h) if !h.is_empty() => {
                 r.warn(key, format!("the JWK set at [{path}] is fetched by Elasticsearch at startup; this console does not fetch it, so PKC signatures cannot be checked here"));
@@ -888,11 +1024,17 @@ fn read_pkc(
         return None;
     }
     if path.starts_with("http") {
-        r.error(key, format!("Not allowed to use HTTP URI [{path}]. Only HTTPS is supported."));
+        r.error(
+            key,
+            format!("Not allowed to use HTTP URI [{path}]. Only HTTPS is supported."),
+        );
         return None;
     }
     let Some(contents) = read_file(path) else {
-        r.error(key, format!("Failed to read contents for setting [{key}] value [{path}]."));
+        r.error(
+            key,
+            format!("Failed to read contents for setting [{key}] value [{path}]."),
+        );
         return Some(PkcSource::File(path.to_owned()));
     };
     match parse_jwks(&contents) {
@@ -909,16 +1051,36 @@ fn read_pkc(
     Some(PkcSource::File(path.to_owned()))
 }
 
-fn report_filter(r: &mut Reader<'_>, key: &str, filtered: &FilteredKeys, allowed: &[Algorithm], family: Family) {
-    let family_name = if family == Family::Hmac { "HMAC" } else { "PKC" };
+fn report_filter(
+    r: &mut Reader<'_>,
+    key: &str,
+    filtered: &FilteredKeys,
+    allowed: &[Algorithm],
+    family: Family,
+) {
+    let family_name = if family == Family::Hmac {
+        "HMAC"
+    } else {
+        "PKC"
+    };
     if !allowed.iter().any(|a| a.family() == family) {
-        let wanted = if family == Family::Hmac { "HS256, HS384 or HS512" } else { "an RS*, PS* or ES* algorithm" };
+        let wanted = if family == Family::Hmac {
+            "HS256, HS384 or HS512"
+        } else {
+            "an RS*, PS* or ES* algorithm"
+        };
         r.warn(key, format!("{family_name} keys are configured but [allowed_signature_algorithms] has no {wanted}; the keys are never used"));
         return;
     }
     for verdict in &filtered.verdicts {
         if let Some(reason) = &verdict.dropped {
-            r.warn(key, format!("{family_name} JWK ({}) is ignored: {reason}", verdict.key.label()));
+            r.warn(
+                key,
+                format!(
+                    "{family_name} JWK ({}) is ignored: {reason}",
+                    verdict.key.label()
+                ),
+            );
         }
     }
     for alg in &filtered.algorithms_without_keys {

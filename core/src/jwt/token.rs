@@ -28,7 +28,9 @@ pub enum ClientCredential {
 /// Reads `ES-Client-Authentication`.
 pub fn client_credential(header: Option<&str>) -> ClientCredential {
     const SCHEME: &str = "SharedSecret ";
-    let Some(value) = header else { return ClientCredential::Absent };
+    let Some(value) = header else {
+        return ClientCredential::Absent;
+    };
     let matches = value.len() >= SCHEME.len()
         && value.is_char_boundary(SCHEME.len())
         && value[..SCHEME.len()].eq_ignore_ascii_case(SCHEME);
@@ -84,9 +86,12 @@ impl ParsedJwt {
         }
         let parts: Vec<&str> = token.split('.').collect();
         if parts.len() != 3 {
-            return Err(fail("not a signed JWT: expected three Base64URL parts (five parts would be an encrypted JWE)"));
+            return Err(fail(
+                "not a signed JWT: expected three Base64URL parts (five parts would be an encrypted JWE)",
+            ));
         }
-        let header = decode_object(parts[0]).map_err(|e| NotAJwt(format!("invalid JWS header: {e}")))?;
+        let header =
+            decode_object(parts[0]).map_err(|e| NotAJwt(format!("invalid JWS header: {e}")))?;
         match header.get("alg") {
             Some(Value::String(alg)) if alg == "none" => {
                 return Err(fail("not a signed JWT: alg [none] is an unsecured JWT"));
@@ -96,17 +101,27 @@ impl ParsedJwt {
             None => return Err(fail("invalid JWS header: missing [alg]")),
         }
         for name in ["typ", "kid", "cty"] {
-            if header.get(name).is_some_and(|v| !v.is_string() && !v.is_null()) {
-                return Err(NotAJwt(format!("invalid JWS header: [{name}] must be a string")));
+            if header
+                .get(name)
+                .is_some_and(|v| !v.is_string() && !v.is_null())
+            {
+                return Err(NotAJwt(format!(
+                    "invalid JWS header: [{name}] must be a string"
+                )));
             }
         }
         if let Some(crit) = header.get("crit") {
-            let ok = crit.as_array().is_some_and(|items| items.iter().all(Value::is_string));
+            let ok = crit
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string));
             if !ok {
-                return Err(fail("invalid JWS header: [crit] must be an array of strings"));
+                return Err(fail(
+                    "invalid JWS header: [crit] must be an array of strings",
+                ));
             }
         }
-        let claims = decode_object(parts[1]).map_err(|e| NotAJwt(format!("invalid JWT claims set: {e}")))?;
+        let claims =
+            decode_object(parts[1]).map_err(|e| NotAJwt(format!("invalid JWT claims set: {e}")))?;
         check_claim_types(&claims)?;
         Ok(Self {
             signing_input: format!("{}.{}", parts[0], parts[1]),
@@ -148,20 +163,29 @@ impl ParsedJwt {
             .filter_map(|name| {
                 let text = match &self.claims[name] {
                     Value::String(s) => s.clone(),
-                    Value::Array(items) if items.iter().all(Value::is_string) => {
-                        items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")
-                    }
+                    Value::Array(items) if items.iter().all(Value::is_string) => items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
                     _ => return None,
                 };
                 Some(format!("'{name}:{text}'"))
             })
             .collect();
-        if parts.is_empty() { "<unrecognized JWT token>".to_owned() } else { parts.join(" ") }
+        if parts.is_empty() {
+            "<unrecognized JWT token>".to_owned()
+        } else {
+            parts.join(" ")
+        }
     }
 
     /// The token with its signature masked, as Elasticsearch logs it.
     pub fn masked(&self) -> String {
-        format!("{}.{}.<redacted-signature>", self.header_b64, self.payload_b64)
+        format!(
+            "{}.{}.<redacted-signature>",
+            self.header_b64, self.payload_b64
+        )
     }
 }
 
@@ -176,20 +200,34 @@ fn decode_object(part: &str) -> Result<Map<String, Value>, String> {
 }
 
 fn check_claim_types(claims: &Map<String, Value>) -> Result<(), NotAJwt> {
-    let bad = |name: &str, what: &str| Err(NotAJwt(format!("invalid JWT claims set: [{name}] must be {what}")));
+    let bad = |name: &str, what: &str| {
+        Err(NotAJwt(format!(
+            "invalid JWT claims set: [{name}] must be {what}"
+        )))
+    };
     for name in ["iss", "sub", "jti"] {
-        if claims.get(name).is_some_and(|v| !v.is_string() && !v.is_null()) {
+        if claims
+            .get(name)
+            .is_some_and(|v| !v.is_string() && !v.is_null())
+        {
             return bad(name, "a string");
         }
     }
     if let Some(aud) = claims.get("aud") {
-        let ok = aud.is_null() || aud.is_string() || aud.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+        let ok = aud.is_null()
+            || aud.is_string()
+            || aud
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string));
         if !ok {
             return bad("aud", "a string or an array of strings");
         }
     }
     for name in ["exp", "nbf", "iat"] {
-        if claims.get(name).is_some_and(|v| !v.is_number() && !v.is_null()) {
+        if claims
+            .get(name)
+            .is_some_and(|v| !v.is_number() && !v.is_null())
+        {
             return bad(name, "a number");
         }
     }
@@ -211,7 +249,11 @@ mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn token(header: &str, payload: &str) -> String {
-        format!("{}.{}.c2ln", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload))
+        format!(
+            "{}.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        )
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -225,16 +267,32 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn shared_secret_scheme_ignores_case() {
-        assert_eq!(client_credential(Some("SharedSecret s1")), ClientCredential::SharedSecret("s1".into()));
-        assert_eq!(client_credential(Some("sharedsecret  s2 ")), ClientCredential::SharedSecret("s2".into()));
-        assert_eq!(client_credential(Some("SharedSecret ")), ClientCredential::Empty);
-        assert_eq!(client_credential(Some("Basic abc")), ClientCredential::Absent);
+        assert_eq!(
+            client_credential(Some("SharedSecret s1")),
+            ClientCredential::SharedSecret("s1".into())
+        );
+        assert_eq!(
+            client_credential(Some("sharedsecret  s2 ")),
+            ClientCredential::SharedSecret("s2".into())
+        );
+        assert_eq!(
+            client_credential(Some("SharedSecret ")),
+            ClientCredential::Empty
+        );
+        assert_eq!(
+            client_credential(Some("Basic abc")),
+            ClientCredential::Absent
+        );
         assert_eq!(client_credential(None), ClientCredential::Absent);
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn parse_rules_follow_nimbus() {
-        let ok = ParsedJwt::parse(&token(r#"{"alg":"HS256"}"#, r#"{"sub":"a","aud":["x"],"exp":1.9}"#)).unwrap();
+        let ok = ParsedJwt::parse(&token(
+            r#"{"alg":"HS256"}"#,
+            r#"{"sub":"a","aud":["x"],"exp":1.9}"#,
+        ))
+        .unwrap();
         assert_eq!(ok.alg(), "HS256");
         assert_eq!(epoch_seconds(ok.claim("exp").unwrap()), Some(1));
         let cases = [
@@ -242,9 +300,18 @@ mod tests {
             ("a.b.c.d.e", "three Base64URL parts"),
             (&token(r#"{"alg":"none"}"#, "{}") as &str, "alg [none]"),
             (&token(r#"{"typ":"JWT"}"#, "{}"), "missing [alg]"),
-            (&token(r#"{"alg":"HS256"}"#, r#"{"sub":1}"#), "[sub] must be a string"),
-            (&token(r#"{"alg":"HS256"}"#, r#"{"aud":[1]}"#), "[aud] must be"),
-            (&token(r#"{"alg":"HS256"}"#, r#"{"exp":"soon"}"#), "[exp] must be a number"),
+            (
+                &token(r#"{"alg":"HS256"}"#, r#"{"sub":1}"#),
+                "[sub] must be a string",
+            ),
+            (
+                &token(r#"{"alg":"HS256"}"#, r#"{"aud":[1]}"#),
+                "[aud] must be",
+            ),
+            (
+                &token(r#"{"alg":"HS256"}"#, r#"{"exp":"soon"}"#),
+                "[exp] must be a number",
+            ),
             (&token(r#"{"alg":"HS256"}"#, "[]"), "not a JSON object"),
             ("!!.!!.!!", "not Base64URL"),
         ];

@@ -32,7 +32,10 @@ impl JavaRegex {
         let translated = translate(pattern)?;
         let regex =
             Regex::new(&translated).map_err(|e| PatternError::invalid(pattern, compact(&e)))?;
-        Ok(Self { source: pattern.to_owned(), regex })
+        Ok(Self {
+            source: pattern.to_owned(),
+            regex,
+        })
     }
 
     /// The pattern as written.
@@ -48,7 +51,9 @@ impl JavaRegex {
     /// `Matcher.find()` then `group(1)`: `None` when there is no match; `Some(None)` when the
     /// match did not take part in group 1.
     pub fn find_group1<'h>(&self, haystack: &'h str) -> Option<Option<&'h str>> {
-        self.regex.captures(haystack).map(|c| c.get(1).map(|m| m.as_str()))
+        self.regex
+            .captures(haystack)
+            .map(|c| c.get(1).map(|m| m.as_str()))
     }
 
     /// `Matcher.find()`: whether the pattern occurs anywhere in the value.
@@ -72,7 +77,12 @@ impl JavaRegex {
 }
 
 fn compact(e: &regex::Error) -> String {
-    e.to_string().lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("").trim().to_owned()
+    e.to_string()
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .to_owned()
 }
 
 fn translate(pattern: &str) -> Result<String, PatternError> {
@@ -85,9 +95,9 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
         let c = chars[i];
         match c {
             '\\' => {
-                let next = *chars
-                    .get(i + 1)
-                    .ok_or_else(|| PatternError::invalid(pattern, "unexpected internal error: trailing backslash"))?;
+                let next = *chars.get(i + 1).ok_or_else(|| {
+                    PatternError::invalid(pattern, "unexpected internal error: trailing backslash")
+                })?;
                 i += 2;
                 match next {
                     '1'..='9' => return Err(unsupported(&format!("a backreference [\\{next}]"))),
@@ -107,8 +117,9 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
                     }
                     'E' => {}
                     'p' | 'P' => {
-                        let (name, consumed) = property_name(&chars, i)
-                            .ok_or_else(|| PatternError::invalid(pattern, "malformed \\p{…} class"))?;
+                        let (name, consumed) = property_name(&chars, i).ok_or_else(|| {
+                            PatternError::invalid(pattern, "malformed \\p{…} class")
+                        })?;
                         i += consumed;
                         out.push_str(&property(pattern, next == 'P', &name, class_depth > 0)?);
                     }
@@ -130,15 +141,16 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
                     'a' => out.push_str("\\x07"),
                     'e' => out.push_str("\\x1B"),
                     'c' => {
-                        let ctl = chars
-                            .get(i)
-                            .ok_or_else(|| PatternError::invalid(pattern, "illegal control escape sequence"))?;
+                        let ctl = chars.get(i).ok_or_else(|| {
+                            PatternError::invalid(pattern, "illegal control escape sequence")
+                        })?;
                         i += 1;
                         push_code_point(&mut out, pattern, u32::from(*ctl) ^ 64)?;
                     }
                     '0' => {
-                        let (value, consumed) = octal(&chars, i)
-                            .ok_or_else(|| PatternError::invalid(pattern, "illegal octal escape sequence"))?;
+                        let (value, consumed) = octal(&chars, i).ok_or_else(|| {
+                            PatternError::invalid(pattern, "illegal octal escape sequence")
+                        })?;
                         i += consumed;
                         push_code_point(&mut out, pattern, value)?;
                     }
@@ -147,13 +159,16 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
                         let value = u32::from_str_radix(&hex, 16)
                             .ok()
                             .filter(|_| hex.len() == 4)
-                            .ok_or_else(|| PatternError::invalid(pattern, "illegal Unicode escape sequence"))?;
+                            .ok_or_else(|| {
+                                PatternError::invalid(pattern, "illegal Unicode escape sequence")
+                            })?;
                         i += 4;
                         push_code_point(&mut out, pattern, value)?;
                     }
                     'x' => {
-                        let (value, consumed) = hex_escape(&chars, i)
-                            .ok_or_else(|| PatternError::invalid(pattern, "illegal hexadecimal escape sequence"))?;
+                        let (value, consumed) = hex_escape(&chars, i).ok_or_else(|| {
+                            PatternError::invalid(pattern, "illegal hexadecimal escape sequence")
+                        })?;
                         i += consumed;
                         push_code_point(&mut out, pattern, value)?;
                     }
@@ -217,7 +232,11 @@ fn push_code_point(out: &mut String, pattern: &str, value: u32) -> Result<(), Pa
 }
 
 fn octal(chars: &[char], from: usize) -> Option<(u32, usize)> {
-    let digits: Vec<u32> = chars[from..].iter().take(3).map_while(|c| c.to_digit(8)).collect();
+    let digits: Vec<u32> = chars[from..]
+        .iter()
+        .take(3)
+        .map_while(|c| c.to_digit(8))
+        .collect();
     let take = match digits.as_slice() {
         [a, _, _] if *a <= 3 => 3,
         [_, _, ..] => 2,
@@ -231,10 +250,15 @@ fn hex_escape(chars: &[char], from: usize) -> Option<(u32, usize)> {
     if chars.get(from) == Some(&'{') {
         let end = (from..chars.len()).find(|&j| chars[j] == '}')?;
         let hex: String = chars[from + 1..end].iter().collect();
-        return u32::from_str_radix(&hex, 16).ok().map(|v| (v, end - from + 1));
+        return u32::from_str_radix(&hex, 16)
+            .ok()
+            .map(|v| (v, end - from + 1));
     }
     let hex: String = chars.iter().skip(from).take(2).collect();
-    (hex.len() == 2).then(|| u32::from_str_radix(&hex, 16).ok()).flatten().map(|v| (v, 2))
+    (hex.len() == 2)
+        .then(|| u32::from_str_radix(&hex, 16).ok())
+        .flatten()
+        .map(|v| (v, 2))
 }
 
 fn property_name(chars: &[char], from: usize) -> Option<(String, usize)> {
@@ -251,7 +275,10 @@ fn shorthand(c: char, in_class: bool) -> String {
         'd' | 'D' => ("0-9", c == 'D'),
         's' | 'S' => (" \\t\\n\\x0B\\x0C\\r", c == 'S'),
         'w' | 'W' => ("a-zA-Z_0-9", c == 'W'),
-        'h' | 'H' => (" \\t\\xA0\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}", c == 'H'),
+        'h' | 'H' => (
+            " \\t\\xA0\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}",
+            c == 'H',
+        ),
         _ => ("\\n\\x0B\\x0C\\r\\x{85}\\x{2028}\\x{2029}", c == 'V'),
     };
     match (negated, in_class) {
@@ -261,7 +288,12 @@ fn shorthand(c: char, in_class: bool) -> String {
     }
 }
 
-fn property(pattern: &str, negated: bool, name: &str, in_class: bool) -> Result<String, PatternError> {
+fn property(
+    pattern: &str,
+    negated: bool,
+    name: &str,
+    in_class: bool,
+) -> Result<String, PatternError> {
     let posix = match name {
         "Lower" => Some("a-z"),
         "Upper" => Some("A-Z"),
@@ -288,19 +320,34 @@ fn property(pattern: &str, negated: bool, name: &str, in_class: bool) -> Result<
         });
     }
     let rust_name = if let Some(block) = name.strip_prefix("In") {
-        return Err(PatternError::unsupported(pattern, format!("the Unicode block class [\\p{{In{block}}}]")));
+        return Err(PatternError::unsupported(
+            pattern,
+            format!("the Unicode block class [\\p{{In{block}}}]"),
+        ));
     } else if name.starts_with("java") {
-        return Err(PatternError::unsupported(pattern, format!("the Java method class [\\p{{{name}}}]")));
+        return Err(PatternError::unsupported(
+            pattern,
+            format!("the Java method class [\\p{{{name}}}]"),
+        ));
     } else if let Some(script_or_category) = name.strip_prefix("Is") {
         script_or_category.to_owned()
-    } else if let Some(value) = name.strip_prefix("general_category=").or_else(|| name.strip_prefix("gc=")) {
+    } else if let Some(value) = name
+        .strip_prefix("general_category=")
+        .or_else(|| name.strip_prefix("gc="))
+    {
         value.to_owned()
-    } else if let Some(value) = name.strip_prefix("script=").or_else(|| name.strip_prefix("sc=")) {
+    } else if let Some(value) = name
+        .strip_prefix("script=")
+        .or_else(|| name.strip_prefix("sc="))
+    {
         value.to_owned()
     } else {
         name.to_owned()
     };
-    Ok(format!("\\{}{{{rust_name}}}", if negated { 'P' } else { 'p' }))
+    Ok(format!(
+        "\\{}{{{rust_name}}}",
+        if negated { 'P' } else { 'p' }
+    ))
 }
 
 /// Handles `(` and the `(?…)` forms; returns how many characters were consumed.
@@ -335,12 +382,17 @@ fn group_open(pattern: &str, rest: &[char], out: &mut String) -> Result<usize, P
                     'd' => return Err(unsupported("the UNIX_LINES flag [(?d)]")),
                     ')' | ':' => break,
                     other => {
-                        return Err(PatternError::invalid(pattern, format!("unknown inline modifier [{other}]")));
+                        return Err(PatternError::invalid(
+                            pattern,
+                            format!("unknown inline modifier [{other}]"),
+                        ));
                     }
                 }
                 j += 1;
             }
-            let end = *rest.get(j).ok_or_else(|| PatternError::invalid(pattern, "unclosed group"))?;
+            let end = *rest
+                .get(j)
+                .ok_or_else(|| PatternError::invalid(pattern, "unclosed group"))?;
             let flags = flags.trim_end_matches('-');
             if flags.is_empty() {
                 out.push_str(if end == ':' { "(?:" } else { "" });
@@ -359,16 +411,31 @@ mod tests {
     use super::*;
 
     fn group1(pattern: &str, value: &str) -> Option<Option<String>> {
-        JavaRegex::parse(pattern).unwrap().find_group1(value).map(|g| g.map(str::to_owned))
+        JavaRegex::parse(pattern)
+            .unwrap()
+            .find_group1(value)
+            .map(|g| g.map(str::to_owned))
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn find_semantics_and_group_one() {
         let some = |s: &str| Some(Some(s.to_owned()));
-        assert_eq!(group1("^([^@]+)@example\\.com$", "jane@example.com"), some("jane"));
-        assert_eq!(group1("^([^@]+)@example\\.com$", "jane@example.com.evil"), None);
-        assert_eq!(group1("([^@]+)@example\\.com", "x jane@example.com.evil"), some("x jane"));
-        assert_eq!(group1("^(.*)@[^.]*[.]example[.]com$", "svc@app1.example.com"), some("svc"));
+        assert_eq!(
+            group1("^([^@]+)@example\\.com$", "jane@example.com"),
+            some("jane")
+        );
+        assert_eq!(
+            group1("^([^@]+)@example\\.com$", "jane@example.com.evil"),
+            None
+        );
+        assert_eq!(
+            group1("([^@]+)@example\\.com", "x jane@example.com.evil"),
+            some("x jane")
+        );
+        assert_eq!(
+            group1("^(.*)@[^.]*[.]example[.]com$", "svc@app1.example.com"),
+            some("svc")
+        );
         assert_eq!(group1("a|(b)", "a"), Some(None));
         assert_eq!(group1("\\Qa.b\\E(c)", "a.bc"), some("c"));
         assert_eq!(group1("\\Qa.b\\E(c)", "axbc"), None);
@@ -413,7 +480,10 @@ mod tests {
     fn invalid_patterns_are_invalid() {
         for pattern in ["(abc", "[abc", "a{2,1}", "\\y", "*a"] {
             let err = JavaRegex::parse(pattern).unwrap_err();
-            assert!(matches!(err, PatternError::Invalid { .. }), "{pattern}: {err}");
+            assert!(
+                matches!(err, PatternError::Invalid { .. }),
+                "{pattern}: {err}"
+            );
         }
     }
 
@@ -424,6 +494,10 @@ mod tests {
         assert_eq!(p.group_count(), 1);
         assert!(!JavaRegex::parse("([^@]+)@example").unwrap().is_anchored());
         assert_eq!(JavaRegex::parse("abc").unwrap().group_count(), 0);
-        assert!(JavaRegex::parse("CN=.*\\.example\\.com").unwrap().matches_whole("CN=a.example.com"));
+        assert!(
+            JavaRegex::parse("CN=.*\\.example\\.com")
+                .unwrap()
+                .matches_whole("CN=a.example.com")
+        );
     }
 }

@@ -16,7 +16,11 @@ use super::{PatternError, push_literal};
 
 /// Translates the text between the slashes; `pattern` (with slashes) is used in errors.
 pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternError> {
-    let mut parser = Parser { pattern, chars: inner.chars().collect(), pos: 0 };
+    let mut parser = Parser {
+        pattern,
+        chars: inner.chars().collect(),
+        pos: 0,
+    };
     let out = parser.union()?;
     if parser.pos < parser.chars.len() {
         return Err(parser.invalid(format!("end-of-string expected at position {}", parser.pos)));
@@ -52,7 +56,9 @@ impl Parser<'_> {
     }
 
     fn next(&mut self) -> Result<char, PatternError> {
-        let c = self.peek().ok_or_else(|| self.invalid("unexpected end-of-string"))?;
+        let c = self
+            .peek()
+            .ok_or_else(|| self.invalid("unexpected end-of-string"))?;
         self.pos += 1;
         Ok(c)
     }
@@ -108,8 +114,14 @@ impl Parser<'_> {
     }
 
     fn bounds(&mut self) -> Result<(u32, Option<u32>), PatternError> {
-        let min = self.number().ok_or_else(|| self.invalid("integer expected"))?;
-        let max = if self.eat(',') { self.number() } else { Some(min) };
+        let min = self
+            .number()
+            .ok_or_else(|| self.invalid("integer expected"))?;
+        let max = if self.eat(',') {
+            self.number()
+        } else {
+            Some(min)
+        };
         if !self.eat('}') {
             return Err(self.invalid(format!("expected '}}' at position {}", self.pos)));
         }
@@ -124,7 +136,11 @@ impl Parser<'_> {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.pos += 1;
         }
-        self.chars[start..self.pos].iter().collect::<String>().parse().ok()
+        self.chars[start..self.pos]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .ok()
     }
 
     fn complement(&mut self) -> Result<String, PatternError> {
@@ -155,7 +171,9 @@ impl Parser<'_> {
                         push_literal(&mut items, b);
                     }
                     (ClassChar::Char(a), ClassChar::Char(b)) => {
-                        return Err(self.invalid(format!("invalid range: from ({a}) cannot be > to ({b})")));
+                        return Err(
+                            self.invalid(format!("invalid range: from ({a}) cannot be > to ({b})"))
+                        );
                     }
                     _ => return Err(self.invalid("a shorthand class cannot bound a range")),
                 }
@@ -172,7 +190,11 @@ impl Parser<'_> {
             }
         }
         self.pos += 1;
-        Ok(if negated { format!("[^{items}]") } else { format!("[{items}]") })
+        Ok(if negated {
+            format!("[^{items}]")
+        } else {
+            format!("[{items}]")
+        })
     }
 
     fn class_char(&mut self) -> Result<ClassChar, PatternError> {
@@ -200,7 +222,9 @@ impl Parser<'_> {
                             self.pos += 1;
                         }
                         None => {
-                            return Err(self.invalid(format!("expected '\"' at position {}", self.pos)));
+                            return Err(
+                                self.invalid(format!("expected '\"' at position {}", self.pos))
+                            );
                         }
                     }
                 }
@@ -260,7 +284,10 @@ impl Parser<'_> {
                 .filter(|_| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
         };
         let (Some(mut min), Some(mut max)) = (parse(lo), parse(hi)) else {
-            return Err(self.invalid(format!("interval syntax error at position {}", self.pos - 1)));
+            return Err(self.invalid(format!(
+                "interval syntax error at position {}",
+                self.pos - 1
+            )));
         };
         if min > max {
             std::mem::swap(&mut min, &mut max);
@@ -361,7 +388,10 @@ mod tests {
     fn syntax_errors_are_invalid() {
         for pattern in ["/(ab/", "/[ab/", "/a{2/", "/\"ab/", "/[z-a]/", "/a)/"] {
             let err = AutomatonPattern::parse(pattern).unwrap_err();
-            assert!(matches!(err, PatternError::Invalid { .. }), "{pattern}: {err}");
+            assert!(
+                matches!(err, PatternError::Invalid { .. }),
+                "{pattern}: {err}"
+            );
         }
     }
 }

@@ -24,11 +24,20 @@ fn chain(yml: &str, secure: &str) -> RealmChain {
 }
 
 fn doc_chain(extra: &str) -> RealmChain {
-    let principal = if extra.contains("claims.principal") { "" } else { "  claims.principal: sub\n" };
+    let principal = if extra.contains("claims.principal") {
+        ""
+    } else {
+        "  claims.principal: sub\n"
+    };
     let yml = format!(
         "{P}.jwt8:\n  order: 8\n  allowed_issuer: iss8\n  allowed_audiences: [aud8]\n  allowed_signature_algorithms: [HS256]\n{principal}{extra}"
     );
-    chain(&yml, &format!("{P}.jwt8.hmac_key: {KEY}\n{P}.jwt8.client_authentication.shared_secret: client-shared-secret-string\n"))
+    chain(
+        &yml,
+        &format!(
+            "{P}.jwt8.hmac_key: {KEY}\n{P}.jwt8.client_authentication.shared_secret: client-shared-secret-string\n"
+        ),
+    )
 }
 
 fn request<'a>(token: &'a str, secret: Option<&'a str>) -> (String, Option<&'a str>) {
@@ -37,7 +46,15 @@ fn request<'a>(token: &'a str, secret: Option<&'a str>) -> (String, Option<&'a s
 
 fn run(chain: &RealmChain, token: &str, secret: Option<&str>, now: i64) -> ChainResult {
     let (authorization, client) = request(token, secret);
-    authenticate(chain, Request { authorization: Some(&authorization), client_authentication: client, now_millis: now, version: None })
+    authenticate(
+        chain,
+        Request {
+            authorization: Some(&authorization),
+            client_authentication: client,
+            now_millis: now,
+            version: None,
+        },
+    )
 }
 
 fn last(result: &ChainResult) -> (Step, Outcome, String) {
@@ -55,7 +72,12 @@ fn claims() -> Value {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn the_documented_hs256_token_authenticates() {
-    let result = run(&doc_chain(""), DOC_TOKEN, Some("SharedSecret client-shared-secret-string"), NOW);
+    let result = run(
+        &doc_chain(""),
+        DOC_TOKEN,
+        Some("SharedSecret client-shared-secret-string"),
+        NOW,
+    );
     let (realm, user) = result.success.clone().unwrap();
     assert_eq!(realm, "jwt8");
     assert_eq!(user.username, "security_test_user");
@@ -66,7 +88,22 @@ fn the_documented_hs256_token_authenticates() {
     let steps: Vec<Step> = result.trace.iter().map(|e| e.step).collect();
     assert_eq!(
         steps,
-        [Step::TokenParse, Step::ClientAuthentication, Step::Typ, Step::Iss, Step::Sub, Step::Aud, Step::Alg, Step::Iat, Step::Exp, Step::Nbf, Step::AuthTime, Step::RequiredClaims, Step::Signature, Step::Principal]
+        [
+            Step::TokenParse,
+            Step::ClientAuthentication,
+            Step::Typ,
+            Step::Iss,
+            Step::Sub,
+            Step::Aud,
+            Step::Alg,
+            Step::Iat,
+            Step::Exp,
+            Step::Nbf,
+            Step::AuthTime,
+            Step::RequiredClaims,
+            Step::Signature,
+            Step::Principal
+        ]
     );
 }
 
@@ -74,10 +111,29 @@ fn the_documented_hs256_token_authenticates() {
 fn client_authentication_runs_first() {
     let c = doc_chain("");
     let missing = run(&c, DOC_TOKEN, None, NOW);
-    assert_eq!(last(&missing), (Step::ClientAuthentication, Outcome::Fail, "Rejected client. Authentication type is [SHARED_SECRET] and secret is missing.".into()));
+    assert_eq!(
+        last(&missing),
+        (
+            Step::ClientAuthentication,
+            Outcome::Fail,
+            "Rejected client. Authentication type is [SHARED_SECRET] and secret is missing.".into()
+        )
+    );
     let wrong = run(&c, DOC_TOKEN, Some("SharedSecret nope"), NOW);
-    assert_eq!(last(&wrong).2, "Rejected client. Authentication type is [SHARED_SECRET] and secret did not match.");
-    assert!(run(&c, DOC_TOKEN, Some("sharedsecret client-shared-secret-string"), NOW).success.is_some());
+    assert_eq!(
+        last(&wrong).2,
+        "Rejected client. Authentication type is [SHARED_SECRET] and secret did not match."
+    );
+    assert!(
+        run(
+            &c,
+            DOC_TOKEN,
+            Some("sharedsecret client-shared-secret-string"),
+            NOW
+        )
+        .success
+        .is_some()
+    );
     assert_eq!(
         missing.failure_message("/_security/_authenticate"),
         "unable to authenticate user ['aud:aud8' 'iss:iss8' 'sub:security_test_user'] for REST request [/_security/_authenticate]"
@@ -87,8 +143,21 @@ fn client_authentication_runs_first() {
 #[wasm_bindgen_test(unsupported = test)]
 fn bearer_problems_fail_token_parse() {
     let c = doc_chain("");
-    for authorization in [None, Some("bearer x.y.z"), Some("Bearer    "), Some("Bearer not-a-jwt")] {
-        let result = authenticate(&c, Request { authorization, client_authentication: None, now_millis: NOW, version: None });
+    for authorization in [
+        None,
+        Some("bearer x.y.z"),
+        Some("Bearer    "),
+        Some("Bearer not-a-jwt"),
+    ] {
+        let result = authenticate(
+            &c,
+            Request {
+                authorization,
+                client_authentication: None,
+                now_millis: NOW,
+                version: None,
+            },
+        );
         assert!(result.success.is_none());
         assert_eq!(last(&result).0, Step::TokenParse, "{authorization:?}");
         assert_eq!(last(&result).1, Outcome::Fail);
@@ -104,7 +173,11 @@ fn claim_checks_fail_in_order_with_es_messages() {
     let with = |patch: Value| {
         let mut c = claims();
         for (k, v) in patch.as_object().unwrap() {
-            if v.is_null() { c.as_object_mut().unwrap().remove(k); } else { c[k] = v.clone(); }
+            if v.is_null() {
+                c.as_object_mut().unwrap().remove(k);
+            } else {
+                c[k] = v.clone();
+            }
         }
         c
     };
@@ -126,76 +199,193 @@ fn claim_checks_fail_in_order_with_es_messages() {
         assert_eq!(last(&result), (step, Outcome::Fail, message), "{patch}");
     }
     // Edges: iat == now + skew fails, iat one second earlier passes; exp == now − skew fails.
-    assert_eq!(last(&run(&c, &sign(&with(json!({"iat": now_s + 60})), header.clone(), KEY), secret, NOW)).0, Step::Iat);
-    assert!(run(&c, &sign(&with(json!({"iat": now_s + 59})), header.clone(), KEY), secret, NOW).success.is_some());
-    assert_eq!(last(&run(&c, &sign(&with(json!({"exp": now_s - 60})), header.clone(), KEY), secret, NOW)).0, Step::Exp);
-    assert!(run(&c, &sign(&with(json!({"exp": now_s - 59})), header.clone(), KEY), secret, NOW).success.is_some());
+    assert_eq!(
+        last(&run(
+            &c,
+            &sign(&with(json!({"iat": now_s + 60})), header.clone(), KEY),
+            secret,
+            NOW
+        ))
+        .0,
+        Step::Iat
+    );
+    assert!(
+        run(
+            &c,
+            &sign(&with(json!({"iat": now_s + 59})), header.clone(), KEY),
+            secret,
+            NOW
+        )
+        .success
+        .is_some()
+    );
+    assert_eq!(
+        last(&run(
+            &c,
+            &sign(&with(json!({"exp": now_s - 60})), header.clone(), KEY),
+            secret,
+            NOW
+        ))
+        .0,
+        Step::Exp
+    );
+    assert!(
+        run(
+            &c,
+            &sign(&with(json!({"exp": now_s - 59})), header.clone(), KEY),
+            secret,
+            NOW
+        )
+        .success
+        .is_some()
+    );
 
     header.typ = Some("JOSE".into());
-    assert_eq!(last(&run(&c, &sign(&claims(), header.clone(), KEY), secret, NOW)).2, "invalid jwt typ header");
+    assert_eq!(
+        last(&run(&c, &sign(&claims(), header.clone(), KEY), secret, NOW)).2,
+        "invalid jwt typ header"
+    );
     header.typ = Some("jwt".into());
-    assert!(run(&c, &sign(&claims(), header.clone(), KEY), secret, NOW).success.is_some());
+    assert!(
+        run(&c, &sign(&claims(), header.clone(), KEY), secret, NOW)
+            .success
+            .is_some()
+    );
     header.typ = Some("at+jwt".into());
-    assert_eq!(last(&run(&c, &sign(&claims(), header, KEY), secret, NOW)).2, "invalid jwt typ header", "at+jwt is for access tokens only");
+    assert_eq!(
+        last(&run(&c, &sign(&claims(), header, KEY), secret, NOW)).2,
+        "invalid jwt typ header",
+        "at+jwt is for access tokens only"
+    );
 
     let hs512 = sign(&claims(), Header::new(jsonwebtoken::Algorithm::HS512), KEY);
-    assert_eq!(last(&run(&c, &hs512, secret, NOW)).2, "invalid JWT algorithm [HS512], allowed algorithms are [HS256]");
+    assert_eq!(
+        last(&run(&c, &hs512, secret, NOW)).2,
+        "invalid JWT algorithm [HS512], allowed algorithms are [HS256]"
+    );
 
-    let forged = sign(&claims(), Header::default(), "another-key-that-is-long-enough-for-hs256");
+    let forged = sign(
+        &claims(),
+        Header::default(),
+        "another-key-that-is-long-enough-for-hs256",
+    );
     let (step, outcome, message) = last(&run(&c, &forged, secret, NOW));
     assert_eq!((step, outcome), (Step::Signature, Outcome::Fail));
-    assert!(message.ends_with(".<redacted-signature>] signature verification failed."), "{message}");
+    assert!(
+        message.ends_with(".<redacted-signature>] signature verification failed."),
+        "{message}"
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn access_tokens_use_fallbacks_and_skip_nbf() {
-    let c = doc_chain("  token_type: access_token\n  allowed_subjects: [svc]\n  fallback_claims.sub: client_id\n  fallback_claims.aud: scope\n  required_claims.token_use: access\n");
+    let c = doc_chain(
+        "  token_type: access_token\n  allowed_subjects: [svc]\n  fallback_claims.sub: client_id\n  fallback_claims.aud: scope\n  required_claims.token_use: access\n",
+    );
     let secret = Some("SharedSecret client-shared-secret-string");
     let now_s = NOW / 1000;
     let base = json!({"iss": "iss8", "client_id": "svc", "scope": "aud8", "iat": now_s, "exp": now_s + 60, "nbf": now_s + 3600, "token_use": "access"});
     let result = run(&c, &sign(&base, Header::default(), KEY), secret, NOW);
     assert!(result.success.is_some(), "{:#?}", result.trace);
-    assert!(result.trace.iter().any(|e| e.step == Step::Nbf && e.outcome == Outcome::Skip));
-    assert_eq!(result.success.unwrap().1.metadata["jwt_token_type"], "access_token");
+    assert!(
+        result
+            .trace
+            .iter()
+            .any(|e| e.step == Step::Nbf && e.outcome == Outcome::Skip)
+    );
+    assert_eq!(
+        result.success.unwrap().1.metadata["jwt_token_type"],
+        "access_token"
+    );
 
     // sub present but not allowed: the fallback claim is not consulted.
     let mut with_sub = base.clone();
     with_sub["sub"] = json!("someone");
-    let (_, _, message) = last(&run(&c, &sign(&with_sub, Header::default(), KEY), secret, NOW));
-    assert_eq!(message, "string claim [sub] has value [someone] which does not match allowed claim values [svc] || []");
+    let (_, _, message) = last(&run(
+        &c,
+        &sign(&with_sub, Header::default(), KEY),
+        secret,
+        NOW,
+    ));
+    assert_eq!(
+        message,
+        "string claim [sub] has value [someone] which does not match allowed claim values [svc] || []"
+    );
 
     let mut no_client = base.clone();
     no_client.as_object_mut().unwrap().remove("client_id");
-    assert_eq!(last(&run(&c, &sign(&no_client, Header::default(), KEY), secret, NOW)).2, "missing required string claim [client_id (fallback of sub)]");
+    assert_eq!(
+        last(&run(
+            &c,
+            &sign(&no_client, Header::default(), KEY),
+            secret,
+            NOW
+        ))
+        .2,
+        "missing required string claim [client_id (fallback of sub)]"
+    );
 
     // "a b" scope is one audience, not split.
     let mut spaced = base.clone();
     spaced["scope"] = json!("aud8 other");
-    assert_eq!(last(&run(&c, &sign(&spaced, Header::default(), KEY), secret, NOW)).0, Step::Aud);
+    assert_eq!(
+        last(&run(
+            &c,
+            &sign(&spaced, Header::default(), KEY),
+            secret,
+            NOW
+        ))
+        .0,
+        Step::Aud
+    );
 
     // Required claim with a number never matches a string value.
     let mut numeric = base.clone();
     numeric["token_use"] = json!(2.0);
-    assert_eq!(last(&run(&c, &sign(&numeric, Header::default(), KEY), secret, NOW)).2, "cannot parse string claim [token_use] as string array");
+    assert_eq!(
+        last(&run(
+            &c,
+            &sign(&numeric, Header::default(), KEY),
+            secret,
+            NOW
+        ))
+        .2,
+        "cannot parse string claim [token_use] as string array"
+    );
 
-    let mut at_jwt = Header::default();
-    at_jwt.typ = Some("AT+JWT".into());
-    assert!(run(&c, &sign(&base, at_jwt.clone(), KEY), secret, NOW).success.is_some());
+    let at_jwt = Header { typ: Some("AT+JWT".into()), ..Header::default() };
+    assert!(
+        run(&c, &sign(&base, at_jwt.clone(), KEY), secret, NOW)
+            .success
+            .is_some()
+    );
     let at_token = sign(&base, at_jwt, KEY);
     let (authorization, client) = request(&at_token, secret);
-    let old = authenticate(&c, Request { authorization: Some(&authorization), client_authentication: client, now_millis: NOW, version: Some(StackVersion::new(9, 0)) });
+    let old = authenticate(
+        &c,
+        Request {
+            authorization: Some(&authorization),
+            client_authentication: client,
+            now_millis: NOW,
+            version: Some(StackVersion::new(9, 0)),
+        },
+    );
     assert_eq!(last(&old).2, "invalid jwt typ header", "at+jwt needs 9.1");
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn claim_patterns_keep_group_one() {
-    let c = doc_chain("  claims.principal: email\n  claim_patterns.principal: \"^([^@]+)@something\\\\.example\\\\.com$\"\n  claims.groups: roles\n  claims.name: name\n");
+    let c = doc_chain(
+        "  claims.principal: email\n  claim_patterns.principal: \"^([^@]+)@something\\\\.example\\\\.com$\"\n  claims.groups: roles\n  claims.name: name\n",
+    );
     let secret = Some("SharedSecret client-shared-secret-string");
     let mut claims = claims();
     claims["email"] = json!("user2@something.example.com");
     claims["roles"] = json!("a,b");
     claims["name"] = json!(["First", "Second"]);
-    let (_, user) = run(&c, &sign(&claims, Header::default(), KEY), secret, NOW).success.unwrap();
+    let (_, user) = run(&c, &sign(&claims, Header::default(), KEY), secret, NOW)
+        .success
+        .unwrap();
     assert_eq!(user.username, "user2");
     assert_eq!(user.groups, ["a,b"], "groups are never split on commas");
     assert_eq!(user.full_name.as_deref(), Some("First"));
@@ -204,11 +394,24 @@ fn claim_patterns_keep_group_one() {
     let result = run(&c, &sign(&claims, Header::default(), KEY), secret, NOW);
     let (step, outcome, message) = last(&result);
     assert_eq!((step, outcome), (Step::Principal, Outcome::Fail));
-    assert!(message.starts_with("Realm [jwt8] no principal for token=["), "{message}");
+    assert!(
+        message.starts_with("Realm [jwt8] no principal for token=["),
+        "{message}"
+    );
 
     claims["email"] = json!(42);
-    let (_, _, message) = last(&run(&c, &sign(&claims, Header::default(), KEY), secret, NOW));
-    assert_eq!(message, format!("Setting [ {P}.jwt8.claims.principal] expects claim [email] with String or a String Array value"));
+    let (_, _, message) = last(&run(
+        &c,
+        &sign(&claims, Header::default(), KEY),
+        secret,
+        NOW,
+    ));
+    assert_eq!(
+        message,
+        format!(
+            "Setting [ {P}.jwt8.claims.principal] expects claim [email] with String or a String Array value"
+        )
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]
@@ -223,20 +426,34 @@ fn the_chain_tries_realms_in_order() {
     let result = run(&c, RUN_AS_TOKEN, Some("sharedsecret test-secret"), NOW);
     let (realm, user) = result.success.clone().unwrap();
     assert_eq!((realm.as_str(), user.username.as_str()), ("jwt2", "user2"));
-    assert_eq!(Value::Object(user.metadata), json!({"jwt_token_type": "id_token"}));
-    let first_fail = result.trace.iter().find(|e| e.realm == "first" && e.outcome == Outcome::Fail).unwrap();
+    assert_eq!(
+        Value::Object(user.metadata),
+        json!({"jwt_token_type": "id_token"})
+    );
+    let first_fail = result
+        .trace
+        .iter()
+        .find(|e| e.realm == "first" && e.outcome == Outcome::Fail)
+        .unwrap();
     assert_eq!(first_fail.step, Step::Iss);
-    assert!(result.trace.iter().any(|e| e.realm == "first" && e.step == Step::ClientAuthentication && e.outcome == Outcome::Pass));
+    assert!(result.trace.iter().any(|e| e.realm == "first"
+        && e.step == Step::ClientAuthentication
+        && e.outcome == Outcome::Pass));
 }
 
 #[wasm_bindgen_test(unsupported = test)]
 fn signature_key_selection_follows_es() {
     let jwks = r#"{"keys":[{"kty":"oct","kid":"k1","k":"aG1hYy1vaWRjLWtleS1zdHJpbmctZm9yLWhzMjU2LWFsZ29yaXRobQ"},{"kty":"oct","kid":"k2","use":"enc","k":"aG1hYy1vaWRjLWtleS1zdHJpbmctZm9yLWhzMjU2LWFsZ29yaXRobQ"}]}"#;
-    let yml = format!("{P}.j:\n  order: 1\n  allowed_issuer: iss8\n  allowed_audiences: [aud8]\n  allowed_signature_algorithms: [HS256, RS256]\n  claims.principal: sub\n  client_authentication.type: none\n");
+    let yml = format!(
+        "{P}.j:\n  order: 1\n  allowed_issuer: iss8\n  allowed_audiences: [aud8]\n  allowed_signature_algorithms: [HS256, RS256]\n  claims.principal: sub\n  client_authentication.type: none\n"
+    );
     let c = chain(&yml, &format!("{P}.j.hmac_jwkset: '{jwks}'\n"));
-    let mut header = Header::default();
-    header.kid = Some("k1".into());
-    assert!(run(&c, &sign(&claims(), header.clone(), KEY), None, NOW).success.is_some());
+    let mut header = Header { kid: Some("k1".into()), ..Header::default() };
+    assert!(
+        run(&c, &sign(&claims(), header.clone(), KEY), None, NOW)
+            .success
+            .is_some()
+    );
     header.kid = Some("k2".into());
     assert_eq!(
         last(&run(&c, &sign(&claims(), header, KEY), None, NOW)).2,
@@ -245,6 +462,8 @@ fn signature_key_selection_follows_es() {
     let rs = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJpc3M4IiwiYXVkIjoiYXVkOCIsInN1YiI6InUiLCJpYXQiOjE2OTk5OTk5OTAsImV4cCI6MTcwMDAwMDYwMH0.c2ln";
     assert_eq!(
         last(&run(&c, rs, None, NOW)).2,
-        format!("algorithm [RS256] is a PKC signing algorithm, but PKC JWK setting [{P}.j.pkc_jwkset_path] is not configured")
+        format!(
+            "algorithm [RS256] is a PKC signing algorithm, but PKC JWK setting [{P}.j.pkc_jwkset_path] is not configured"
+        )
     );
 }
