@@ -353,7 +353,10 @@ fn access_tokens_use_fallbacks_and_skip_nbf() {
         "cannot parse string claim [token_use] as string array"
     );
 
-    let at_jwt = Header { typ: Some("AT+JWT".into()), ..Header::default() };
+    let at_jwt = Header {
+        typ: Some("AT+JWT".into()),
+        ..Header::default()
+    };
     assert!(
         run(&c, &sign(&base, at_jwt.clone(), KEY), secret, NOW)
             .success
@@ -448,7 +451,10 @@ fn signature_key_selection_follows_es() {
         "{P}.j:\n  order: 1\n  allowed_issuer: iss8\n  allowed_audiences: [aud8]\n  allowed_signature_algorithms: [HS256, RS256]\n  claims.principal: sub\n  client_authentication.type: none\n"
     );
     let c = chain(&yml, &format!("{P}.j.hmac_jwkset: '{jwks}'\n"));
-    let mut header = Header { kid: Some("k1".into()), ..Header::default() };
+    let mut header = Header {
+        kid: Some("k1".into()),
+        ..Header::default()
+    };
     assert!(
         run(&c, &sign(&claims(), header.clone(), KEY), None, NOW)
             .success
