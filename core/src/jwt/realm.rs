@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::value::{parse_bool, parse_choice, parse_int, parse_time};
-use crate::config::{Settings, TimeValue};
+use crate::config::{SettingError, Settings, TimeValue};
 use crate::patterns::PatternSet;
 use crate::patterns::java::JavaRegex;
 
@@ -460,37 +460,34 @@ impl Reader<'_> {
         Some(order)
     }
 
-    fn bool(&mut self, setting: &str, default: bool) -> bool {
+    /// Reads one typed setting: the default when unset; on a parse error, the error is
+    /// recorded and the default used, so later checks still run.
+    fn typed<T>(
+        &mut self,
+        setting: &str,
+        default: T,
+        parse: impl Fn(&str, &str) -> Result<T, SettingError>,
+    ) -> T {
         let key = self.key(setting);
         match self.text(setting) {
             None => default,
-            Some(raw) => parse_bool(&key, &raw).unwrap_or_else(|e| {
+            Some(raw) => parse(&key, &raw).unwrap_or_else(|e| {
                 self.error(&key, e.message);
                 default
             }),
         }
+    }
+
+    fn bool(&mut self, setting: &str, default: bool) -> bool {
+        self.typed(setting, default, parse_bool)
     }
 
     fn time(&mut self, setting: &str, default: TimeValue) -> TimeValue {
-        let key = self.key(setting);
-        match self.text(setting) {
-            None => default,
-            Some(raw) => parse_time(&key, &raw).unwrap_or_else(|e| {
-                self.error(&key, e.message);
-                default
-            }),
-        }
+        self.typed(setting, default, parse_time)
     }
 
     fn int(&mut self, setting: &str, default: i64) -> i64 {
-        let key = self.key(setting);
-        match self.text(setting) {
-            None => default,
-            Some(raw) => parse_int(&key, &raw, 0).unwrap_or_else(|e| {
-                self.error(&key, e.message);
-                default
-            }),
-        }
+        self.typed(setting, default, |key, raw| parse_int(key, raw, 0))
     }
 
     /// A list whose entries must not be empty (`Invalid empty value for [key].`).
