@@ -257,13 +257,12 @@ fn validate(
     if !step(iss.check(jwt), Step::Iss, t) {
         return None;
     }
-    let any_subject = crate::patterns::PatternSet::parse(&["*"]).ok();
     let sub = StringClaimCheck {
         claim: "sub",
         fallback: realm.fallback_sub.as_deref(),
         single: true,
         values: &realm.allowed_subjects,
-        patterns: realm.subject_patterns.as_ref().or(any_subject.as_ref()),
+        patterns: realm.subject_patterns.as_ref(),
     };
     if !step(sub.check(jwt), Step::Sub, t) {
         return None;

@@ -138,7 +138,7 @@ pub struct Target {
 pub struct LintReport {
     /// No errors (warnings allowed).
     pub valid: bool,
-    /// Errors first, then warnings; each group in setting order.
+    /// Errors first, then warnings; each group in the order the checks found them.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -3,7 +3,7 @@
 //! order and enabled, and the startup validation Elasticsearch performs while constructing
 //! realms (reported as diagnostics instead of stopping at the first).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::value::{parse_bool, parse_choice, parse_int, parse_time};
 use crate::config::{SettingError, Settings, TimeValue};
@@ -109,7 +109,8 @@ pub struct JwtRealm {
     pub allowed_subjects: Vec<String>,
     /// `allowed_subject_patterns`, as written. Default empty.
     pub allowed_subject_patterns: Vec<String>,
-    /// Compiled subject patterns; `None` when subjects are not checked (id_token, unset).
+    /// Compiled subject patterns: `*` for id_token realms without subject settings (any
+    /// `sub` is accepted); `None` only when the configured patterns do not compile.
     pub subject_patterns: Option<PatternSet>,
     /// `fallback_claims.sub` (access_token only; default `sub`).
     pub fallback_sub: Option<String>,
@@ -276,7 +277,7 @@ pub fn load(
     target: Target,
 ) -> Loaded {
     let mut diags = Vec::new();
-    let mut names: BTreeMap<(String, String), ()> = BTreeMap::new();
+    let mut names: BTreeSet<(String, String)> = BTreeSet::new();
     for (key, _) in settings.iter().chain(secure.iter()) {
         let Some(rest) = key
             .strip_prefix(REALMS_PREFIX)
@@ -287,7 +288,7 @@ pub fn load(
         let mut parts = rest.splitn(3, '.');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(kind), Some(name), Some(_)) => {
-                names.insert((kind.to_owned(), name.to_owned()), ());
+                names.insert((kind.to_owned(), name.to_owned()));
             }
             _ => diags.push(Diagnostic::error(
                 key,
@@ -296,7 +297,7 @@ pub fn load(
         }
     }
     let mut realms = Vec::new();
-    for (kind, name) in names.into_keys() {
+    for (kind, name) in names {
         let prefix = format!("{REALMS_PREFIX}.{kind}.{name}");
         if !REALM_TYPES.contains(&kind.as_str()) {
             diags.push(Diagnostic::error(
@@ -322,11 +323,9 @@ pub fn load(
         };
         let order = reader.order(&kind, &name, target);
         let enabled = reader.bool("enabled", true);
+        reader.secure_in_yml_check();
         let supports_lookup = supports_lookup(settings, &kind, &prefix);
         let jwt = (kind == "jwt").then(|| read_jwt(&mut reader, &name, read_file, target));
-        if kind != "jwt" {
-            reader.secure_in_yml_check();
-        }
         realms.push(Realm {
             kind,
             name,
@@ -663,15 +662,11 @@ fn check_known_keys(r: &mut Reader<'_>) {
     for key in keys {
         let setting = &key[prefix.len()..];
         let known = PLAIN_SETTINGS.contains(&setting)
+            || SECURE_SETTINGS.contains(&setting)
             || setting.starts_with("required_claims.")
             || setting.starts_with("ssl.")
             || setting == "authorization_realms";
-        if SECURE_SETTINGS.contains(&setting) || is_secure_ssl(setting) {
-            r.error(
-                &key,
-                format!("Setting [{key}] is a secure setting and must be stored inside the Elasticsearch keystore, but was found inside elasticsearch.yml"),
-            );
-        } else if !known {
+        if !known {
             r.error(
                 &key,
                 format!("unknown setting [{key}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings"),
@@ -731,7 +726,8 @@ fn read_subjects(
     let subjects = r.non_empty_entries("allowed_subjects");
     let patterns = r.non_empty_entries("allowed_subject_patterns");
     if token_type == TokenType::IdToken && !present {
-        return (subjects, patterns, None);
+        // Elasticsearch's `ALLOW_ALL_SUBJECTS`: any `sub` string, but `sub` is still required.
+        return (subjects, patterns, PatternSet::parse(&["*"]).ok());
     }
     if subjects.is_empty() && patterns.is_empty() {
         r.error(

@@ -65,10 +65,13 @@ fn the_documented_realm_is_valid_with_defaults() {
     assert_eq!(realm.cache_ttl, TimeValue::from_secs(1200));
     assert_eq!(realm.rotation_grace_period, TimeValue::from_secs(60));
     assert_eq!(realm.hmac_keys.algorithms, vec![Algorithm::HS256]);
-    assert!(
-        realm.subject_patterns.is_none(),
+    let any = realm.subject_patterns.as_ref().unwrap();
+    assert_eq!(
+        any.to_string(),
+        "*",
         "id_token realms without subject settings accept any sub"
     );
+    assert!(any.matches("") && any.matches("whoever"));
 }
 
 /// Each case: extra YAML (replacing BASE lines with the same key), secure YAML, the setting
