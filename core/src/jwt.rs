@@ -3,6 +3,7 @@
 
 pub mod algorithm;
 pub mod authenticate;
+pub mod check;
 pub mod keys;
 pub mod lint;
 pub mod realm;

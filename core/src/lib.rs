@@ -9,8 +9,11 @@
 pub mod account;
 pub mod audit;
 pub mod config;
+pub mod directory;
+pub mod dn;
 pub mod jwt;
 pub mod login_throttle;
 pub mod paging;
 pub mod patterns;
+pub mod role_mapping;
 pub mod theme;

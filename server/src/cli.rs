@@ -10,11 +10,12 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 use trust_core::config::Settings;
-use trust_core::jwt::authenticate::{
-    Outcome, Request, TraceEntry, authenticate, authenticate_response,
-};
+use trust_core::directory::Directory;
+use trust_core::jwt::authenticate::{Outcome, Request, TraceEntry};
+use trust_core::jwt::check::{Context, check};
 use trust_core::jwt::lint::{LintReport, Severity, StackVersion, Target};
 use trust_core::jwt::realm::{Loaded, load};
+use trust_core::role_mapping::{self, RoleMapping};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -55,6 +56,18 @@ pub struct CheckTokenArgs {
     /// The raw `ES-Client-Authentication` header value (`SharedSecret <secret>`).
     #[arg(long)]
     pub client_authentication: Option<String>,
+    /// Role mappings as JSON: `{"<name>": <role-mapping API body>, ...}`.
+    #[arg(long)]
+    pub role_mappings: Option<PathBuf>,
+    /// Role descriptors as JSON: `{"<name>": <role API body>, ...}` (only `run_as` is used).
+    #[arg(long)]
+    pub roles: Option<PathBuf>,
+    /// Native users as JSON: `{"<name>": {"roles", "full_name", "email", "metadata"}, ...}`.
+    #[arg(long)]
+    pub users: Option<PathBuf>,
+    /// The `es-security-runas-user` header value.
+    #[arg(long)]
+    pub run_as: Option<String>,
     /// Now, as epoch seconds. Default: the system clock.
     #[arg(long)]
     pub now: Option<i64>,
@@ -93,6 +106,10 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         }
         return ExitCode::from(2);
     }
+    let (mappings, directory) = match read_security(args) {
+        Ok(read) => read,
+        Err(message) => return usage_error(&message),
+    };
     let now_secs = args.now.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -104,37 +121,67 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         now_millis: now_secs.saturating_mul(1000),
         version: args.config.stack_version,
     };
-    let result = authenticate(&loaded.chain, request);
-    let user = result
-        .success
-        .as_ref()
-        .map(|(realm, user)| authenticate_response(realm, user, &[]));
+    let context = Context {
+        chain: &loaded.chain,
+        mappings: &mappings,
+        directory: &directory,
+    };
+    let verdict = check(context, request, args.run_as.as_deref());
     match args.config.format {
-        Format::Json => print_json(&json!({
-            "authenticated": result.success.is_some(),
-            "realm": result.success.as_ref().map(|(realm, _)| realm),
-            "user": user,
-            "trace": result.trace,
-        })),
+        Format::Json => print_json(&json!(verdict)),
         Format::Text => {
-            let mut lines = trace_lines(&result.trace);
-            lines.push(match &result.success {
-                Some((realm, user)) => {
-                    format!("authenticated as [{}] by realm [{realm}]", user.username)
-                }
-                None => format!(
-                    "not authenticated: {}",
-                    result.failure_message("/_security/_authenticate")
+            let mut lines = trace_lines(&verdict.trace);
+            lines.push(match (&verdict.user, &verdict.error) {
+                (Some(user), _) => format!(
+                    "authenticated as [{}] by realm [{}], roles [{}]",
+                    user.username,
+                    user.authentication_realm.name,
+                    user.roles.join(",")
+                ),
+                (None, error) => format!(
+                    "not authenticated ({}): {}",
+                    verdict.status,
+                    error.as_deref().unwrap_or_default()
                 ),
             });
             print_lines(&lines);
         }
     }
-    if result.success.is_some() {
+    if verdict.authenticated {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Reads `--role-mappings`, `--roles` and `--users`; every refused entry is reported.
+fn read_security(args: &CheckTokenArgs) -> Result<(Vec<RoleMapping>, Directory), String> {
+    let mappings = match read_json(args.role_mappings.as_deref())? {
+        Some(value) => role_mapping::parse_all(&value).map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })?,
+        None => Vec::new(),
+    };
+    let roles = read_json(args.roles.as_deref())?;
+    let users = read_json(args.users.as_deref())?;
+    let directory =
+        Directory::parse(roles.as_ref(), users.as_ref()).map_err(|errors| errors.join("\n"))?;
+    Ok((mappings, directory))
+}
+
+fn read_json(path: Option<&Path>) -> Result<Option<Value>, String> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read [{}]: {e}", path.display()))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("[{}] is not JSON: {e}", path.display()))
 }
 
 fn read(args: &ConfigArgs) -> Result<Loaded, String> {

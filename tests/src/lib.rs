@@ -35,6 +35,25 @@ pub fn binary() -> PathBuf {
     path
 }
 
+/// Runs the CLI with `args`; returns the exit code and stdout parsed as JSON.
+///
+/// # Panics
+/// When the binary cannot run or stdout is not JSON.
+pub fn run_cli(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = Command::new(binary())
+        .args(args)
+        .output()
+        .expect("run trust-console");
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), json)
+}
+
 /// A running console. Killed when dropped unless stopped first.
 pub struct Console {
     child: Option<Child>,

@@ -4,25 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use integration_tests::binary;
+use integration_tests::{binary, run_cli as run};
 use serde_json::Value;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/jwt-corpus")
-}
-
-fn run(args: &[&str]) -> (Option<i32>, Value) {
-    let output = Command::new(binary())
-        .args(args)
-        .output()
-        .expect("run trust-console");
-    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{args:?}: stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    });
-    (output.status.code(), json)
 }
 
 #[test]

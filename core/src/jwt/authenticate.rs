@@ -115,24 +115,28 @@ impl ChainResult {
     }
 }
 
-/// The `_authenticate` response for a user authenticated by a JWT realm, with `roles` mapped.
-pub fn authenticate_response(realm: &str, user: &JwtUser, roles: &[String]) -> Value {
-    let realm_ref = serde_json::json!({"name": realm, "type": "jwt"});
-    serde_json::json!({
-        "username": user.username,
-        "roles": roles,
-        "full_name": user.full_name,
-        "email": user.email,
-        "metadata": user.metadata,
-        "enabled": true,
-        "authentication_realm": realm_ref,
-        "lookup_realm": realm_ref,
-        "authentication_type": "realm",
-    })
+/// What the caller decides once a realm has built its user (role mapping, delegated lookup).
+pub(crate) enum AfterPrincipal {
+    /// The realm succeeds.
+    Accept,
+    /// The realm is unsuccessful; the next realm gets the token.
+    Continue,
+    /// Authentication fails outright.
+    Stop,
 }
 
 /// Runs the token through every enabled JWT realm in chain order.
 pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
+    authenticate_with(chain, request, &mut |_, _, _| AfterPrincipal::Accept)
+}
+
+/// [`authenticate`], with `after` deciding each realm's result once its user is built; `after`
+/// records its own trace entries.
+pub(crate) fn authenticate_with(
+    chain: &RealmChain,
+    request: Request<'_>,
+    after: &mut dyn FnMut(&JwtRealm, &JwtUser, &mut Vec<TraceEntry>) -> AfterPrincipal,
+) -> ChainResult {
     let realms: Vec<&JwtRealm> = chain.jwt_realms().collect();
     let names: Vec<&str> = if realms.is_empty() {
         vec![""]
@@ -178,13 +182,19 @@ pub fn authenticate(chain: &RealmChain, request: Request<'_>) -> ChainResult {
             Step::TokenParse,
             format!("signed JWT with alg [{}]", jwt.alg()),
         );
-        if let Some(user) = validate(realm, &jwt, &credential, request, &mut t) {
-            return ChainResult {
-                success: Some((realm.name.clone(), user)),
-                trace,
-                token_principal: Some(jwt.token_principal()),
-            };
-        }
+        let Some(user) = validate(realm, &jwt, &credential, request, &mut t) else {
+            continue;
+        };
+        let success = match after(realm, &user, &mut trace) {
+            AfterPrincipal::Continue => continue,
+            AfterPrincipal::Accept => Some((realm.name.clone(), user)),
+            AfterPrincipal::Stop => None,
+        };
+        return ChainResult {
+            success,
+            trace,
+            token_principal: Some(jwt.token_principal()),
+        };
     }
     ChainResult {
         success: None,

@@ -1,0 +1,507 @@
+//! `role_templates`: a Mustache script rendered with the user model as parameters
+//! (`TemplateRoleName`, `MustacheTemplateEvaluator`, Elasticsearch's `CustomMustacheFactory`).
+//!
+//! Supported: variables (`{{x}}` JSON-escaped as the default `application/json` content type
+//! does, `{{{x}}}` and `{{& x}}` raw), dotted names (the literal flat key first, then nested
+//! lookup), sections and inverted sections, comments, and Elasticsearch's functions
+//! `{{#toJson}}`, `{{#join}}`, `{{#join delimiter='…'}}` and `{{#url}}`. Refused with a
+//! message: partials and delimiter changes. Stored scripts (`{"id": …}`) parse but cannot be
+//! rendered here. Decision: standalone-line whitespace is kept as written (role names are
+//! single-line in practice).
+
+use serde_json::{Map, Value};
+
+use super::rules::token_name;
+
+/// `format` of a role template.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TemplateFormat {
+    /// The rendered text is one role name. The default.
+    #[default]
+    String,
+    /// The rendered text is a JSON string or array of strings.
+    Json,
+}
+
+/// One parsed `role_templates` item.
+#[derive(Clone, Debug)]
+pub struct RoleTemplate {
+    /// How the rendered text becomes role names.
+    pub format: TemplateFormat,
+    script: Script,
+}
+
+#[derive(Clone, Debug)]
+enum Script {
+    Inline {
+        nodes: Vec<Node>,
+        params: Map<String, Value>,
+    },
+    Stored(String),
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    Text(String),
+    Var {
+        name: String,
+        escape: bool,
+    },
+    Section {
+        name: String,
+        inverted: bool,
+        children: Vec<Self>,
+    },
+}
+
+impl RoleTemplate {
+    /// Parses a `role_templates` item and compiles its script, as the put API does.
+    ///
+    /// # Errors
+    /// Elasticsearch's parser messages, and Mustache syntax errors.
+    pub fn parse(item: &Value) -> Result<Self, String> {
+        let Value::Object(map) = item else {
+            return Err(format!(
+                "[role-mapping-template] Expected START_OBJECT but was: {}",
+                token_name(item)
+            ));
+        };
+        let mut template = None;
+        let mut format = TemplateFormat::String;
+        for (key, value) in map {
+            match key.as_str() {
+                "template" => template = Some(value),
+                "format" => format = parse_format(value)?,
+                other => return Err(format!("[role-mapping-template] unknown field [{other}]")),
+            }
+        }
+        let template = template.ok_or("Required [template]")?;
+        let script = match template {
+            Value::String(text) => {
+                let parsed: Value = first_json_value(text).map_err(|e| {
+                    format!("failed to parse the template [{text}] as a script: {e}")
+                })?;
+                parse_script(&parsed)?
+            }
+            Value::Object(_) => parse_script(template)?,
+            other => {
+                return Err(format!(
+                    "[role-mapping-template] template doesn't support values of type: {}",
+                    token_name(other)
+                ));
+            }
+        };
+        Ok(Self { format, script })
+    }
+
+    /// Renders the template and turns the text into role names.
+    ///
+    /// # Errors
+    /// A stored script, or JSON output that is not a string or an array of strings.
+    pub fn role_names(&self, params: &Map<String, Value>) -> Result<Vec<String>, String> {
+        let text = self.render(params)?;
+        match self.format {
+            TemplateFormat::String => Ok(vec![text]),
+            TemplateFormat::Json => json_role_names(&text),
+        }
+    }
+
+    /// Renders the template text.
+    ///
+    /// # Errors
+    /// A stored script, which this console does not have.
+    pub fn render(&self, params: &Map<String, Value>) -> Result<String, String> {
+        match &self.script {
+            Script::Stored(id) => Err(format!(
+                "the template uses the stored script [{id}], which this console does not have"
+            )),
+            Script::Inline { nodes, params: own } => {
+                let mut all = own.clone();
+                all.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
+                let root = Value::Object(all);
+                let mut out = String::new();
+                render(nodes, &mut vec![&root], &mut out);
+                Ok(out)
+            }
+        }
+    }
+}
+
+fn parse_format(value: &Value) -> Result<TemplateFormat, String> {
+    let Value::String(text) = value else {
+        return Err(format!(
+            "Expected [VALUE_STRING] but found [{}]",
+            token_name(value)
+        ));
+    };
+    match text.to_uppercase().as_str() {
+        "STRING" => Ok(TemplateFormat::String),
+        "JSON" => Ok(TemplateFormat::Json),
+        _ => Err(format!(
+            "Invalid format [{text}] expected one of [json,string]"
+        )),
+    }
+}
+
+fn first_json_value(text: &str) -> Result<Value, String> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .next()
+        .unwrap_or_else(|| Ok(Value::Null))
+        .map_err(|e| e.to_string())
+}
+
+/// `Script.parse`: a bare string is inline source; an object has `source` or `id`.
+fn parse_script(value: &Value) -> Result<Script, String> {
+    let inline = |source: &str, params: Map<String, Value>| -> Result<Script, String> {
+        Ok(Script::Inline {
+            nodes: compile(source)?,
+            params,
+        })
+    };
+    let map = match value {
+        Value::String(source) => return inline(source, Map::new()),
+        Value::Object(map) => map,
+        other => {
+            return Err(format!(
+                "expected a script object or string but found [{}]",
+                token_name(other)
+            ));
+        }
+    };
+    let mut source = None;
+    let mut id = None;
+    let mut params = Map::new();
+    for (key, v) in map {
+        match key.as_str() {
+            "source" => {
+                source = Some(match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            }
+            "id" => id = v.as_str().map(str::to_owned),
+            "params" => match v {
+                Value::Object(p) => params.clone_from(p),
+                other => {
+                    return Err(format!(
+                        "[script] params doesn't support values of type: {}",
+                        token_name(other)
+                    ));
+                }
+            },
+            "lang" | "options" => {}
+            other => return Err(format!("[script] unknown field [{other}]")),
+        }
+    }
+    match (source, id) {
+        (Some(_), Some(_)) => Err(
+            "must specify either [source] for an inline script or [id] for a stored script, not both"
+                .to_owned(),
+        ),
+        (Some(source), None) => inline(&source, params),
+        (None, Some(id)) => Ok(Script::Stored(id)),
+        (None, None) => Err(
+            "must specify either [source] for an inline script or [id] for a stored script"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Compiles Mustache source into nodes.
+fn compile(source: &str) -> Result<Vec<Node>, String> {
+    let mut stack: Vec<(String, bool, Vec<Node>)> = vec![(String::new(), false, Vec::new())];
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        push_text(&mut stack, &rest[..start]);
+        let after = &rest[start + 2..];
+        let (tag, raw, next) = if let Some(inner) = after.strip_prefix('{') {
+            let end = inner
+                .find("}}}")
+                .ok_or_else(|| format!("unclosed tag [{{{{{{{inner}] in template"))?;
+            (inner[..end].trim(), true, &inner[end + 3..])
+        } else {
+            let end = after
+                .find("}}")
+                .ok_or_else(|| format!("unclosed tag [{{{{{after}] in template"))?;
+            (after[..end].trim(), false, &after[end + 2..])
+        };
+        rest = next;
+        let top = stack.len() - 1;
+        if raw {
+            stack[top].2.push(Node::Var {
+                name: tag.to_owned(),
+                escape: false,
+            });
+            continue;
+        }
+        let (sigil, name) = match tag.chars().next() {
+            Some(c @ ('#' | '^' | '/' | '!' | '&' | '>' | '=')) => (Some(c), tag[1..].trim()),
+            _ => (None, tag),
+        };
+        match sigil {
+            Some('!') => {}
+            Some('>') => return Err(format!("partials are not supported: [{{{{{tag}}}}}]")),
+            Some('=') => {
+                return Err(format!(
+                    "changing delimiters is not supported: [{{{{{tag}}}}}]"
+                ));
+            }
+            Some('#' | '^') => stack.push((name.to_owned(), sigil == Some('^'), Vec::new())),
+            Some('/') => {
+                if top == 0 {
+                    return Err(format!("closing tag [{name}] has no open section"));
+                }
+                let Some((open, inverted, children)) = stack.pop() else {
+                    return Err(format!("closing tag [{name}] has no open section"));
+                };
+                if open != name {
+                    return Err(format!(
+                        "section [{open}] is closed by [{name}]; the closing tag must repeat the opening one"
+                    ));
+                }
+                let parent = stack.len() - 1;
+                stack[parent].2.push(Node::Section {
+                    name: open,
+                    inverted,
+                    children,
+                });
+            }
+            _ => stack[top].2.push(Node::Var {
+                name: name.to_owned(),
+                escape: sigil != Some('&'),
+            }),
+        }
+    }
+    push_text(&mut stack, rest);
+    if stack.len() > 1 {
+        let open = stack.last().map(|s| s.0.clone()).unwrap_or_default();
+        return Err(format!("section [{open}] is not closed"));
+    }
+    Ok(stack.pop().map(|s| s.2).unwrap_or_default())
+}
+
+fn push_text(stack: &mut [(String, bool, Vec<Node>)], text: &str) {
+    if let (false, Some(top)) = (text.is_empty(), stack.last_mut()) {
+        top.2.push(Node::Text(text.to_owned()));
+    }
+}
+
+fn lookup<'v>(name: &str, scopes: &[&'v Value]) -> Option<&'v Value> {
+    if name == "." {
+        return scopes.last().copied();
+    }
+    for scope in scopes.iter().rev() {
+        let Value::Object(map) = scope else { continue };
+        if let Some(v) = map.get(name) {
+            return Some(v);
+        }
+        let mut parts = name.split('.');
+        let Some(first) = parts.next().and_then(|p| map.get(p)) else {
+            continue;
+        };
+        return parts.try_fold(first, |v, part| v.as_object()?.get(part));
+    }
+    None
+}
+
+/// Java's `toString` of the value, as Mustache writes it.
+fn stringify(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(java_string).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", java_string(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn java_string(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        other => stringify(other),
+    }
+}
+
+fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push_str(text),
+            Node::Var { name, escape } => {
+                let text = lookup(name, scopes).map(stringify).unwrap_or_default();
+                if *escape {
+                    json_escape(&text, out);
+                } else {
+                    out.push_str(&text);
+                }
+            }
+            Node::Section {
+                name,
+                inverted: true,
+                children,
+            } => {
+                let empty = match lookup(name, scopes) {
+                    None | Some(Value::Null | Value::Bool(false)) => true,
+                    Some(Value::Array(items)) => items.is_empty(),
+                    Some(_) => false,
+                };
+                if empty {
+                    render(children, scopes, out);
+                }
+            }
+            Node::Section { name, children, .. } => section(name, children, scopes, out),
+        }
+    }
+}
+
+fn section(name: &str, children: &[Node], scopes: &mut Vec<&Value>, out: &mut String) {
+    let body_name = || match children {
+        [Node::Text(text)] => Some(text.as_str()),
+        _ => None,
+    };
+    if name.eq_ignore_ascii_case("toJson") {
+        if let Some(value) = body_name().and_then(|n| lookup(n, scopes)) {
+            match value {
+                Value::Null => {}
+                Value::Array(_) | Value::Object(_) => out.push_str(&value.to_string()),
+                other => out.push_str(&stringify(other)),
+            }
+        }
+        return;
+    }
+    if let Some(delimiter) = join_delimiter(name) {
+        let body = body_name().unwrap_or_default();
+        match lookup(body, scopes) {
+            Some(Value::Array(items)) => {
+                let parts: Vec<String> = items.iter().map(java_string).collect();
+                out.push_str(&parts.join(delimiter));
+            }
+            _ => out.push_str(body),
+        }
+        return;
+    }
+    if name.eq_ignore_ascii_case("url") {
+        let mut inner = String::new();
+        render(children, scopes, &mut inner);
+        url_encode(&inner, out);
+        return;
+    }
+    match lookup(name, scopes) {
+        None | Some(Value::Null | Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => render(children, scopes, out),
+        Some(Value::Array(items)) => {
+            for item in items {
+                scopes.push(item);
+                render(children, scopes, out);
+                scopes.pop();
+            }
+        }
+        Some(other) => {
+            scopes.push(other);
+            render(children, scopes, out);
+            scopes.pop();
+        }
+    }
+}
+
+/// `join` (comma) or `join delimiter='…'`.
+fn join_delimiter(name: &str) -> Option<&str> {
+    if name.eq_ignore_ascii_case("join") {
+        return Some(",");
+    }
+    name.strip_prefix("join delimiter='")?.strip_suffix('\'')
+}
+
+/// Jackson's `quoteAsString`.
+fn json_escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `URLEncoder.encode(s, UTF_8)`: form encoding.
+fn url_encode(text: &str, out: &mut String) {
+    for byte in text.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(char::from(byte));
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+}
+
+/// `convertJsonToList`: a JSON string, or an array of strings (nulls dropped).
+fn json_role_names(text: &str) -> Result<Vec<String>, String> {
+    let value =
+        match serde_json::Deserializer::from_str(text)
+            .into_iter::<Value>()
+            .next()
+        {
+            None => return Err(
+                "Roles template must generate a string or an array of strings, but found [null]"
+                    .to_owned(),
+            ),
+            Some(Err(e)) => {
+                return Err(format!(
+                    "the rendered roles template [{text}] is not valid JSON: {e}"
+                ));
+            }
+            Some(Ok(value)) => value,
+        };
+    match value {
+        Value::String(s) => Ok(vec![s]),
+        Value::Array(items) => items
+            .into_iter()
+            .filter(|v| !v.is_null())
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                other => Err(format!(
+                    "Roles array may only contain strings but found [{}] [{}]",
+                    java_class(&other),
+                    java_string(&other)
+                )),
+            })
+            .collect(),
+        other => Err(format!(
+            "Roles template must generate a string or an array of strings, but found [{}]",
+            token_name(&other)
+        )),
+    }
+}
+
+fn java_class(value: &Value) -> &'static str {
+    match value {
+        Value::Bool(_) => "java.lang.Boolean",
+        Value::Number(n) if n.is_f64() => "java.lang.Double",
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if i32::try_from(i).is_ok() => "java.lang.Integer",
+            Some(_) => "java.lang.Long",
+            None => "java.math.BigInteger",
+        },
+        Value::Array(_) => "java.util.ArrayList",
+        Value::Object(_) => "java.util.HashMap",
+        Value::String(_) => "java.lang.String",
+        Value::Null => "null",
+    }
+}
