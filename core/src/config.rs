@@ -179,10 +179,25 @@ impl Settings {
 
     /// The keys under `prefix.` with the prefix removed, ordered.
     pub fn keys_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.values.keys().filter_map(move |k| {
+        self.starting_with(prefix).filter_map(move |(k, _)| {
             k.strip_prefix(prefix)
                 .and_then(|rest| rest.strip_prefix('.'))
         })
+    }
+
+    /// Every key that starts with `prefix`, with its value, ordered; a range lookup rather
+    /// than a scan of every key.
+    pub fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a RawValue)> + 'a {
+        self.values
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.as_str(), v))
     }
 
     /// Number of keys.

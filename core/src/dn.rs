@@ -13,7 +13,14 @@ use std::fmt;
 /// A parsed distinguished name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DistinguishedName {
-    rdns: Vec<Vec<(String, String)>>,
+    rdns: Vec<Vec<(String, AttributeValue)>>,
+}
+
+/// An attribute value: text, or `#` followed by the hex of its BER encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum AttributeValue {
+    Text(String),
+    Hex(String),
 }
 
 /// Why a string is not a DN.
@@ -79,11 +86,11 @@ impl DistinguishedName {
                 let mut parts: Vec<String> = rdn
                     .iter()
                     .map(|(name, value)| {
-                        format!(
-                            "{}={}",
-                            name.to_lowercase(),
-                            escape(&normalize_value(value))
-                        )
+                        let value = match value {
+                            AttributeValue::Text(text) => escape(&normalize_value(text)),
+                            AttributeValue::Hex(hex) => format!("#{hex}"),
+                        };
+                        format!("{}={value}", name.to_lowercase())
                     })
                     .collect();
                 parts.sort();
@@ -135,7 +142,7 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 }
 
 /// One `name=value` pair starting at `i`; returns the index after it (and trailing spaces).
-fn parse_pair(chars: &[char], i: usize) -> Result<(String, String, usize), DnError> {
+fn parse_pair(chars: &[char], i: usize) -> Result<(String, AttributeValue, usize), DnError> {
     let start = skip_spaces(chars, i);
     let rest: String = chars[start..].iter().collect();
     let Some(eq) = chars[start..].iter().position(|&c| c == '=') else {
@@ -154,7 +161,7 @@ fn parse_pair(chars: &[char], i: usize) -> Result<(String, String, usize), DnErr
             if !matches!(chars.get(i), None | Some(',' | ';' | '+')) {
                 return Err(DnError::Quote(rest));
             }
-            value
+            AttributeValue::Text(value)
         }
         Some('#') => {
             let end = chars[i..]
@@ -170,12 +177,12 @@ fn parse_pair(chars: &[char], i: usize) -> Result<(String, String, usize), DnErr
                 return Err(DnError::Hex(rest));
             }
             i = end;
-            format!("#{}", hex.to_lowercase())
+            AttributeValue::Hex(hex.to_lowercase())
         }
         _ => {
             let (value, next) = plain(chars, i, &rest)?;
             i = next;
-            value
+            AttributeValue::Text(value)
         }
     };
     Ok((name, value, i))
@@ -255,9 +262,6 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 
 /// Case-ignore normalization: trim, collapse inner spaces, lower-case.
 fn normalize_value(value: &str) -> String {
-    if value.starts_with('#') {
-        return value.to_owned();
-    }
     value
         .split(' ')
         .filter(|part| !part.is_empty())
@@ -266,10 +270,11 @@ fn normalize_value(value: &str) -> String {
         .to_lowercase()
 }
 
+/// RFC 4514 escaping of a normalized text value (a leading `#` too, so it is not hex).
 fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+    for (i, c) in value.chars().enumerate() {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (i == 0 && c == '#') {
             out.push('\\');
         }
         out.push(c);
@@ -294,6 +299,7 @@ mod tests {
             ("cn=\"Smith, John\",dc=x", "cn=smith\\, john,dc=x"),
             ("cn=caf\\C3\\A9", "cn=café"),
             ("cn=a\\zb", "cn=azb"),
+            ("cn=\\#1", "cn=\\#1"),
             ("cn=a;dc=b", "cn=a,dc=b"),
             ("2.5.4.3=x", "2.5.4.3=x"),
             ("cn=#04024869", "cn=#04024869"),

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod config;
 pub mod directory;
 pub mod dn;
+pub mod fuzzing;
 pub mod jwt;
 pub mod login_throttle;
 pub mod paging;

@@ -53,7 +53,43 @@ impl PatternError {
 #[derive(Clone, Debug)]
 pub struct AutomatonPattern {
     source: String,
-    regex: Regex,
+    matcher: Matcher,
+}
+
+/// How a pattern runs: wildcards made of literals and `*` only (the common case in role
+/// mappings) match by string search; everything else by regex.
+#[derive(Clone, Debug)]
+enum Matcher {
+    Stars(Vec<String>),
+    Regex(Regex),
+}
+
+/// `a*b*c` → `["a", "b", "c"]`: whole match when the value starts with the first piece, ends
+/// with the last, and holds the others in order between them.
+fn stars_match(pieces: &[String], value: &str) -> bool {
+    let [first, middle @ .., last] = pieces else {
+        return pieces.first().is_some_and(|p| p == value);
+    };
+    let Some(mut rest) = value.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    if rest.len() < last.len() {
+        return false;
+    }
+    let Some(end) = rest.len().checked_sub(last.len()) else {
+        return false;
+    };
+    if !rest.is_char_boundary(end) || !rest[end..].eq(last.as_str()) {
+        return false;
+    }
+    rest = &rest[..end];
+    for piece in middle {
+        match rest.find(piece.as_str()) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 impl AutomatonPattern {
@@ -63,6 +99,12 @@ impl AutomatonPattern {
     /// # Errors
     /// Invalid patterns, and Lucene operators `regex` cannot express (`~`, `&`).
     pub fn parse(pattern: &str) -> Result<Self, PatternError> {
+        if !pattern.starts_with('/') && !pattern.contains(['?', '\\']) {
+            return Ok(Self {
+                source: pattern.to_owned(),
+                matcher: Matcher::Stars(pattern.split('*').map(str::to_owned).collect()),
+            });
+        }
         let body = if let Some(rest) = pattern.strip_prefix('/') {
             let Some(inner) = rest.strip_suffix('/') else {
                 return Err(PatternError::invalid(
@@ -78,13 +120,16 @@ impl AutomatonPattern {
             .map_err(|e| PatternError::invalid(pattern, e.to_string()))?;
         Ok(Self {
             source: pattern.to_owned(),
-            regex,
+            matcher: Matcher::Regex(regex),
         })
     }
 
     /// Whether the whole value matches.
     pub fn matches(&self, value: &str) -> bool {
-        self.regex.is_match(value)
+        match &self.matcher {
+            Matcher::Stars(pieces) => stars_match(pieces, value),
+            Matcher::Regex(regex) => regex.is_match(value),
+        }
     }
 
     /// The pattern as written.
@@ -194,6 +239,17 @@ mod tests {
             ("*", "", true),
             ("a.c", "abc", false),
             ("trailing\\", "trailing\\", true),
+            ("a*b*c", "abc", true),
+            ("a*b*c", "axxbyyc", true),
+            ("a*b*c", "acb", false),
+            ("ab*ba", "aba", false),
+            ("ab*ba", "abba", true),
+            ("*-7", "ops-7", true),
+            ("*-7", "ops-17x", false),
+            ("**", "", true),
+            ("é*", "éa", true),
+            ("plain", "plain", true),
+            ("plain", "plainx", false),
         ];
         for (pattern, value, expected) in cases {
             let p = AutomatonPattern::parse(pattern).unwrap();

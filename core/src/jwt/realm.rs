@@ -503,9 +503,8 @@ impl Reader<'_> {
         let prefix = format!("{}.", self.prefix);
         let keys: Vec<String> = self
             .settings
-            .iter()
+            .starting_with(&prefix)
             .map(|(k, _)| k.to_owned())
-            .filter(|k| k.starts_with(&prefix))
             .collect();
         for key in keys {
             let setting = &key[prefix.len()..];
@@ -655,9 +654,8 @@ fn check_known_keys(r: &mut Reader<'_>) {
     let prefix = format!("{}.", r.prefix);
     let keys: Vec<String> = r
         .settings
-        .iter()
+        .starting_with(&prefix)
         .map(|(k, _)| k.to_owned())
-        .filter(|k| k.starts_with(&prefix))
         .collect();
     for key in keys {
         let setting = &key[prefix.len()..];
@@ -681,9 +679,8 @@ fn check_known_keys(r: &mut Reader<'_>) {
     }
     let secure_keys: Vec<String> = r
         .secure
-        .iter()
+        .starting_with(&prefix)
         .map(|(k, _)| k.to_owned())
-        .filter(|k| k.starts_with(&prefix))
         .collect();
     for key in secure_keys {
         let setting = &key[prefix.len()..];

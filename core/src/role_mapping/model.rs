@@ -29,13 +29,19 @@ enum ModelValue {
 struct DnValue {
     raw: String,
     normalized: Option<String>,
+    /// Lower- and upper-cased forms, when they differ from `raw` (computed once per user).
+    lower: Option<String>,
+    upper: Option<String>,
 }
 
 impl DnValue {
     fn new(raw: &str) -> Self {
+        let differs = |s: String| (s != raw).then_some(s);
         Self {
             raw: raw.to_owned(),
             normalized: dn::normalize(raw),
+            lower: differs(raw.to_lowercase()),
+            upper: differs(raw.to_uppercase()),
         }
     }
 }
@@ -188,13 +194,17 @@ fn dn_test(user: &DnValue, rule: &FieldValue) -> Option<&'static str> {
         if p.matches(&user.raw) {
             return Some("pattern");
         }
-        if user.normalized.as_deref().is_some_and(|n| p.matches(n)) {
+        if user
+            .normalized
+            .as_deref()
+            .is_some_and(|n| n != user.raw && p.matches(n))
+        {
             return Some("pattern on the normalized DN");
         }
-        if p.matches(&user.raw.to_lowercase()) {
+        if user.lower.as_deref().is_some_and(|l| p.matches(l)) {
             return Some("pattern on the lower-cased value");
         }
-        if p.matches(&user.raw.to_uppercase()) {
+        if user.upper.as_deref().is_some_and(|u| p.matches(u)) {
             return Some("pattern on the upper-cased value");
         }
         let normalized = user.normalized.as_deref()?;
