@@ -3,7 +3,9 @@
 
 pub mod algorithm;
 pub mod authenticate;
+pub mod catalog;
 pub mod check;
+pub mod key_table;
 pub mod keys;
 pub mod lint;
 pub mod realm;

@@ -16,5 +16,6 @@ pub mod jwt;
 pub mod login_throttle;
 pub mod paging;
 pub mod patterns;
+pub mod resource;
 pub mod role_mapping;
 pub mod theme;

@@ -50,6 +50,9 @@ pub struct RoleMapping {
 pub struct RoleMappingError {
     /// The mapping's name.
     pub mapping: String,
+    /// The body field at fault (`rules`, `roles`, `role_templates`, `metadata`, `enabled`;
+    /// `name`, or `body` for the body as a whole).
+    pub field: &'static str,
     /// Elasticsearch's message.
     pub message: String,
 }
@@ -61,15 +64,19 @@ impl RoleMapping {
     /// # Errors
     /// The first problem, in Elasticsearch's wording.
     pub fn parse(name: &str, body: &Value) -> Result<Self, RoleMappingError> {
-        let fail = |message: String| RoleMappingError {
+        let fail = |field: &'static str, message: String| RoleMappingError {
             mapping: name.to_owned(),
+            field,
             message,
         };
         let Value::Object(fields) = body else {
-            return Err(fail(format!(
-                "[role-mapping] Expected START_OBJECT but was: {}",
-                token_name(body)
-            )));
+            return Err(fail(
+                "body",
+                format!(
+                    "[role-mapping] Expected START_OBJECT but was: {}",
+                    token_name(body)
+                ),
+            ));
         };
         let mut roles = None;
         let mut templates = None;
@@ -78,40 +85,53 @@ impl RoleMapping {
         let mut enabled = None;
         for (key, value) in fields {
             match key.as_str() {
-                "roles" => roles = Some(string_array("roles", value).map_err(fail)?),
+                "roles" => {
+                    roles = Some(string_array("roles", value).map_err(|m| fail("roles", m))?)
+                }
                 "role_templates" => {
                     let items = match value {
                         Value::Array(items) => items.iter().collect(),
                         Value::Object(_) => vec![value],
-                        other => return Err(fail(unsupported("role_templates", other))),
+                        other => {
+                            return Err(fail(
+                                "role_templates",
+                                unsupported("role_templates", other),
+                            ));
+                        }
                     };
                     templates = Some(
                         items
                             .into_iter()
                             .map(RoleTemplate::parse)
                             .collect::<Result<Vec<_>, _>>()
-                            .map_err(fail)?,
+                            .map_err(|m| fail("role_templates", m))?,
                     );
                 }
                 "rules" => {
                     if !value.is_object() {
-                        return Err(fail(unsupported("rules", value)));
+                        return Err(fail("rules", unsupported("rules", value)));
                     }
-                    rules = Some(Rule::parse(name, value).map_err(|e| fail(e.message))?);
+                    rules = Some(Rule::parse(name, value).map_err(|e| fail("rules", e.message))?);
                 }
                 "metadata" => match value {
                     Value::Object(map) => metadata.clone_from(map),
-                    other => return Err(fail(unsupported("metadata", other))),
+                    other => return Err(fail("metadata", unsupported("metadata", other))),
                 },
-                "enabled" => enabled = Some(boolean(value).map_err(fail)?),
+                "enabled" => enabled = Some(boolean(value).map_err(|m| fail("enabled", m))?),
                 "doc_type" | "type" => {}
-                other => return Err(fail(format!("[role-mapping] unknown field [{other}]"))),
+                other => {
+                    return Err(fail(
+                        "body",
+                        format!("[role-mapping] unknown field [{other}]"),
+                    ));
+                }
             }
         }
-        let missing = |field: &str| {
-            fail(format!(
-                "failed to parse role-mapping [{name}]. missing field [{field}]"
-            ))
+        let missing = |field: &'static str| {
+            fail(
+                field,
+                format!("failed to parse role-mapping [{name}]. missing field [{field}]"),
+            )
         };
         if roles.is_none() && templates.is_none() {
             return Err(missing("roles"));
@@ -125,25 +145,33 @@ impl RoleMapping {
         let roles = roles.unwrap_or_default();
         let role_templates = templates.unwrap_or_default();
         if name.is_empty() {
-            return Err(fail("role-mapping name is missing".to_owned()));
+            return Err(fail("name", "role-mapping name is missing".to_owned()));
         }
         if roles.is_empty() && role_templates.is_empty() {
             return Err(fail(
+                "roles",
                 "role-mapping roles or role-templates are missing".to_owned(),
             ));
         }
         if !roles.is_empty() && !role_templates.is_empty() {
             return Err(fail(
+                "role_templates",
                 "role-mapping cannot have both roles and role-templates".to_owned(),
             ));
         }
         if metadata.keys().any(|k| k.starts_with('_')) {
-            return Err(fail("metadata keys may not start with [_]".to_owned()));
+            return Err(fail(
+                "metadata",
+                "metadata keys may not start with [_]".to_owned(),
+            ));
         }
         if name.ends_with(RESERVED_SUFFIX) {
-            return Err(fail(format!(
-                "Invalid mapping name [{name}]. [{RESERVED_SUFFIX}] is not an allowed suffix"
-            )));
+            return Err(fail(
+                "name",
+                format!(
+                    "Invalid mapping name [{name}]. [{RESERVED_SUFFIX}] is not an allowed suffix"
+                ),
+            ));
         }
         Ok(Self {
             name: name.to_owned(),
@@ -244,6 +272,7 @@ pub fn parse_all(value: &Value) -> Result<Vec<RoleMapping>, Vec<RoleMappingError
     let Value::Object(map) = value else {
         return Err(vec![RoleMappingError {
             mapping: String::new(),
+            field: "body",
             message: format!(
                 "expected an object of role-mapping name to body but found [{}]",
                 token_name(value)
@@ -320,6 +349,7 @@ pub fn map_roles(mappings: &[RoleMapping], model: &UserModel) -> Result<Mapped, 
                 .role_names(params)
                 .map_err(|message| RoleMappingError {
                     mapping: mapping.name.clone(),
+                    field: "role_templates",
                     message,
                 })?;
             for name in names {

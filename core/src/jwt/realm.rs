@@ -11,6 +11,7 @@ use crate::patterns::PatternSet;
 use crate::patterns::java::JavaRegex;
 
 use super::algorithm::{Algorithm, Family};
+use super::catalog;
 use super::keys::{FilteredKeys, Jwk, filter_keys, parse_jwks};
 use super::lint::{Diagnostic, LintReport, StackVersion, Target};
 
@@ -205,56 +206,6 @@ const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", 
 
 /// Claims that `required_claims` may not name.
 const NOT_REQUIRABLE: [&str; 6] = ["iss", "sub", "aud", "exp", "nbf", "iat"];
-
-/// Secure JWT settings (keystore only).
-const SECURE_SETTINGS: [&str; 3] = [
-    "hmac_jwkset",
-    "hmac_key",
-    "client_authentication.shared_secret",
-];
-
-/// Non-secure JWT settings other than the grouped ones handled separately.
-const PLAIN_SETTINGS: [&str; 39] = [
-    "order",
-    "enabled",
-    "token_type",
-    "allowed_issuer",
-    "allowed_audiences",
-    "allowed_subjects",
-    "allowed_subject_patterns",
-    "fallback_claims.sub",
-    "fallback_claims.aud",
-    "allowed_signature_algorithms",
-    "allowed_clock_skew",
-    "pkc_jwkset_path",
-    "claims.principal",
-    "claims.groups",
-    "claims.dn",
-    "claims.mail",
-    "claims.name",
-    "claim_patterns.principal",
-    "claim_patterns.groups",
-    "claim_patterns.dn",
-    "claim_patterns.mail",
-    "claim_patterns.name",
-    "populate_user_metadata",
-    "client_authentication.type",
-    "client_authentication.rotation_grace_period",
-    "jwt.cache.ttl",
-    "jwt.cache.size",
-    "http.connect_timeout",
-    "http.connection_read_timeout",
-    "http.socket_timeout",
-    "http.max_connections",
-    "http.max_endpoint_connections",
-    "http.proxy.host",
-    "http.proxy.scheme",
-    "http.proxy.port",
-    "pkc_jwkset_reload.enabled",
-    "pkc_jwkset_reload.file_interval",
-    "pkc_jwkset_reload.url_interval_min",
-    "pkc_jwkset_reload.url_interval_max",
-];
 
 /// Clock skew above which the console warns.
 const LARGE_CLOCK_SKEW: TimeValue = TimeValue::from_secs(300);
@@ -508,7 +459,7 @@ impl Reader<'_> {
             .collect();
         for key in keys {
             let setting = &key[prefix.len()..];
-            if SECURE_SETTINGS.contains(&setting) || is_secure_ssl(setting) {
+            if catalog::is_secure(setting) {
                 self.error(
                     &key,
                     format!("Setting [{key}] is a secure setting and must be stored inside the Elasticsearch keystore, but was found inside elasticsearch.yml"),
@@ -516,12 +467,6 @@ impl Reader<'_> {
             }
         }
     }
-}
-
-fn is_secure_ssl(setting: &str) -> bool {
-    setting
-        .strip_prefix("ssl.")
-        .is_some_and(|s| s.starts_with("secure_") || s.contains(".secure_"))
 }
 
 fn read_jwt(
@@ -659,12 +604,7 @@ fn check_known_keys(r: &mut Reader<'_>) {
         .collect();
     for key in keys {
         let setting = &key[prefix.len()..];
-        let known = PLAIN_SETTINGS.contains(&setting)
-            || SECURE_SETTINGS.contains(&setting)
-            || setting.starts_with("required_claims.")
-            || setting.starts_with("ssl.")
-            || setting == "authorization_realms";
-        if !known {
+        if !catalog::is_known(setting) {
             r.error(
                 &key,
                 format!("unknown setting [{key}] please check that any required plugins are installed, or check the breaking changes documentation for removed settings"),
@@ -684,7 +624,7 @@ fn check_known_keys(r: &mut Reader<'_>) {
         .collect();
     for key in secure_keys {
         let setting = &key[prefix.len()..];
-        if !(SECURE_SETTINGS.contains(&setting) || is_secure_ssl(setting)) {
+        if !catalog::is_secure(setting) {
             r.error(
                 &key,
                 format!("Setting [{key}] is a non-secure setting and must be stored inside elasticsearch.yml, but was found inside the Elasticsearch keystore"),
