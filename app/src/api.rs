@@ -5,4 +5,5 @@
 
 pub mod account;
 pub mod audit;
+pub mod security;
 pub mod session;

@@ -16,7 +16,10 @@ use crate::directory::Directory;
 use crate::role_mapping::{RESERVED_SUFFIX, RoleMapping};
 
 /// What kind of resource a stored document is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     /// A realm configuration (`jwt`, or another type as a chain member).
     Realm,

@@ -189,6 +189,18 @@ impl RoleMapping {
         if matches!(&self.rules, Rule::All(children) if children.is_empty()) {
             out.push("rules {\"all\": []} match every user of every realm".to_owned());
         }
+        let fields = self.rules.fields();
+        if !fields.is_empty() && fields.iter().all(|f| f.field == "realm.name") {
+            out.push(
+                "the only condition is realm.name: every user of that realm matches".to_owned(),
+            );
+        }
+        if self.roles.iter().any(|r| r == "superuser") {
+            out.push(
+                "grants superuser: every matching user gets full control of the cluster"
+                    .to_owned(),
+            );
+        }
         for field in self.rules.fields() {
             let known = matches!(
                 field.field.as_str(),

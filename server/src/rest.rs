@@ -4,13 +4,18 @@
 pub mod account;
 pub mod audit;
 pub mod health;
+pub mod resources;
 pub mod session;
 
 use axum::{
     extract::{FromRequest, Request, rejection::JsonRejection},
     response::{IntoResponse, Response},
 };
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
+
+/// The largest request body the API reads (axum's default limit, stated here for messages).
+pub const BODY_LIMIT: usize = 2 << 20;
 
 use app::error::ApiError;
 
@@ -39,6 +44,9 @@ fn reject(rejection: JsonRejection) -> ApiError {
         }
         JsonRejection::JsonSyntaxError(error) => format!("not valid JSON: {}", error.body_text()),
         JsonRejection::JsonDataError(error) => error.body_text(),
+        JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            format!("the request body is larger than the {} MiB limit", BODY_LIMIT >> 20)
+        }
         other => other.body_text(),
     };
     ApiError::invalid("body", message)

@@ -15,7 +15,13 @@ use time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use app::{App, error::ApiError, shell, ssr::AppState};
+use app::{
+    App,
+    api::security::{ResourceKind, api_segment},
+    error::ApiError,
+    shell,
+    ssr::AppState,
+};
 
 use crate::{assets, guard, rest};
 
@@ -43,6 +49,12 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
         )
         .route("/audit", get(rest::audit::list))
         .route("/account/password", put(rest::account::change_password));
+    let api = ResourceKind::ALL.into_iter().fold(api, |api, kind| {
+        api.nest(
+            &format!("/{}", api_segment(kind)),
+            rest::resources::collection(kind),
+        )
+    });
 
     let context = {
         let state = state.clone();

@@ -215,3 +215,80 @@ pub async fn change_password(
     }
     request.send().await.expect("password change request")
 }
+
+/// A logged-in JSON API client for one console.
+pub struct Api<'c> {
+    /// The console it talks to.
+    pub console: &'c Console,
+    http: reqwest::Client,
+    csrf: String,
+}
+
+impl<'c> Api<'c> {
+    /// Logs in as admin.
+    pub async fn login(console: &'c Console) -> Self {
+        let http = client();
+        let csrf = login(&http, console, ADMIN_PASSWORD).await;
+        Self {
+            console,
+            http,
+            csrf,
+        }
+    }
+
+    /// The underlying client (with the session cookie).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("status {status}: body is not JSON ({e}): {text}"))
+        };
+        (status, json)
+    }
+
+    /// `GET path` → (status, JSON body).
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(self.http.get(self.console.url(path))).await
+    }
+
+    /// `PUT path` with a JSON body and the CSRF token.
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        self.send(
+            self.http
+                .put(self.console.url(path))
+                .header("x-csrf-token", &self.csrf)
+                .json(body),
+        )
+        .await
+    }
+
+    /// `PUT path` with a raw body and content type, and the CSRF token.
+    pub async fn put_raw(&self, path: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
+        self.send(
+            self.http
+                .put(self.console.url(path))
+                .header("x-csrf-token", &self.csrf)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await
+    }
+
+    /// `DELETE path` with the CSRF token.
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        self.send(
+            self.http
+                .delete(self.console.url(path))
+                .header("x-csrf-token", &self.csrf),
+        )
+        .await
+    }
+}

@@ -4,6 +4,7 @@
 //! and its audit entry in one transaction.
 
 pub mod audit;
+pub mod documents;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

@@ -418,4 +418,15 @@ fn lints_flag_what_elasticsearch_silently_accepts() {
     ]}}))
     .unwrap();
     assert!(scoped.rules.is_scoped_to_realm());
+    assert!(scoped.warnings().is_empty(), "{:?}", scoped.warnings());
+    let realm_only = mapping(json!({"enabled": true, "roles": ["superuser"],
+        "rules": {"field": {"realm.name": "jwt1"}}}))
+    .unwrap();
+    assert_eq!(
+        realm_only.warnings(),
+        [
+            "the only condition is realm.name: every user of that realm matches",
+            "grants superuser: every matching user gets full control of the cluster"
+        ]
+    );
 }

@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+use super::ResourceKind;
+use crate::error::ApiError;
+
+/// Deletes one resource (at `version`, when given).
+#[server(prefix = "/api/fn", endpoint = "delete_resource", client = crate::client::CsrfClient)]
+pub async fn delete_resource(
+    kind: ResourceKind,
+    name: String,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
+    use crate::ssr;
+    ssr::context::respond(
+        async {
+            let user = ssr::current_user().await?;
+            let state = ssr::state()?;
+            ssr::security::delete(&state.pool, &user.username, kind, &name, version).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,379 @@
+//! Security resources: every body is checked by `trust-core` before it is written; writes
+//! are versioned and run in one transaction with their audit entry; secrets are write-only.
+//!
+//! Concurrency: a replace or delete names the version it was based on and the `UPDATE` /
+//! `DELETE` only matches that version, so of two edits of the same version the second gets a
+//! 409 instead of silently overwriting the first.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+use sqlx::SqlitePool;
+use trust_core::{
+    audit::AuditAction,
+    jwt::lint::Target,
+    resource::{
+        self, FieldError, ResourceKind, check_name,
+        realm_config::{self, RealmConfig, SecretChange, SecretValues},
+        sample_identity::SampleIdentity,
+    },
+    role_mapping::RoleMapping,
+};
+
+use crate::{
+    api::security::{DiagnosticView, ResourceView, SecretState},
+    error::ApiError,
+    ssr::db::{
+        audit::{self, NewAuditEntry},
+        documents::{self, DocumentRow, SecretMark},
+    },
+};
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::invalid(error.field, error.message)
+    }
+}
+
+/// A body that passed `trust-core`'s checks, in its stored form, and the secrets it sets.
+struct Checked {
+    body: Value,
+    secrets: BTreeMap<String, SecretChange>,
+}
+
+fn check(kind: ResourceKind, name: &str, body: &Value) -> Result<Checked, FieldError> {
+    let plain = |body: Value| Checked {
+        body,
+        secrets: BTreeMap::new(),
+    };
+    Ok(match kind {
+        ResourceKind::Realm => {
+            let update = RealmConfig::parse(name, body)?;
+            Checked {
+                body: stored_realm(&update.config),
+                secrets: update.secrets,
+            }
+        }
+        ResourceKind::RoleMapping => {
+            resource::parse_role_mapping(name, body)?;
+            plain(body.clone())
+        }
+        ResourceKind::Role => {
+            resource::check_role(name, body)?;
+            plain(body.clone())
+        }
+        ResourceKind::User => {
+            let user = resource::parse_user(name, body)?;
+            Checked {
+                body: user.body,
+                secrets: user
+                    .password
+                    .map(|(field, value)| (field, SecretChange::Set(value)))
+                    .into_iter()
+                    .collect(),
+            }
+        }
+        ResourceKind::SampleIdentity => {
+            check_name(kind, name)?;
+            let identity = SampleIdentity::parse(body)?;
+            plain(serde_json::to_value(identity).unwrap_or_default())
+        }
+    })
+}
+
+/// A realm's stored body: `{"type", "settings", "pkc_jwkset"?}` (secrets live apart).
+fn stored_realm(config: &RealmConfig) -> Value {
+    let mut body = json!({"type": config.kind, "settings": config.settings_json()});
+    if let Some(jwks) = &config.pkc_jwkset {
+        body["pkc_jwkset"] = Value::String(jwks.clone());
+    }
+    body
+}
+
+fn not_found(kind: ResourceKind, name: &str) -> ApiError {
+    ApiError::NotFound {
+        message: format!("{} [{name}] does not exist", kind.noun()),
+    }
+}
+
+/// Every resource of `kind`, by name.
+///
+/// # Errors
+/// A database failure.
+pub async fn list(pool: &SqlitePool, kind: ResourceKind) -> Result<Vec<ResourceView>, ApiError> {
+    let rows = documents::list(pool, kind.as_str()).await?;
+    let mut marks = marks_by_name(documents::secret_marks(pool, kind.as_str()).await?);
+    let mut diagnostics = diagnose(pool, kind, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let secure = marks.remove(&row.name).unwrap_or_default();
+            let found = diagnostics.remove(&row.name).unwrap_or_default();
+            view(row, secure, found)
+        })
+        .collect())
+}
+
+/// One resource.
+///
+/// # Errors
+/// [`ApiError::NotFound`], or a database failure.
+pub async fn get(pool: &SqlitePool, kind: ResourceKind, name: &str) -> Result<ResourceView, ApiError> {
+    // Realm lint needs the whole chain, so one realm is read through the list.
+    list(pool, kind)
+        .await?
+        .into_iter()
+        .find(|v| v.name == name)
+        .ok_or_else(|| not_found(kind, name))
+}
+
+/// Creates (`version` absent) or replaces (`version` = the one the edit is based on) a
+/// resource, applying the secret changes the body asks for; returns it as stored.
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming the field; [`ApiError::Conflict`] when it exists and no
+/// version was given, or the version is stale; [`ApiError::NotFound`] when a version was given
+/// for a resource that does not exist; a database failure (nothing is written then).
+pub async fn put(
+    pool: &SqlitePool,
+    actor: &str,
+    kind: ResourceKind,
+    name: &str,
+    body: &Value,
+    version: Option<i64>,
+) -> Result<ResourceView, ApiError> {
+    let checked = check(kind, name, body)?;
+    let body_json = checked.body.to_string();
+    let mut tx = pool.begin().await?;
+    let existing = documents::find(&mut tx, kind.as_str(), name).await?;
+    let before_secrets = secret_names(&mut tx, kind, name).await?;
+    let (row, action) = match (&existing, version) {
+        (None, None) => {
+            let row = documents::insert(&mut tx, kind.as_str(), name, &body_json)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        exists(kind, name, None)
+                    }
+                    _ => ApiError::from(e),
+                })?;
+            (row, AuditAction::Create)
+        }
+        (None, Some(_)) => return Err(not_found(kind, name)),
+        (Some(row), None) => return Err(exists(kind, name, Some(row.version))),
+        (Some(row), Some(version)) => {
+            let updated =
+                documents::update(&mut tx, kind.as_str(), name, version, &body_json).await?;
+            let Some(updated) = updated else {
+                return Err(stale(kind, name, version, row.version));
+            };
+            (updated, AuditAction::Update)
+        }
+    };
+    let mut after_secrets = before_secrets.clone();
+    for (setting, change) in &checked.secrets {
+        match change {
+            SecretChange::Set(value) => {
+                documents::set_secret(&mut tx, kind.as_str(), name, setting, value).await?;
+                after_secrets.insert(setting.clone(), Value::String("set".to_owned()));
+            }
+            SecretChange::Clear => {
+                documents::clear_secret(&mut tx, kind.as_str(), name, setting).await?;
+                after_secrets.insert(setting.clone(), Value::Null);
+            }
+        }
+    }
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: kind.as_str(),
+            entity_id: name,
+            action,
+            before: existing.as_ref().map(|row| image(row, &before_secrets)),
+            after: Some(image(&row, &after_secrets)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, kind, name).await
+}
+
+/// Deletes a resource (only at `version`, when given) with its secrets.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version; a database failure.
+pub async fn delete(
+    pool: &SqlitePool,
+    actor: &str,
+    kind: ResourceKind,
+    name: &str,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
+    let mut tx = pool.begin().await?;
+    let Some(row) = documents::find(&mut tx, kind.as_str(), name).await? else {
+        return Err(not_found(kind, name));
+    };
+    let version = version.unwrap_or(row.version);
+    let secrets = secret_names(&mut tx, kind, name).await?;
+    if !documents::delete(&mut tx, kind.as_str(), name, version).await? {
+        return Err(stale(kind, name, version, row.version));
+    }
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: kind.as_str(),
+            entity_id: name,
+            action: AuditAction::Delete,
+            before: Some(image(&row, &secrets)),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn exists(kind: ResourceKind, name: &str, version: Option<i64>) -> ApiError {
+    let at = version.map(|v| format!(" at version {v}")).unwrap_or_default();
+    ApiError::Conflict {
+        message: format!(
+            "{} [{name}] already exists{at}; to replace it, send the version you edited",
+            kind.noun()
+        ),
+    }
+}
+
+fn stale(kind: ResourceKind, name: &str, yours: i64, current: i64) -> ApiError {
+    ApiError::Conflict {
+        message: format!(
+            "{} [{name}] was changed by someone else: your edit is based on version {yours}, it is now at version {current}. Reload it and apply your change again.",
+            kind.noun()
+        ),
+    }
+}
+
+/// The secrets set on one resource, as audit-image entries (`"set"`, redacted on write).
+async fn secret_names(
+    conn: &mut sqlx::SqliteConnection,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<Map<String, Value>, sqlx::Error> {
+    Ok(documents::secret_values(conn, kind.as_str())
+        .await?
+        .into_iter()
+        .filter(|s| s.name == name)
+        .map(|s| (s.setting, Value::String("set".to_owned())))
+        .collect())
+}
+
+/// What the audit log keeps of a resource: its body and which secrets are set (the audit
+/// writer redacts their values; a secret cleared by the change shows as `null`).
+fn image(row: &DocumentRow, secrets: &Map<String, Value>) -> Value {
+    let body = serde_json::from_str(&row.body_json).unwrap_or(Value::Null);
+    json!({"version": row.version, "body": body, "secure_settings": secrets})
+}
+
+fn marks_by_name(marks: Vec<SecretMark>) -> BTreeMap<String, BTreeMap<String, SecretState>> {
+    let mut out: BTreeMap<String, BTreeMap<String, SecretState>> = BTreeMap::new();
+    for mark in marks {
+        out.entry(mark.name).or_default().insert(
+            mark.setting,
+            SecretState {
+                changed_at: mark.changed_at,
+            },
+        );
+    }
+    out
+}
+
+fn view(
+    row: DocumentRow,
+    secure_settings: BTreeMap<String, SecretState>,
+    diagnostics: Vec<DiagnosticView>,
+) -> ResourceView {
+    ResourceView {
+        body: serde_json::from_str(&row.body_json).unwrap_or(Value::Null),
+        name: row.name,
+        version: row.version,
+        updated_at: row.updated_at,
+        secure_settings,
+        diagnostics,
+    }
+}
+
+/// Lint findings per resource name: the realm chain's startup checks, or role-mapping
+/// warnings.
+async fn diagnose(
+    pool: &SqlitePool,
+    kind: ResourceKind,
+    rows: &[DocumentRow],
+) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
+    match kind {
+        ResourceKind::Realm => lint_realms(pool, rows).await,
+        ResourceKind::RoleMapping => Ok(rows
+            .iter()
+            .filter_map(|row| {
+                let body: Value = serde_json::from_str(&row.body_json).ok()?;
+                let mapping = RoleMapping::parse(&row.name, &body).ok()?;
+                let warnings = mapping
+                    .warnings()
+                    .into_iter()
+                    .map(|message| DiagnosticView {
+                        severity: "warning".to_owned(),
+                        setting: "rules".to_owned(),
+                        message,
+                    })
+                    .collect();
+                Some((row.name.clone(), warnings))
+            })
+            .collect()),
+        ResourceKind::Role | ResourceKind::User | ResourceKind::SampleIdentity => {
+            Ok(BTreeMap::new())
+        }
+    }
+}
+
+/// Stored realms as `trust-core` configurations (a row that no longer parses is logged and
+/// left out, never a failure of the whole list).
+pub fn realm_configs(rows: &[DocumentRow]) -> Vec<RealmConfig> {
+    rows.iter()
+        .filter_map(|row| {
+            let body: Value = serde_json::from_str(&row.body_json).ok()?;
+            match RealmConfig::parse(&row.name, &body) {
+                Ok(update) => Some(update.config),
+                Err(error) => {
+                    tracing::error!(realm = %row.name, %error, "stored realm no longer parses");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+async fn lint_realms(
+    pool: &SqlitePool,
+    rows: &[DocumentRow],
+) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
+    let configs = realm_configs(rows);
+    let mut conn = pool.acquire().await?;
+    let secrets: SecretValues =
+        documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
+            .await?
+            .into_iter()
+            .map(|s| ((s.name, s.setting), s.value))
+            .collect();
+    drop(conn);
+    let loaded = realm_config::lint(&configs, &secrets, Target::default());
+    Ok(configs
+        .iter()
+        .map(|config| {
+            let found = realm_config::diagnostics_of(&loaded, config)
+                .into_iter()
+                .map(DiagnosticView::from)
+                .collect();
+            (config.name.clone(), found)
+        })
+        .collect())
+}

@@ -1,0 +1,96 @@
+//! `/api/v1/{realms,role-mappings,roles,users,sample-identities}`: list, read, create or
+//! replace (`PUT …/{name}[?version=N]`), delete (`DELETE …/{name}[?version=N]`). The same
+//! service as the server functions; bodies are Elasticsearch's own where it has one.
+
+use axum::{
+    Extension, Json, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    routing::get,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use app::{
+    api::security::{ResourceKind, ResourceView},
+    error::ApiError,
+    ssr::{AppState, auth::SessionUser, security},
+};
+
+use super::ApiJson;
+
+/// `?version=N`: the version an edit or delete is based on.
+#[derive(Debug, Default, Deserialize)]
+pub struct VersionQuery {
+    /// Absent to create; the version read, to replace or delete.
+    pub version: Option<String>,
+}
+
+impl VersionQuery {
+    fn parse(&self) -> Result<Option<i64>, ApiError> {
+        self.version
+            .as_deref()
+            .map(|v| {
+                v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    ApiError::invalid("version", format!("expected a whole number ≥ 1, found [{v}]"))
+                })
+            })
+            .transpose()
+    }
+}
+
+/// The routes of one kind, to nest under its collection path.
+pub fn collection(kind: ResourceKind) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/",
+            get(move |State(state): State<AppState>| async move {
+                security::list(&state.pool, kind).await.map(Json)
+            }),
+        )
+        .route(
+            "/{name}",
+            get(
+                move |State(state): State<AppState>, Path(name): Path<String>| async move {
+                    security::get(&state.pool, kind, &name).await.map(Json)
+                },
+            )
+            .put(
+                move |State(state): State<AppState>,
+                      Extension(user): Extension<SessionUser>,
+                      Path(name): Path<String>,
+                      Query(query): Query<VersionQuery>,
+                      ApiJson(body): ApiJson<Value>| async move {
+                    put(state, user, kind, name, query, body).await
+                },
+            )
+            .delete(
+                move |State(state): State<AppState>,
+                      Extension(user): Extension<SessionUser>,
+                      Path(name): Path<String>,
+                      Query(query): Query<VersionQuery>| async move {
+                    let version = query.parse()?;
+                    security::delete(&state.pool, &user.username, kind, &name, version).await?;
+                    Ok::<_, ApiError>(StatusCode::NO_CONTENT)
+                },
+            ),
+        )
+}
+
+async fn put(
+    state: AppState,
+    user: SessionUser,
+    kind: ResourceKind,
+    name: String,
+    query: VersionQuery,
+    body: Value,
+) -> Result<(StatusCode, Json<ResourceView>), ApiError> {
+    let version = query.parse()?;
+    let view = security::put(&state.pool, &user.username, kind, &name, &body, version).await?;
+    let status = if version.is_none() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view)))
+}
