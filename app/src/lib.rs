@@ -12,6 +12,7 @@ pub mod browser;
 pub mod client;
 pub mod components;
 pub mod error;
+pub mod forms;
 pub mod nav;
 pub mod routes;
 #[cfg(feature = "ssr")]
