@@ -12,7 +12,9 @@ use crate::{
     components::console_layout::ConsoleLayout,
     routes::{
         account::AccountPage, audit_log::AuditLogPage, login::LoginPage, not_found::NotFound,
-        overview::Overview, section_page::SectionPage,
+        overview::Overview, realm_editor::RealmEditorPage, realms::RealmsPage,
+        role_mapping_editor::RoleMappingEditorPage, role_mappings::RoleMappingsPage,
+        roles_users::RolesUsersPage, section_page::SectionPage,
     },
 };
 
@@ -86,15 +88,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=Overview />
-                    <Route path=path!("/realms") view=|| view! { <SectionPage path="/realms" /> } />
-                    <Route
-                        path=path!("/role-mappings")
-                        view=|| view! { <SectionPage path="/role-mappings" /> }
-                    />
-                    <Route
-                        path=path!("/roles-users")
-                        view=|| view! { <SectionPage path="/roles-users" /> }
-                    />
+                    <Route path=path!("/realms") view=RealmsPage />
+                    <Route path=path!("/realms/new") view=RealmEditorPage />
+                    <Route path=path!("/realms/:name") view=RealmEditorPage />
+                    <Route path=path!("/role-mappings") view=RoleMappingsPage />
+                    <Route path=path!("/role-mappings/new") view=RoleMappingEditorPage />
+                    <Route path=path!("/role-mappings/:name") view=RoleMappingEditorPage />
+                    <Route path=path!("/roles-users") view=RolesUsersPage />
                     <Route
                         path=path!("/environments")
                         view=|| view! { <SectionPage path="/environments" /> }

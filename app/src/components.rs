@@ -1,8 +1,13 @@
 //! Reusable view pieces. One component per file.
 
 pub mod console_layout;
+pub mod diagnostic_list;
 pub mod empty_state;
 pub mod error_message;
+pub mod key_table;
+pub mod lint_badge;
+pub mod rule_builder;
+pub mod secret_field;
 pub mod side_nav;
 pub mod styles;
 pub mod theme_toggle;

@@ -197,8 +197,7 @@ impl RoleMapping {
         }
         if self.roles.iter().any(|r| r == "superuser") {
             out.push(
-                "grants superuser: every matching user gets full control of the cluster"
-                    .to_owned(),
+                "grants superuser: every matching user gets full control of the cluster".to_owned(),
             );
         }
         for field in self.rules.fields() {

@@ -7,11 +7,11 @@ pub mod health;
 pub mod resources;
 pub mod session;
 
+use axum::http::StatusCode;
 use axum::{
     extract::{FromRequest, Request, rejection::JsonRejection},
     response::{IntoResponse, Response},
 };
-use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 /// The largest request body the API reads (axum's default limit, stated here for messages).
@@ -45,7 +45,10 @@ fn reject(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonSyntaxError(error) => format!("not valid JSON: {}", error.body_text()),
         JsonRejection::JsonDataError(error) => error.body_text(),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            format!("the request body is larger than the {} MiB limit", BODY_LIMIT >> 20)
+            format!(
+                "the request body is larger than the {} MiB limit",
+                BODY_LIMIT >> 20
+            )
         }
         other => other.body_text(),
     };

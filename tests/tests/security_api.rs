@@ -71,7 +71,11 @@ async fn crud_for_every_resource_with_versions() {
 
         let (status, list) = api.get(&format!("/api/v1/{collection}")).await;
         assert_eq!(status, 200);
-        assert_eq!(list.as_array().map(Vec::len), Some(1), "{collection}: {list}");
+        assert_eq!(
+            list.as_array().map(Vec::len),
+            Some(1),
+            "{collection}: {list}"
+        );
         assert_eq!(list[0]["name"], name);
 
         // Creating again without a version is a conflict, not an overwrite.
@@ -109,7 +113,10 @@ async fn crud_for_every_resource_with_versions() {
         let (status, _) = api.delete(&format!("{path}?version=2")).await;
         assert_eq!(status, 204, "{collection}");
         let (status, error) = api.get(&path).await;
-        assert_eq!((status, &error["error"]["code"]), (404, &json!("not_found")));
+        assert_eq!(
+            (status, &error["error"]["code"]),
+            (404, &json!("not_found"))
+        );
         let (status, _) = api.delete(&path).await;
         assert_eq!(status, 404);
         let (status, _) = api.put(&format!("{path}?version=2"), &body).await;
@@ -150,7 +157,11 @@ async fn realm_bodies_round_trip_and_secrets_are_write_only() {
     body["secure_settings"] = json!({"client_authentication.shared_secret": null});
     let (_, cleared) = api.put("/api/v1/realms/jwt8?version=2", &body).await;
     assert_eq!(
-        cleared["secure_settings"].as_object().unwrap().keys().collect::<Vec<_>>(),
+        cleared["secure_settings"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
         ["hmac_key"]
     );
     // ... and the lint now says what Elasticsearch would.
@@ -167,11 +178,18 @@ async fn realm_bodies_round_trip_and_secrets_are_write_only() {
     );
 
     // No response, list or audit entry ever carries a secret value.
-    for path in ["/api/v1/realms", "/api/v1/realms/jwt8", "/api/v1/audit?limit=200"] {
+    for path in [
+        "/api/v1/realms",
+        "/api/v1/realms/jwt8",
+        "/api/v1/audit?limit=200",
+    ] {
         let (_, body) = api.get(path).await;
         let text = body.to_string();
         assert!(!text.contains(HMAC_KEY), "{path} leaks the HMAC key");
-        assert!(!text.contains(SHARED_SECRET), "{path} leaks the shared secret");
+        assert!(
+            !text.contains(SHARED_SECRET),
+            "{path} leaks the shared secret"
+        );
     }
     let (_, audit) = api.get("/api/v1/audit?limit=10").await;
     let entries = audit["entries"].as_array().unwrap();
@@ -298,7 +316,13 @@ async fn invalid_bodies_get_400_naming_the_field() {
         assert!(text.contains(message), "{path}: {text}");
     }
     // Nothing was written by any of them.
-    for collection in ["realms", "role-mappings", "roles", "users", "sample-identities"] {
+    for collection in [
+        "realms",
+        "role-mappings",
+        "roles",
+        "users",
+        "sample-identities",
+    ] {
         let (_, list) = api.get(&format!("/api/v1/{collection}")).await;
         assert_eq!(list, json!([]), "{collection}");
     }
@@ -328,7 +352,10 @@ async fn hostile_input_is_refused_or_stored_inert_never_a_500() {
     let (status, error) = api.put_raw("/api/v1/realms/big", huge.into_bytes()).await;
     assert_eq!(status, 400, "{error}");
     assert!(
-        error["error"]["message"].as_str().unwrap().contains("MiB limit"),
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("MiB limit"),
         "{error}"
     );
     // A bad version.
@@ -390,7 +417,11 @@ async fn resources_survive_a_restart_and_need_a_session() {
     let console = Console::start_in(dir);
     // Without a session: 401, and no CSRF token: 403.
     let anonymous = integration_tests::client();
-    let response = anonymous.get(console.url("/api/v1/realms")).send().await.unwrap();
+    let response = anonymous
+        .get(console.url("/api/v1/realms"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 401);
     let api = Api::login(&console).await;
     let response = api

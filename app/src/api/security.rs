@@ -10,8 +10,8 @@ use std::{collections::BTreeMap, fmt};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-pub use trust_core::resource::ResourceKind;
 use trust_core::jwt::lint::{Diagnostic, Severity};
+pub use trust_core::resource::ResourceKind;
 
 pub use delete_resource::{DeleteResource, delete_resource};
 pub use list_resources::{ListResources, list_resources};

@@ -81,7 +81,9 @@ impl RealmForm {
     pub fn new_jwt(order: i64) -> Self {
         Self {
             kind: "jwt".to_owned(),
-            values: [("order".to_owned(), order.to_string())].into_iter().collect(),
+            values: [("order".to_owned(), order.to_string())]
+                .into_iter()
+                .collect(),
             ..Self::default()
         }
     }
@@ -91,7 +93,10 @@ impl RealmForm {
         let mut form = Self {
             name: view.name.clone(),
             kind: view.body["type"].as_str().unwrap_or("jwt").to_owned(),
-            pkc_jwkset: view.body["pkc_jwkset"].as_str().unwrap_or_default().to_owned(),
+            pkc_jwkset: view.body["pkc_jwkset"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
             saved_secrets: view
                 .secure_settings
                 .iter()
@@ -103,7 +108,8 @@ impl RealmForm {
         if let Some(settings) = view.body["settings"].as_object() {
             for (key, value) in settings {
                 if catalog::spec_for(key).is_some() {
-                    form.values.insert(key.clone(), text_list::join(Some(value)));
+                    form.values
+                        .insert(key.clone(), text_list::join(Some(value)));
                 } else {
                     extra.push(format!("{key}: {}", text_list::join(Some(value))));
                 }
@@ -131,7 +137,11 @@ impl RealmForm {
 
     /// The token type the form selects (Elasticsearch parses it case-insensitively).
     pub fn token_type(&self) -> TokenType {
-        if self.value("token_type").trim().eq_ignore_ascii_case("access_token") {
+        if self
+            .value("token_type")
+            .trim()
+            .eq_ignore_ascii_case("access_token")
+        {
             TokenType::AccessToken
         } else {
             TokenType::IdToken
@@ -184,10 +194,16 @@ impl RealmForm {
             let Some((key, value)) = line.split_once(':') else {
                 return Err(FieldError::new(
                     "extra",
-                    format!("line {}: expected `setting.key: value`, found [{line}]", n + 1),
+                    format!(
+                        "line {}: expected `setting.key: value`, found [{line}]",
+                        n + 1
+                    ),
                 ));
             };
-            settings.insert(key.trim().to_owned(), Value::String(value.trim().to_owned()));
+            settings.insert(
+                key.trim().to_owned(),
+                Value::String(value.trim().to_owned()),
+            );
         }
         Ok(settings)
     }
@@ -219,7 +235,11 @@ impl RealmForm {
 
     /// The keystore values the lint sees: typed ones as typed, saved ones as stand-ins.
     fn lint_secrets(&self, name: &str) -> SecretValues {
-        let mut keys: Vec<&String> = self.saved_secrets.keys().chain(self.secrets.keys()).collect();
+        let mut keys: Vec<&String> = self
+            .saved_secrets
+            .keys()
+            .chain(self.secrets.keys())
+            .collect();
         keys.sort();
         keys.dedup();
         keys.into_iter()
@@ -248,7 +268,9 @@ pub struct FormCheck {
 impl FormCheck {
     /// The diagnostics about one setting (relative key).
     pub fn about<'a>(&'a self, setting: &'a str) -> impl Iterator<Item = &'a DiagnosticView> + 'a {
-        self.diagnostics.iter().filter(move |d| d.setting == setting)
+        self.diagnostics
+            .iter()
+            .filter(move |d| d.setting == setting)
     }
 }
 
@@ -299,6 +321,32 @@ pub fn check(form: &RealmForm, editing: Option<&str>, stored: &[ResourceView]) -
     }
 }
 
+/// A stored realm's `order`, when it is a whole number.
+pub fn order_of(view: &ResourceView) -> Option<i64> {
+    match &view.body["settings"]["order"] {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Realms in the order Elasticsearch tries them: by order, then name; no order last.
+pub fn chain_order(views: &[ResourceView]) -> Vec<&ResourceView> {
+    let mut sorted: Vec<&ResourceView> = views.iter().collect();
+    sorted.sort_by_key(|v| (order_of(v).is_none(), order_of(v), v.name.clone()));
+    sorted
+}
+
+/// The order a new realm gets: one past the highest, and at least 2 (orders 0 and 1 are
+/// reserved on Elastic Cloud, so starting at 2 fits every deployment kind).
+pub fn next_order(views: &[ResourceView]) -> i64 {
+    views
+        .iter()
+        .filter_map(order_of)
+        .max()
+        .map_or(2, |max| (max + 1).max(2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,7 +392,10 @@ mod tests {
         assert!(form.secret_is_set("hmac_key"));
         let body = form.body().unwrap();
         assert_eq!(body["settings"], view.body["settings"]);
-        assert!(body.get("secure_settings").is_none(), "kept secrets are not sent");
+        assert!(
+            body.get("secure_settings").is_none(),
+            "kept secrets are not sent"
+        );
     }
 
     #[test]
@@ -361,7 +412,8 @@ mod tests {
     fn lint_findings_land_on_their_field_as_you_type() {
         let mut form = RealmForm::new_jwt(2);
         form.name = "fresh".to_owned();
-        form.values.insert("allowed_clock_skew".to_owned(), "10".to_owned());
+        form.values
+            .insert("allowed_clock_skew".to_owned(), "10".to_owned());
         let check = check(&form, None, &[jwt8()]);
         let skew: Vec<_> = check.about("allowed_clock_skew").collect();
         assert_eq!(
@@ -377,13 +429,22 @@ mod tests {
             check.diagnostics
         );
         // The shared secret is required by default, and nothing is typed yet.
-        assert!(check.about("client_authentication.shared_secret").any(DiagnosticView::is_error));
+        assert!(
+            check
+                .about("client_authentication.shared_secret")
+                .any(DiagnosticView::is_error)
+        );
         form.secrets.insert(
             "client_authentication.shared_secret".to_owned(),
             SecretEdit::Replace("s".to_owned()),
         );
         let after = super::check(&form, None, &[jwt8()]);
-        assert!(after.about("client_authentication.shared_secret").next().is_none());
+        assert!(
+            after
+                .about("client_authentication.shared_secret")
+                .next()
+                .is_none()
+        );
     }
 
     #[test]
@@ -399,17 +460,39 @@ mod tests {
         assert_eq!(refused.field, "settings.claim_patterns.group");
         form.extra.clear();
         form.values.insert("order".to_owned(), "two".to_owned());
-        form.values.insert("populate_user_metadata".to_owned(), "false".to_owned());
-        form.values.insert("fallback_claims.sub".to_owned(), "client_id".to_owned());
+        form.values
+            .insert("populate_user_metadata".to_owned(), "false".to_owned());
+        form.values
+            .insert("fallback_claims.sub".to_owned(), "client_id".to_owned());
         let settings = form.settings().unwrap();
         assert_eq!(settings["order"], "two");
         assert_eq!(settings["populate_user_metadata"], false);
         // fallback claims only for access tokens
         assert!(!settings.contains_key("fallback_claims.sub"));
-        form.values.insert("token_type".to_owned(), "ACCESS_TOKEN".to_owned());
+        form.values
+            .insert("token_type".to_owned(), "ACCESS_TOKEN".to_owned());
         assert_eq!(form.settings().unwrap()["fallback_claims.sub"], "client_id");
-        form.secrets.insert("hmac_key".to_owned(), SecretEdit::Clear);
-        assert_eq!(form.body().unwrap()["secure_settings"], json!({"hmac_key": null}));
+        form.secrets
+            .insert("hmac_key".to_owned(), SecretEdit::Clear);
+        assert_eq!(
+            form.body().unwrap()["secure_settings"],
+            json!({"hmac_key": null})
+        );
+    }
+
+    #[test]
+    fn chain_order_and_next_order() {
+        let a = stored("a", json!({"order": 5}), &[]);
+        let b = stored("b", json!({"order": "3"}), &[]);
+        let c = stored("c", json!({}), &[]);
+        let views = [c, a, b];
+        let names: Vec<_> = chain_order(&views)
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "a", "c"]);
+        assert_eq!(next_order(&views), 6);
+        assert_eq!(next_order(&[]), 2);
     }
 
     #[test]

@@ -157,8 +157,12 @@ impl RuleDraft {
     /// The rules JSON.
     pub fn to_json(&self) -> Value {
         match self {
-            Self::All(children) => json!({"all": children.iter().map(Self::to_json).collect::<Vec<_>>()}),
-            Self::Any(children) => json!({"any": children.iter().map(Self::to_json).collect::<Vec<_>>()}),
+            Self::All(children) => {
+                json!({"all": children.iter().map(Self::to_json).collect::<Vec<_>>()})
+            }
+            Self::Any(children) => {
+                json!({"any": children.iter().map(Self::to_json).collect::<Vec<_>>()})
+            }
             Self::Except(child) => json!({"except": child.to_json()}),
             Self::Field { field, values } => {
                 let values = parse_values(values);
@@ -175,7 +179,10 @@ impl RuleDraft {
     pub fn shape(&self) -> Shape {
         match self {
             Self::Field { .. } => Shape::Leaf,
-            group => Shape::Group(group.kind(), group.children().iter().map(Self::shape).collect()),
+            group => Shape::Group(
+                group.kind(),
+                group.children().iter().map(Self::shape).collect(),
+            ),
         }
     }
 
@@ -302,7 +309,10 @@ mod tests {
     fn values_are_json_or_one_string() {
         assert_eq!(parse_values("admins"), [json!("admins")]);
         assert_eq!(parse_values("42"), [json!(42)]);
-        assert_eq!(parse_values(r#"["a", 1, null]"#), [json!("a"), json!(1), json!(null)]);
+        assert_eq!(
+            parse_values(r#"["a", 1, null]"#),
+            [json!("a"), json!(1), json!(null)]
+        );
         assert_eq!(parse_values("/a{1,3}/"), [json!("/a{1,3}/")]);
         assert_eq!(parse_values(r#""42""#), [json!("42")]);
         assert!(parse_values("  ").is_empty());

@@ -118,7 +118,11 @@ pub async fn list(pool: &SqlitePool, kind: ResourceKind) -> Result<Vec<ResourceV
 ///
 /// # Errors
 /// [`ApiError::NotFound`], or a database failure.
-pub async fn get(pool: &SqlitePool, kind: ResourceKind, name: &str) -> Result<ResourceView, ApiError> {
+pub async fn get(
+    pool: &SqlitePool,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<ResourceView, ApiError> {
     // Realm lint needs the whole chain, so one realm is read through the list.
     list(pool, kind)
         .await?
@@ -236,7 +240,9 @@ pub async fn delete(
 }
 
 fn exists(kind: ResourceKind, name: &str, version: Option<i64>) -> ApiError {
-    let at = version.map(|v| format!(" at version {v}")).unwrap_or_default();
+    let at = version
+        .map(|v| format!(" at version {v}"))
+        .unwrap_or_default();
     ApiError::Conflict {
         message: format!(
             "{} [{name}] already exists{at}; to replace it, send the version you edited",
@@ -358,12 +364,11 @@ async fn lint_realms(
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
     let configs = realm_configs(rows);
     let mut conn = pool.acquire().await?;
-    let secrets: SecretValues =
-        documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
-            .await?
-            .into_iter()
-            .map(|s| ((s.name, s.setting), s.value))
-            .collect();
+    let secrets: SecretValues = documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
+        .await?
+        .into_iter()
+        .map(|s| ((s.name, s.setting), s.value))
+        .collect();
     drop(conn);
     let loaded = realm_config::lint(&configs, &secrets, Target::default());
     Ok(configs

@@ -32,7 +32,10 @@ impl VersionQuery {
             .as_deref()
             .map(|v| {
                 v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                    ApiError::invalid("version", format!("expected a whole number ≥ 1, found [{v}]"))
+                    ApiError::invalid(
+                        "version",
+                        format!("expected a whole number ≥ 1, found [{v}]"),
+                    )
                 })
             })
             .transpose()

@@ -1,0 +1,454 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use trust_core::jwt::{
+    algorithm::Algorithm,
+    catalog::{Group, SETTINGS, SettingKind, SettingSpec},
+    key_table::describe_keys,
+    keys::parse_jwks,
+};
+
+use crate::{
+    api::security::{
+        DeleteResource, DiagnosticView, PutResource, PutResourceInput, ResourceKind, ResourceView,
+        list_resources,
+    },
+    components::{
+        diagnostic_list::DiagnosticList,
+        error_message::ErrorMessage,
+        key_table::KeyTable,
+        secret_field::SecretField,
+        styles::{
+            BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
+        },
+    },
+    forms::{
+        realm_form::{self, RealmForm, SecretEdit, next_order},
+        text_list,
+    },
+    nav::reload_to,
+};
+
+/// Create (`/realms/new`, optionally `?from=<realm>` to duplicate) or edit
+/// (`/realms/<name>`) one realm.
+#[component]
+pub fn RealmEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let realms = Resource::new(|| (), |()| list_resources(ResourceKind::Realm));
+    view! {
+        <Transition fallback=|| view! { <p class=MUTED>"Loading realm…"</p> }>
+            {move || Suspend::new(async move {
+                let editing = params.read_untracked().get("name");
+                let from = query.read_untracked().get("from");
+                let saved = query.read_untracked().get("saved").is_some();
+                match realms.await {
+                    Ok(stored) => view! { <RealmEditor stored editing from saved /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn field_id(key: &str) -> String {
+    format!("setting-{}", key.replace('.', "-"))
+}
+
+#[component]
+fn RealmEditor(
+    stored: Vec<ResourceView>,
+    editing: Option<String>,
+    from: Option<String>,
+    saved: bool,
+) -> impl IntoView {
+    let find = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| stored.iter().find(|v| &v.name == n))
+            .cloned()
+    };
+    let existing = find(&editing);
+    if let (Some(name), None) = (&editing, &existing) {
+        return view! {
+            <Title text="Realm not found" />
+            <h1 class=PAGE_TITLE>"Realm not found"</h1>
+            <p class=format!("mt-2 {MUTED}")>{format!("There is no realm named [{name}]. ")}<a class="text-indigo-700 underline" href="/realms">"Back to the realm chain"</a></p>
+        }
+        .into_any();
+    }
+    let initial = match (&existing, find(&from)) {
+        (Some(view), _) => RealmForm::from_view(view),
+        (None, Some(source)) => {
+            let mut copy =
+                RealmForm::from_view(&source).duplicate(&format!("{}_copy", source.name));
+            copy.values
+                .insert("order".to_owned(), next_order(&stored).to_string());
+            copy
+        }
+        (None, None) => RealmForm::new_jwt(next_order(&stored)),
+    };
+    let version = existing.as_ref().map(|v| v.version);
+    let server_diagnostics = existing
+        .as_ref()
+        .map(|v| v.diagnostics.clone())
+        .unwrap_or_default();
+    let is_new = existing.is_none();
+    let form = RwSignal::new(initial);
+    let stored = StoredValue::new(stored);
+    let editing_name = StoredValue::new(editing.clone());
+    let check = Memo::new(move |_| {
+        form.with(|f| {
+            stored
+                .with_value(|s| editing_name.with_value(|e| realm_form::check(f, e.as_deref(), s)))
+        })
+    });
+    let save = ServerAction::<PutResource>::new();
+    let remove = ServerAction::<DeleteResource>::new();
+    let confirm_delete = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = save.value().get() {
+            reload_to(&format!("/realms/{}?saved=1", view.name));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            reload_to("/realms");
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let current = form.get_untracked();
+        let Ok(body) = current.body() else { return };
+        save.dispatch(PutResource {
+            input: PutResourceInput {
+                kind: ResourceKind::Realm,
+                name: current.name.clone(),
+                version,
+                body,
+            },
+        });
+    };
+    let title = if is_new {
+        "New realm".to_owned()
+    } else {
+        format!("Realm {}", editing.clone().unwrap_or_default())
+    };
+    let errors = move || check.with(|c| c.diagnostics.iter().filter(|d| d.is_error()).count());
+    let warnings = move || check.with(|c| c.diagnostics.iter().filter(|d| !d.is_error()).count());
+    view! {
+        <Title text=title.clone() />
+        <div class="flex items-start justify-between gap-4">
+            <div>
+                <p class=MUTED><a class="hover:underline" href="/realms">"Realms"</a> " /"</p>
+                <h1 class=PAGE_TITLE>{title}</h1>
+            </div>
+            {(!is_new).then(|| {
+                let name = editing.clone().unwrap_or_default();
+                let dup = format!("/realms/new?from={name}");
+                view! {
+                    <div class="flex gap-2">
+                        <a href=dup class=BUTTON_SECONDARY>"Duplicate"</a>
+                        <Show
+                            when=move || confirm_delete.get()
+                            fallback=move || view! {
+                                <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirm_delete.set(true)>"Delete"</button>
+                            }
+                        >
+                            {
+                                let name = name.clone();
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="inline-flex items-center rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-500"
+                                        on:click=move |_| {
+                                            remove.dispatch(DeleteResource { kind: ResourceKind::Realm, name: name.clone(), version });
+                                        }
+                                    >
+                                        "Delete for good"
+                                    </button>
+                                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
+                                }
+                            }
+                        </Show>
+                    </div>
+                }
+            })}
+        </div>
+        {saved.then(|| view! { <p role="status" class="mt-4 rounded-md bg-green-50 px-4 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">"Saved."</p> })}
+        <form class="mt-6 space-y-6" on:submit=on_submit novalidate>
+            <section class=CARD aria-labelledby="realm-identity">
+                <h2 id="realm-identity" class="text-base font-semibold">"Realm"</h2>
+                <div class="mt-4 grid gap-4 md:grid-cols-2">
+                    <div>
+                        <label for="realm-name" class=LABEL>"Name"</label>
+                        <input
+                            id="realm-name"
+                            class=INPUT
+                            required
+                            readonly=!is_new
+                            aria-describedby="realm-name-help realm-name-error"
+                            prop:value=move || form.with(|f| f.name.clone())
+                            on:input=move |ev| form.update(|f| f.name = event_target_value(&ev))
+                        />
+                        <p id="realm-name-help" class=MUTED>"Letters, digits, _ and -. It becomes part of every setting key. To rename, duplicate and delete."</p>
+                        <p id="realm-name-error" class=FIELD_ERROR aria-live="polite">
+                            {move || check.with(|c| c.refused.as_ref().filter(|e| e.field == "name").map(|e| e.message.clone()))}
+                        </p>
+                    </div>
+                    <div>
+                        <label for="realm-type" class=LABEL>"Type"</label>
+                        <select
+                            id="realm-type"
+                            class=INPUT
+                            disabled=!is_new
+                            prop:value=move || form.with(|f| f.kind.clone())
+                            on:change=move |ev| form.update(|f| f.kind = event_target_value(&ev))
+                        >
+                            {trust_core::resource::realm_config::REALM_TYPES.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
+                        </select>
+                        <p class=MUTED>"Other types take part in the chain (order, run_as and authorization_realms targets); only jwt realms are edited in full."</p>
+                    </div>
+                </div>
+                <p class="mt-4 text-sm" data-testid="lint-summary" aria-live="polite">
+                    {move || match (errors(), warnings()) {
+                        (0, 0) => "Elasticsearch would start with this realm: no findings.".to_owned(),
+                        (0, w) => format!("Elasticsearch would start with this realm; {w} warning(s)."),
+                        (e, w) => format!("Elasticsearch would refuse to start: {e} error(s), {w} warning(s). You can still save a draft."),
+                    }}
+                </p>
+                <RefusalMessage check=check />
+            </section>
+            <Show when=move || form.with(|f| f.kind == "jwt") fallback=move || view! { <OtherRealmSettings form check /> }>
+                {Group::ALL.into_iter().map(|group| view! { <SettingGroup group form check server_diagnostics=server_diagnostics.clone() /> }).collect_view()}
+            </Show>
+            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            <div class="flex items-center gap-3">
+                <button
+                    type="submit"
+                    class=BUTTON_PRIMARY
+                    disabled=move || save.pending().get() || check.with(|c| c.refused.is_some())
+                >
+                    {move || if save.pending().get() { "Saving…" } else { "Save realm" }}
+                </button>
+                <a href="/realms" class=BUTTON_SECONDARY>"Cancel"</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The problem that keeps the form from being saved, when it is not the name (shown there).
+#[component]
+fn RefusalMessage(check: Memo<realm_form::FormCheck>) -> impl IntoView {
+    view! {
+        <p class=FIELD_ERROR role="alert" data-testid="form-refused">
+            {move || check.with(|c| c.refused.as_ref().filter(|e| e.field != "name").map(|e| format!("{}: {}", e.field, e.message)))}
+        </p>
+    }
+}
+
+/// A non-JWT realm: its settings as `key: value` lines.
+#[component]
+fn OtherRealmSettings(
+    form: RwSignal<RealmForm>,
+    check: Memo<realm_form::FormCheck>,
+) -> impl IntoView {
+    let diagnostics = Signal::derive(move || check.with(|c| c.diagnostics.clone()));
+    view! {
+        <section class=CARD aria-labelledby="other-settings">
+            <h2 id="other-settings" class="text-base font-semibold">"Settings"</h2>
+            <label for="setting-order" class=format!("{LABEL} mt-4")>"order"</label>
+            <input
+                id="setting-order"
+                class=INPUT
+                prop:value=move || form.with(|f| f.value("order").to_owned())
+                on:input=move |ev| form.update(|f| { f.values.insert("order".to_owned(), event_target_value(&ev)); })
+            />
+            <ExtraSettings form />
+            <DiagnosticList diagnostics />
+        </section>
+    }
+}
+
+#[component]
+fn ExtraSettings(form: RwSignal<RealmForm>) -> impl IntoView {
+    view! {
+        <label for="setting-extra" class=format!("{LABEL} mt-4")>"Other settings"</label>
+        <textarea
+            id="setting-extra"
+            rows="4"
+            class=format!("{INPUT} font-mono")
+            placeholder="required_claims.token_use: id\nssl.verification_mode: full"
+            prop:value=move || form.with(|f| f.extra.clone())
+            on:input=move |ev| form.update(|f| f.extra = event_target_value(&ev))
+        ></textarea>
+        <p class=MUTED>"One `key: value` per line, for required_claims.<claim> and ssl.* (and every setting of other realm types)."</p>
+    }
+}
+
+#[component]
+fn SettingGroup(
+    group: Group,
+    form: RwSignal<RealmForm>,
+    check: Memo<realm_form::FormCheck>,
+    server_diagnostics: Vec<DiagnosticView>,
+) -> impl IntoView {
+    let id = format!("group-{group:?}").to_lowercase();
+    let specs: Vec<&'static SettingSpec> = SETTINGS.iter().filter(|s| s.group == group).collect();
+    let server = StoredValue::new(server_diagnostics);
+    view! {
+        <section class=CARD aria-labelledby=id.clone()>
+            <h2 id=id.clone() class="text-base font-semibold">{group.title()}</h2>
+            <div class="mt-4 grid gap-x-6 gap-y-4 md:grid-cols-2">
+                {specs.into_iter().map(|spec| view! { <SettingField spec form check server /> }).collect_view()}
+            </div>
+            {(group == Group::AlgorithmsAndKeys).then(|| view! { <JwkSetField form /> })}
+            {(group == Group::Advanced).then(|| view! { <ExtraSettings form /> })}
+        </section>
+    }
+}
+
+#[component]
+fn SettingField(
+    spec: &'static SettingSpec,
+    form: RwSignal<RealmForm>,
+    check: Memo<realm_form::FormCheck>,
+    server: StoredValue<Vec<DiagnosticView>>,
+) -> impl IntoView {
+    let key = spec.key;
+    let id = field_id(key);
+    let help_id = format!("{id}-help");
+    let diag_id = format!("{id}-diagnostics");
+    let described = format!("{help_id} {diag_id}");
+    let applies = move || form.with(|f| spec.applies.to(f.token_type()));
+    let diagnostics = Signal::derive(move || {
+        let mut found: Vec<DiagnosticView> = check.with(|c| c.about(key).cloned().collect());
+        // Findings that depend on a stored secret's value only the server can make.
+        if spec.is_secure()
+            && form.with(|f| matches!(f.secrets.get(key), None | Some(SecretEdit::Keep)))
+        {
+            let extra: Vec<DiagnosticView> = server.with_value(|s| {
+                s.iter()
+                    .filter(|d| d.setting == key && !found.contains(d))
+                    .cloned()
+                    .collect()
+            });
+            found.extend(extra);
+        }
+        found
+    });
+    let input = match spec.kind {
+        SettingKind::Secret => {
+            let saved = form.with_untracked(|f| f.saved_secrets.get(key).cloned());
+            let edit = Signal::derive(move || form.with(|f| f.secrets.get(key).cloned().unwrap_or_default()));
+            let on_change = Callback::new(move |e: SecretEdit| form.update(|f| { f.secrets.insert(key.to_owned(), e); }));
+            view! { <SecretField id=id.clone() saved edit on_change described_by=described.clone() /> }.into_any()
+        }
+        SettingKind::Choice(choices) => choice(&id, &described, form, key, spec.default, choices).into_any(),
+        SettingKind::Bool => choice(&id, &described, form, key, spec.default, &["true", "false"]).into_any(),
+        _ => view! {
+            <input
+                id=id.clone()
+                class=INPUT
+                aria-describedby=described.clone()
+                placeholder=spec.default.unwrap_or("")
+                prop:value=move || form.with(|f| f.value(key).to_owned())
+                on:input=move |ev| form.update(|f| { f.values.insert(key.to_owned(), event_target_value(&ev)); })
+            />
+        }
+        .into_any(),
+    };
+    let kind_hint = match spec.kind {
+        SettingKind::List => " Comma-separated list.",
+        SettingKind::Time => " Time value with a unit.",
+        _ => "",
+    };
+    view! {
+        <div class:hidden=move || !applies() data-setting=key>
+            <label for=id class=LABEL>
+                <span class="font-mono">{key}</span>
+                {spec.required.then(|| view! { <span class="text-red-700" title="required">" *"</span> })}
+                {spec.is_secure().then(|| view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">"keystore"</span> })}
+            </label>
+            {input}
+            <p id=help_id class="mt-1 text-xs text-slate-600 dark:text-slate-400">{spec.help}{kind_hint}</p>
+            <DiagnosticList diagnostics id=diag_id />
+        </div>
+    }
+}
+
+fn choice(
+    id: &str,
+    described: &str,
+    form: RwSignal<RealmForm>,
+    key: &'static str,
+    default: Option<&'static str>,
+    choices: &'static [&'static str],
+) -> impl IntoView {
+    let default_label = format!("default ({})", default.unwrap_or("none"));
+    view! {
+        <select
+            id=id.to_owned()
+            class=INPUT
+            aria-describedby=described.to_owned()
+            prop:value=move || form.with(|f| f.value(key).to_owned())
+            on:change=move |ev| form.update(|f| { f.values.insert(key.to_owned(), event_target_value(&ev)); })
+        >
+            <option value="">{default_label}</option>
+            {choices.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+        </select>
+    }
+}
+
+/// The pasted PKC JWK set with its key table (Elasticsearch's filtering, live).
+#[component]
+fn JwkSetField(form: RwSignal<RealmForm>) -> impl IntoView {
+    let table = move || {
+        form.with(|f| {
+            if f.pkc_jwkset.trim().is_empty() {
+                return None;
+            }
+            let allowed: Vec<Algorithm> = {
+                let names = text_list::split(f.value("allowed_signature_algorithms"));
+                let parsed: Vec<Algorithm> = names.iter().filter_map(|n| n.parse().ok()).collect();
+                if parsed.is_empty() {
+                    vec![Algorithm::RS256]
+                } else {
+                    parsed
+                }
+            };
+            Some(match parse_jwks(&f.pkc_jwkset) {
+                Ok(keys) => Ok(describe_keys(&keys, &allowed)),
+                Err(e) => Err(format!("JWKSet parse failed: {}", e.0)),
+            })
+        })
+    };
+    view! {
+        <div class="mt-6">
+            <label for="setting-pkc_jwkset" class=LABEL>"PKC JWK set (content of the pkc_jwkset_path file)"</label>
+            <textarea
+                id="setting-pkc_jwkset"
+                rows="6"
+                class=format!("{INPUT} font-mono text-xs")
+                placeholder="{\"keys\": [{\"kty\": \"RSA\", \"kid\": \"…\", \"n\": \"…\", \"e\": \"AQAB\"}]}"
+                prop:value=move || form.with(|f| f.pkc_jwkset.clone())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    form.update(|f| {
+                        if f.value("pkc_jwkset_path").is_empty() && !text.trim().is_empty() {
+                            let file = format!("{}-jwkset.json", if f.name.is_empty() { "realm" } else { &f.name });
+                            f.values.insert("pkc_jwkset_path".to_owned(), file);
+                        }
+                        f.pkc_jwkset = text;
+                    });
+                }
+            ></textarea>
+            <p class=MUTED>"Paste the public JWK set. The console plays the Elasticsearch config directory: pkc_jwkset_path resolves to this content, and the export writes it as that file."</p>
+            {move || table().map(|result| match result {
+                Ok(rows) => view! { <KeyTable rows /> }.into_any(),
+                Err(message) => view! { <p class=FIELD_ERROR role="alert">{message}</p> }.into_any(),
+            })}
+        </div>
+    }
+}

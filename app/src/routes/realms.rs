@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::security::{ResourceKind, ResourceView, list_resources},
+    components::{
+        empty_state::EmptyState,
+        error_message::ErrorMessage,
+        lint_badge::LintBadge,
+        styles::{BUTTON_PRIMARY, CARD, MUTED, PAGE_TITLE},
+    },
+    forms::{realm_form::chain_order, text_list},
+};
+
+/// The realm chain: every realm in the order Elasticsearch tries them, with its lint status.
+#[component]
+pub fn RealmsPage() -> impl IntoView {
+    let realms = Resource::new(|| (), |()| list_resources(ResourceKind::Realm));
+    view! {
+        <Title text="Realms" />
+        <div class="flex items-start justify-between gap-4">
+            <div>
+                <h1 class=PAGE_TITLE>"Realms"</h1>
+                <p class=format!("mt-1 {MUTED}")>
+                    "The realm chain in the order Elasticsearch tries it, checked with Elasticsearch's own startup validation."
+                </p>
+            </div>
+            <a href="/realms/new" class=BUTTON_PRIMARY>"New realm"</a>
+        </div>
+        <Transition fallback=|| view! { <p class=MUTED>"Loading realms…"</p> }>
+            {move || Suspend::new(async move {
+                match realms.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <div class="mt-6">
+                            <EmptyState
+                                title="No realms yet"
+                                message="Create a JWT realm to start; add the native or file realm too if run_as or delegated authorization should find users there."
+                            />
+                        </div>
+                    }.into_any(),
+                    Ok(list) => view! { <RealmTable realms=list /> }.into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
+    let rows: Vec<ResourceView> = chain_order(&realms).into_iter().cloned().collect();
+    view! {
+        <div class=format!("{CARD} mt-6 overflow-x-auto p-0")>
+            <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Realm chain">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
+                    <tr>
+                        <th scope="col" class="px-4 py-2">"Order"</th>
+                        <th scope="col" class="px-4 py-2">"Name"</th>
+                        <th scope="col" class="px-4 py-2">"Type"</th>
+                        <th scope="col" class="px-4 py-2">"Token type"</th>
+                        <th scope="col" class="px-4 py-2">"Issuer"</th>
+                        <th scope="col" class="px-4 py-2">"Lint"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                    {rows.into_iter().map(|realm| {
+                        let settings = &realm.body["settings"];
+                        let kind = text_list::join(realm.body.get("type"));
+                        let token_type = if kind == "jwt" {
+                            let t = text_list::join(settings.get("token_type"));
+                            if t.is_empty() { "id_token".to_owned() } else { t }
+                        } else {
+                            "—".to_owned()
+                        };
+                        let href = format!("/realms/{}", realm.name);
+                        view! {
+                            <tr data-testid="realm-row">
+                                <td class="px-4 py-2 font-mono">{text_list::join(settings.get("order"))}</td>
+                                <td class="px-4 py-2"><a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=href>{realm.name.clone()}</a></td>
+                                <td class="px-4 py-2">{kind}</td>
+                                <td class="px-4 py-2">{token_type}</td>
+                                <td class="px-4 py-2 font-mono text-xs">{text_list::join(settings.get("allowed_issuer"))}</td>
+                                <td class="px-4 py-2"><LintBadge diagnostics=realm.diagnostics.clone() /></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,328 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::security::{
+        DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
+    },
+    components::{
+        error_message::ErrorMessage,
+        styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, MUTED, PAGE_TITLE},
+    },
+    error::ApiError,
+    forms::{
+        directory_form::{RoleForm, UserForm},
+        text_list,
+    },
+    nav::reload_to,
+};
+
+/// Roles (with run_as) and native users (the run_as and delegated-authorization targets).
+/// `?role=<name>` / `?user=<name>` opens one in the editor, `?new=role|user` a new one.
+#[component]
+pub fn RolesUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        || (),
+        |()| async {
+            let loaded: (
+                Result<Vec<ResourceView>, ApiError>,
+                Result<Vec<ResourceView>, ApiError>,
+            ) = (
+                list_resources(ResourceKind::Role).await,
+                list_resources(ResourceKind::User).await,
+            );
+            loaded
+        },
+    );
+    view! {
+        <Title text="Roles & users" />
+        <h1 class=PAGE_TITLE>"Roles & users"</h1>
+        <p class=format!("mt-1 {MUTED}")>"Roles with their privileges and run_as patterns, and the native users run_as and authorization_realms look up."</p>
+        <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (role, user, new) = query.with_untracked(|q| (q.get("role"), q.get("user"), q.get("new")));
+                match data.await {
+                    (Ok(roles), Ok(users)) => {
+                        let role_editor = match (role, new.as_deref()) {
+                            (Some(name), _) => roles.iter().find(|r| r.name == name).cloned().map(|v| view! { <RoleEditor existing=Some(v) /> }.into_any()),
+                            (None, Some("role")) => Some(view! { <RoleEditor existing=None /> }.into_any()),
+                            _ => None,
+                        };
+                        let user_editor = match (user, new.as_deref()) {
+                            (Some(name), _) => users.iter().find(|u| u.name == name).cloned().map(|v| view! { <UserEditor existing=Some(v) /> }.into_any()),
+                            (None, Some("user")) => Some(view! { <UserEditor existing=None /> }.into_any()),
+                            _ => None,
+                        };
+                        view! {
+                            {role_editor}
+                            {user_editor}
+                            <RoleTable roles />
+                            <UserTable users />
+                        }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn link_class() -> &'static str {
+    "font-medium text-indigo-700 hover:underline dark:text-indigo-300"
+}
+
+#[component]
+fn RoleTable(roles: Vec<ResourceView>) -> impl IntoView {
+    view! {
+        <section class=format!("{CARD} mt-6") aria-labelledby="roles-heading">
+            <div class="flex items-center justify-between">
+                <h2 id="roles-heading" class="text-base font-semibold">"Roles"</h2>
+                <a href="/roles-users?new=role" class=BUTTON_PRIMARY>"New role"</a>
+            </div>
+            {if roles.is_empty() {
+                view! { <p class=format!("mt-3 {MUTED}")>"No roles yet. Built-in roles (superuser, viewer, …) need no definition here."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="mt-3 min-w-full text-sm" aria-label="Roles">
+                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                            <th scope="col" class="py-1 pr-4">"Name"</th>
+                            <th scope="col" class="py-1 pr-4">"Cluster"</th>
+                            <th scope="col" class="py-1 pr-4">"Index entries"</th>
+                            <th scope="col" class="py-1 pr-4">"run_as"</th>
+                        </tr></thead>
+                        <tbody>
+                            {roles.into_iter().map(|r| {
+                                let href = format!("/roles-users?role={}", urlencode(&r.name));
+                                let indices = r.body["indices"].as_array().map_or(0, Vec::len);
+                                view! {
+                                    <tr data-testid="role-row">
+                                        <td class="py-1 pr-4"><a class=link_class() href=href>{r.name.clone()}</a></td>
+                                        <td class="py-1 pr-4">{text_list::join(r.body.get("cluster"))}</td>
+                                        <td class="py-1 pr-4">{indices}</td>
+                                        <td class="py-1 pr-4 font-mono" data-testid="role-run-as">{text_list::join(r.body.get("run_as"))}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
+    view! {
+        <section class=format!("{CARD} mt-6") aria-labelledby="users-heading">
+            <div class="flex items-center justify-between">
+                <h2 id="users-heading" class="text-base font-semibold">"Native users"</h2>
+                <a href="/roles-users?new=user" class=BUTTON_PRIMARY>"New user"</a>
+            </div>
+            {if users.is_empty() {
+                view! { <p class=format!("mt-3 {MUTED}")>"No native users yet. run_as targets must exist in a realm that can look users up."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="mt-3 min-w-full text-sm" aria-label="Native users">
+                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                            <th scope="col" class="py-1 pr-4">"Username"</th>
+                            <th scope="col" class="py-1 pr-4">"Roles"</th>
+                            <th scope="col" class="py-1 pr-4">"Full name"</th>
+                            <th scope="col" class="py-1 pr-4">"Email"</th>
+                            <th scope="col" class="py-1 pr-4">"Password"</th>
+                        </tr></thead>
+                        <tbody>
+                            {users.into_iter().map(|u| {
+                                let href = format!("/roles-users?user={}", urlencode(&u.name));
+                                let password = u.secure_settings.values().next().map_or_else(|| "not set".to_owned(), |s| format!("set · changed {}", s.changed_at.replace('T', " ")));
+                                view! {
+                                    <tr data-testid="user-row">
+                                        <td class="py-1 pr-4"><a class=link_class() href=href>{u.name.clone()}</a></td>
+                                        <td class="py-1 pr-4">{text_list::join(u.body.get("roles"))}</td>
+                                        <td class="py-1 pr-4">{text_list::join(u.body.get("full_name"))}</td>
+                                        <td class="py-1 pr-4">{text_list::join(u.body.get("email"))}</td>
+                                        <td class="py-1 pr-4">{password}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Percent-encodes a name for a query string.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Saves and deletes of one resource, reloading the page on success.
+fn actions() -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
+    let save = ServerAction::<PutResource>::new();
+    let remove = ServerAction::<DeleteResource>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            reload_to("/roles-users");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            reload_to("/roles-users");
+        }
+    });
+    (save, remove)
+}
+
+#[component]
+fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
+    let version = existing.as_ref().map(|v| v.version);
+    let is_new = existing.is_none();
+    let form = RwSignal::new(
+        existing
+            .as_ref()
+            .map(RoleForm::from_view)
+            .unwrap_or_default(),
+    );
+    let (save, remove) = actions();
+    let problem = Memo::new(move |_| {
+        form.with(|f| {
+            f.body()
+                .err()
+                .map(|e| format!("{}: {}", e.field, e.message))
+        })
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let f = form.get_untracked();
+        let Ok(body) = f.body() else { return };
+        save.dispatch(PutResource {
+            input: PutResourceInput {
+                kind: ResourceKind::Role,
+                name: f.name.clone(),
+                version,
+                body,
+            },
+        });
+    };
+    let name = existing
+        .as_ref()
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    view! {
+        <form class=format!("{CARD} mt-6 space-y-4") on:submit=submit aria-label="Role editor">
+            <h2 class="text-base font-semibold">{if is_new { "New role".to_owned() } else { format!("Role {name}") }}</h2>
+            <div class="grid gap-4 md:grid-cols-2">
+                <div><label for="role-name" class=LABEL>"Name"</label>
+                    <input id="role-name" class=INPUT readonly=!is_new prop:value=move || form.with(|f| f.name.clone()) on:input=move |ev| form.update(|f| f.name = event_target_value(&ev)) /></div>
+                <div><label for="role-cluster" class=LABEL>"Cluster privileges"</label>
+                    <input id="role-cluster" class=INPUT placeholder="monitor, manage_security" prop:value=move || form.with(|f| f.cluster.clone()) on:input=move |ev| form.update(|f| f.cluster = event_target_value(&ev)) /></div>
+                <div><label for="role-run-as" class=LABEL>"run_as"</label>
+                    <input id="role-run-as" class=INPUT placeholder="user123_runas, svc_*" prop:value=move || form.with(|f| f.run_as.clone()) on:input=move |ev| form.update(|f| f.run_as = event_target_value(&ev)) />
+                    <p class=MUTED>"Users (names, wildcards or /regex/) the holder may run as."</p></div>
+                <div><label for="role-description" class=LABEL>"Description"</label>
+                    <input id="role-description" class=INPUT prop:value=move || form.with(|f| f.description.clone()) on:input=move |ev| form.update(|f| f.description = event_target_value(&ev)) /></div>
+            </div>
+            <div><label for="role-indices" class=LABEL>"Index privileges (JSON)"</label>
+                <textarea id="role-indices" rows="4" class=format!("{INPUT} font-mono text-xs") placeholder="[{\"names\": [\"logs-*\"], \"privileges\": [\"read\"]}]"
+                    prop:value=move || form.with(|f| f.indices.clone()) on:input=move |ev| form.update(|f| f.indices = event_target_value(&ev))></textarea></div>
+            <div><label for="role-metadata" class=LABEL>"Metadata (JSON)"</label>
+                <textarea id="role-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
+                    prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
+            <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
+            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            <div class="flex gap-3">
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>"Save role"</button>
+                {(!is_new).then(|| view! { <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind: ResourceKind::Role, name: name.clone(), version }); }>"Delete"</button> })}
+                <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn UserEditor(existing: Option<ResourceView>) -> impl IntoView {
+    let version = existing.as_ref().map(|v| v.version);
+    let is_new = existing.is_none();
+    let password_set = existing.as_ref().and_then(|v| {
+        v.secure_settings
+            .values()
+            .next()
+            .map(|s| s.changed_at.replace('T', " "))
+    });
+    let form = RwSignal::new(
+        existing
+            .as_ref()
+            .map_or_else(UserForm::new_user, UserForm::from_view),
+    );
+    let (save, remove) = actions();
+    let problem = Memo::new(move |_| {
+        form.with(|f| {
+            f.body()
+                .err()
+                .map(|e| format!("{}: {}", e.field, e.message))
+        })
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let f = form.get_untracked();
+        let Ok(body) = f.body() else { return };
+        save.dispatch(PutResource {
+            input: PutResourceInput {
+                kind: ResourceKind::User,
+                name: f.username.clone(),
+                version,
+                body,
+            },
+        });
+    };
+    let name = existing
+        .as_ref()
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    view! {
+        <form class=format!("{CARD} mt-6 space-y-4") on:submit=submit aria-label="User editor">
+            <h2 class="text-base font-semibold">{if is_new { "New native user".to_owned() } else { format!("User {name}") }}</h2>
+            <div class="grid gap-4 md:grid-cols-2">
+                <div><label for="user-username" class=LABEL>"Username"</label>
+                    <input id="user-username" class=INPUT readonly=!is_new prop:value=move || form.with(|f| f.username.clone()) on:input=move |ev| form.update(|f| f.username = event_target_value(&ev)) /></div>
+                <div><label for="user-roles" class=LABEL>"Roles"</label>
+                    <input id="user-roles" class=INPUT prop:value=move || form.with(|f| f.roles.clone()) on:input=move |ev| form.update(|f| f.roles = event_target_value(&ev)) /></div>
+                <div><label for="user-full-name" class=LABEL>"Full name"</label>
+                    <input id="user-full-name" class=INPUT prop:value=move || form.with(|f| f.full_name.clone()) on:input=move |ev| form.update(|f| f.full_name = event_target_value(&ev)) /></div>
+                <div><label for="user-email" class=LABEL>"Email"</label>
+                    <input id="user-email" class=INPUT prop:value=move || form.with(|f| f.email.clone()) on:input=move |ev| form.update(|f| f.email = event_target_value(&ev)) /></div>
+                <div><label for="user-password" class=LABEL>"Password"</label>
+                    <input id="user-password" type="password" autocomplete="new-password" class=INPUT
+                        placeholder=password_set.as_ref().map_or_else(|| "not set".to_owned(), |at| format!("set · changed {at} — type to replace"))
+                        prop:value=move || form.with(|f| f.password.clone()) on:input=move |ev| form.update(|f| f.password = event_target_value(&ev)) />
+                    <p class=MUTED>"Write-only: stored on the server for the export, never shown again."</p></div>
+                <div class="flex items-end gap-2">
+                    <input id="user-enabled" type="checkbox" prop:checked=move || form.with(|f| f.enabled) on:change=move |ev| form.update(|f| f.enabled = event_target_checked(&ev)) />
+                    <label for="user-enabled" class=LABEL>"Enabled"</label></div>
+            </div>
+            <div><label for="user-metadata" class=LABEL>"Metadata (JSON)"</label>
+                <textarea id="user-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
+                    prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
+            <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
+            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            <div class="flex gap-3">
+                <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>"Save user"</button>
+                {(!is_new).then(|| view! { <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind: ResourceKind::User, name: name.clone(), version }); }>"Delete"</button> })}
+                <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
+            </div>
+        </form>
+    }
+}
