@@ -3,7 +3,7 @@
 -- written; `version` grows by one with every change so that a stale edit is refused (409).
 CREATE TABLE documents (
     kind       TEXT    NOT NULL
-               CHECK (kind IN ('realm', 'role_mapping', 'role', 'user', 'sample_identity')),
+               CHECK (kind IN ('realm', 'role_mapping', 'role', 'native_user', 'sample_identity')),
     name       TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 1024),
     body_json  TEXT    NOT NULL CHECK (json_valid(body_json)),
     version    INTEGER NOT NULL CHECK (version >= 1),

@@ -43,13 +43,14 @@ impl ResourceKind {
         Self::SampleIdentity,
     ];
 
-    /// The stored spelling, also the audit log's entity kind.
+    /// The stored spelling, also the audit log's entity kind (`native_user`, so that it is
+    /// not confused with the console's own accounts, `user`).
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Realm => "realm",
             Self::RoleMapping => "role_mapping",
             Self::Role => "role",
-            Self::User => "user",
+            Self::User => "native_user",
             Self::SampleIdentity => "sample_identity",
         }
     }

@@ -1,0 +1,244 @@
+// Browser tests of the security pages: realms (form, live lint, secrets, JWK set), role
+// mappings (builder, JSON, sample-identity test), roles & users — against the real server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { hydrated, launchBrowser, logIn, startConsole } from '../support.mjs';
+
+const HMAC_KEY = 'hmac-oidc-key-string-for-hs256-algorithm';
+const SHARED_SECRET = 'client-shared-secret-string';
+const USER_PASSWORD = 'run-as-user-password';
+
+// A 2048-bit RSA modulus and a P-256 key: the table judges keys by type and size.
+const RSA_N = Buffer.alloc(256, 0xc5).toString('base64url');
+const JWKS = JSON.stringify({
+  keys: [
+    { kty: 'RSA', kid: 'rsa-1', n: RSA_N, e: 'AQAB' },
+    {
+      kty: 'EC', kid: 'ec-1', crv: 'P-256',
+      x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+      y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+    },
+    { kty: 'RSA', kid: 'rsa-enc', n: RSA_N, e: 'AQAB', use: 'enc' },
+  ],
+});
+
+describe('security pages', () => {
+  let server;
+  let browser;
+  let page;
+  const consoleErrors = [];
+  const responses = [];
+
+  before(async () => {
+    server = await startConsole();
+    browser = await launchBrowser();
+    const context = await browser.newContext({ baseURL: server.base });
+    page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    // Every response body the browser receives, to scan for secrets at the end.
+    page.on('response', async (response) => {
+      try {
+        const type = response.headers()['content-type'] ?? '';
+        if (/json|html|text/.test(type)) responses.push({ url: response.url(), body: await response.text() });
+      } catch { /* bodies of redirects and aborted requests are not readable */ }
+    });
+    await page.goto('/login?next=/realms');
+    await logIn(page);
+    await page.waitForURL('**/realms');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const field = (key) => page.locator(`#setting-${key.replaceAll('.', '-')}`);
+  const diagnostics = (key) => page.locator(`#setting-${key.replaceAll('.', '-')}-diagnostics`);
+
+  test('create a realm through the form: a lint error appears beside its field, then goes', async () => {
+    await hydrated(page);
+    await page.getByRole('heading', { name: 'No realms yet' }).waitFor();
+    await page.getByRole('link', { name: 'New realm' }).click();
+    await page.waitForURL('**/realms/new');
+    await hydrated(page);
+    await page.getByLabel('Name').fill('jwt8');
+    // Nothing typed yet: Elasticsearch would refuse the realm, in its own words.
+    await diagnostics('allowed_issuer').getByText('Invalid empty value for [xpack.security.authc.realms.jwt.jwt8.allowed_issuer].').waitFor();
+    await field('allowed_issuer').fill('iss8');
+    await diagnostics('allowed_issuer').getByText('Invalid empty value').waitFor({ state: 'detached' });
+
+    await field('allowed_clock_skew').fill('10');
+    const skewError = diagnostics('allowed_clock_skew').getByText(
+      'failed to parse setting [xpack.security.authc.realms.jwt.jwt8.allowed_clock_skew] with value [10] as a time value: unit is missing or unrecognized',
+    );
+    await skewError.waitFor();
+    assert.equal(await diagnostics('allowed_clock_skew').locator('li').first().getAttribute('data-severity'), 'error');
+    await field('allowed_clock_skew').fill('10s');
+    await skewError.waitFor({ state: 'detached' });
+
+    await field('allowed_audiences').fill('aud8');
+    await field('allowed_signature_algorithms').fill('HS256');
+    await field('claims.principal').fill('sub');
+    await field('hmac_key').fill(HMAC_KEY);
+    await field('client_authentication.shared_secret').fill(SHARED_SECRET);
+    await page.getByTestId('lint-summary').getByText('Elasticsearch would start with this realm').waitFor();
+
+    await page.getByRole('button', { name: 'Save realm' }).click();
+    await page.waitForURL('**/realms/jwt8?saved=1');
+    await hydrated(page);
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    // The secrets are stored and shown only as "set".
+    const states = await page.getByTestId('secret-state').allInnerTexts();
+    assert.equal(states.length, 2, states.join(' | '));
+    for (const state of states) assert.match(state, /^set · changed \d{4}-\d\d-\d\d /);
+    assert.equal(await field('hmac_key').count(), 0, 'no input holds the stored key');
+    const html = await page.content();
+    assert.ok(!html.includes(HMAC_KEY) && !html.includes(SHARED_SECRET), 'the page holds a secret');
+
+    await page.goto('/realms');
+    await hydrated(page);
+    const row = page.getByTestId('realm-row').filter({ hasText: 'jwt8' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /2\s+jwt8\s+jwt\s+id_token\s+iss8\s+OK/);
+  });
+
+  test('a pasted PKC JWK set shows per-key usability', async () => {
+    await page.goto('/realms/new');
+    await hydrated(page);
+    await page.getByLabel('Name').fill('jwt_pkc');
+    await field('allowed_signature_algorithms').fill('RS256, ES256, ES384');
+    await page.getByLabel('PKC JWK set').fill(JWKS);
+    const rows = page.getByTestId('key-row');
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    assert.equal(await rows.nth(0).getByTestId('usable-for').innerText(), 'RS256');
+    assert.match(await rows.nth(0).innerText(), /RS384: \[RS384\] is not in allowed_signature_algorithms\./);
+    assert.equal(await rows.nth(1).getByTestId('usable-for').innerText(), 'ES256');
+    assert.match(
+      await rows.nth(1).innerText(),
+      /ES384: EC JWK curve \[P-256\] does not match algorithm \[ES384\], which needs \[P-384\]\./,
+    );
+    assert.equal(await rows.nth(2).getByTestId('usable-for').innerText(), 'nothing');
+    assert.match(await rows.nth(2).innerText(), /Dropped at load: JWK use \[enc\] is not \[sig\]\./);
+    // The path was filled in for the pasted set, so the realm reads it.
+    assert.equal(await field('pkc_jwkset_path').inputValue(), 'jwt_pkc-jwkset.json');
+  });
+
+  test('build a role mapping visually, see its JSON, test it against two identities, save', async () => {
+    await page.goto('/role-mappings/new');
+    await hydrated(page);
+    await page.getByLabel('Name', { exact: true }).fill('jwt8-admins');
+    await page.getByLabel('Roles', { exact: true }).fill('superuser');
+    // The new mapping starts as all: [realm.name = ""]; fill it and add a group condition.
+    await page.getByLabel('Values at 0').fill('jwt8');
+    await page.getByRole('button', { name: 'Add field to root' }).click();
+    await page.getByLabel('Field at 1').fill('groups');
+    await page.getByLabel('Values at 1').fill('admins');
+    const json = page.locator('#mapping-rules-json');
+    await page.waitForFunction(() => document.querySelector('#mapping-rules-json').value.includes('"groups": "admins"'));
+    assert.deepEqual(JSON.parse(await json.inputValue()), {
+      all: [{ field: { 'realm.name': 'jwt8' } }, { field: { groups: 'admins' } }],
+    });
+    await page.getByTestId('mapping-warnings').getByText('grants superuser').waitFor();
+    // An empty value list is Elasticsearch's parse error, shown on that node.
+    await page.getByLabel('Values at 1').fill('');
+    await page.locator('[data-path="1"]').getByText('null or empty values ([])').waitFor();
+    await page.getByLabel('Values at 1').fill('admins');
+    await page.locator('[data-path="1"]').getByText('null or empty values').waitFor({ state: 'detached' });
+
+    // Two sample identities.
+    for (const [username, groups] of [['alice', 'Admins, ops'], ['bob', 'users']]) {
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Groups').fill(groups);
+      await page.getByLabel('Realm', { exact: true }).fill('jwt8');
+      await page.getByRole('button', { name: 'Add identity' }).click();
+      await page.locator(`[data-testid="identity-test"][data-identity="${username}"]`).waitFor();
+    }
+    const alice = page.locator('[data-testid="identity-test"][data-identity="alice"]');
+    const bob = page.locator('[data-testid="identity-test"][data-identity="bob"]');
+    assert.equal(await alice.getByTestId('roles-before').innerText(), '');
+    assert.match(await alice.getByTestId('roles-after').innerText(), /^superuser\s+\+superuser$/);
+    assert.equal(await bob.getByTestId('roles-after').innerText(), '');
+    // Editing the JSON updates the builder and the test.
+    await json.fill(JSON.stringify({ all: [{ field: { 'realm.name': 'jwt8' } }, { field: { groups: 'nobody' } }] }));
+    await page.getByTestId('never-matches').waitFor();
+    assert.equal(await page.getByLabel('Values at 1').inputValue(), 'nobody');
+    await page.getByLabel('Values at 1').fill('admins');
+    await page.getByTestId('never-matches').waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Save role mapping' }).click();
+    await page.waitForURL('**/role-mappings/jwt8-admins?saved=1');
+    await hydrated(page);
+    await page.goto('/role-mappings');
+    await hydrated(page);
+    const row = page.getByTestId('mapping-row').filter({ hasText: 'jwt8-admins' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /superuser/);
+    // The enabled switch saves at once.
+    await row.getByRole('checkbox', { name: 'Enable jwt8-admins' }).uncheck();
+    await page.waitForFunction(() => !document.querySelector('input[aria-label="Enable jwt8-admins"]')?.checked
+      && !document.querySelector('input[aria-label="Enable jwt8-admins"]')?.disabled);
+    await page.reload();
+    await hydrated(page);
+    assert.equal(await page.getByRole('checkbox', { name: 'Enable jwt8-admins' }).isChecked(), false);
+  });
+
+  test("edit a role's run_as and add its native user", async () => {
+    await page.goto('/roles-users');
+    await hydrated(page);
+    await page.getByRole('link', { name: 'New role' }).click();
+    await page.waitForURL('**/roles-users?new=role');
+    await hydrated(page);
+    await page.getByLabel('Name').fill('jwt_runner');
+    await page.getByLabel('run_as').fill('user123_runas');
+    await page.getByRole('button', { name: 'Save role' }).click();
+    const runAs = page.getByTestId('role-row').filter({ hasText: 'jwt_runner' }).getByTestId('role-run-as');
+    await runAs.waitFor();
+    assert.equal(await runAs.innerText(), 'user123_runas');
+    await hydrated(page);
+    await page.getByRole('link', { name: 'jwt_runner' }).click();
+    await page.waitForURL('**/roles-users?role=jwt_runner');
+    await hydrated(page);
+    await page.getByLabel('run_as').fill('user123_*');
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="role-run-as"]')].some((e) => e.textContent === 'user123_*'));
+
+    await hydrated(page);
+    await page.getByRole('link', { name: 'New user' }).click();
+    await page.waitForURL('**/roles-users?new=user');
+    await hydrated(page);
+    await page.getByLabel('Username').fill('user123_runas');
+    await page.getByLabel('Roles').fill('viewer');
+    await page.getByLabel('Password').fill(USER_PASSWORD);
+    await page.getByRole('button', { name: 'Save user' }).click();
+    const user = page.getByTestId('user-row').filter({ hasText: 'user123_runas' });
+    await user.waitFor();
+    assert.match(await user.innerText(), /viewer\s+set · changed/);
+  });
+
+  test('no secret ever reaches the browser again', async () => {
+    for (const path of ['/realms', '/realms/jwt8', '/roles-users', '/roles-users?user=user123_runas', '/audit']) {
+      await page.goto(path);
+      await hydrated(page);
+    }
+    // Direct API and server-function reads too.
+    for (const path of ['/api/v1/realms', '/api/v1/users', '/api/fn/list_resources?kind=realm', '/api/fn/list_resources?kind=user']) {
+      const response = await page.request.get(path);
+      assert.equal(response.status(), 200, path);
+      responses.push({ url: path, body: await response.text() });
+    }
+    assert.ok(responses.length > 10, `scanned ${responses.length} responses`);
+    // Responses to the requests that sent a secret echo nothing back either.
+    for (const { url, body } of responses) {
+      for (const secret of [HMAC_KEY, SHARED_SECRET, USER_PASSWORD]) {
+        assert.ok(!body.includes(secret), `${url} contains a secret`);
+      }
+    }
+  });
+
+  test('no errors in the browser console', () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
