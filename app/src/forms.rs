@@ -7,3 +7,16 @@ pub mod realm_form;
 pub mod role_mapping_form;
 pub mod rule_draft;
 pub mod text_list;
+
+/// A stored resource as the API returns it, for the form tests.
+#[cfg(test)]
+pub(crate) fn test_view(name: &str, body: serde_json::Value) -> crate::api::security::ResourceView {
+    crate::api::security::ResourceView {
+        name: name.to_owned(),
+        version: 1,
+        updated_at: "2026-12-03T10:00:00Z".to_owned(),
+        body,
+        secure_settings: Default::default(),
+        diagnostics: Vec::new(),
+    }
+}

@@ -270,6 +270,21 @@ impl<'c> Api<'c> {
         .await
     }
 
+    /// `POST path` with a JSON body and the CSRF token.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.send(
+            self.http
+                .post(self.console.url(path))
+                .header("x-csrf-token", &self.csrf)
+                .json(body),
+        )
+        .await
+    }
+
     /// `PUT path` with a raw body and content type, and the CSRF token.
     pub async fn put_raw(&self, path: &str, body: Vec<u8>) -> (u16, serde_json::Value) {
         self.send(

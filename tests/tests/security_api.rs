@@ -443,3 +443,23 @@ async fn resources_survive_a_restart_and_need_a_session() {
         "rules {\"all\": []} match every user of every realm"
     );
 }
+
+#[tokio::test]
+async fn the_server_function_keeps_json_types() {
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let body =
+        json!({"enabled": false, "roles": ["r"], "rules": {"field": {"metadata.level": 42}}});
+    let (status, view) = api
+        .post_json(
+            "/api/fn/put_resource",
+            &json!({"input": {"kind": "role_mapping", "name": "typed", "version": null, "body": body}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    let (_, stored) = api.get("/api/v1/role-mappings/typed").await;
+    assert_eq!(
+        stored["body"], body,
+        "false and 42 must stay a boolean and a number"
+    );
+}

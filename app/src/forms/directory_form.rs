@@ -164,17 +164,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    fn view(name: &str, body: Value) -> ResourceView {
-        ResourceView {
-            name: name.to_owned(),
-            version: 1,
-            updated_at: String::new(),
-            body,
-            secure_settings: Default::default(),
-            diagnostics: Vec::new(),
-        }
-    }
+    use crate::forms::test_view as view;
 
     #[test]
     fn roles_round_trip_and_keep_unknown_fields() {

@@ -353,24 +353,17 @@ mod tests {
     use crate::api::security::SecretState;
 
     fn stored(name: &str, settings: Value, secrets: &[&str]) -> ResourceView {
-        ResourceView {
-            name: name.to_owned(),
-            version: 1,
-            updated_at: "2026-12-03T10:00:00Z".to_owned(),
-            body: json!({"type": "jwt", "settings": settings}),
-            secure_settings: secrets
-                .iter()
-                .map(|s| {
-                    (
-                        (*s).to_owned(),
-                        SecretState {
-                            changed_at: "2026-12-03T10:00:00Z".to_owned(),
-                        },
-                    )
-                })
-                .collect(),
-            diagnostics: Vec::new(),
-        }
+        let mut view = crate::forms::test_view(name, json!({"type": "jwt", "settings": settings}));
+        view.secure_settings = secrets
+            .iter()
+            .map(|s| {
+                let state = SecretState {
+                    changed_at: "2026-12-03T10:00:00Z".to_owned(),
+                };
+                ((*s).to_owned(), state)
+            })
+            .collect();
+        view
     }
 
     fn jwt8() -> ResourceView {

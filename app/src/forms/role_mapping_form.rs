@@ -210,17 +210,7 @@ pub fn test_identities(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn view(name: &str, body: Value) -> ResourceView {
-        ResourceView {
-            name: name.to_owned(),
-            version: 1,
-            updated_at: String::new(),
-            body,
-            secure_settings: Default::default(),
-            diagnostics: Vec::new(),
-        }
-    }
+    use crate::forms::test_view as view;
 
     #[test]
     fn body_round_trips() {

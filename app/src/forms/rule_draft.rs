@@ -49,11 +49,11 @@ impl NodeKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuleDraft {
     /// `{"all": [...]}`.
-    All(Vec<RuleDraft>),
+    All(Vec<Self>),
     /// `{"any": [...]}`.
-    Any(Vec<RuleDraft>),
+    Any(Vec<Self>),
     /// `{"except": ...}`.
-    Except(Box<RuleDraft>),
+    Except(Box<Self>),
     /// `{"field": {field: values}}`, values as typed.
     Field {
         /// The user field (`username`, `groups`, `metadata.x`, …).
@@ -68,7 +68,7 @@ pub enum RuleDraft {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shape {
     /// A group node with its children.
-    Group(NodeKind, Vec<Shape>),
+    Group(NodeKind, Vec<Self>),
     /// A field node.
     Leaf,
 }

@@ -39,9 +39,8 @@ pub fn RealmEditorPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class=MUTED>"Loading realm…"</p> }>
             {move || Suspend::new(async move {
-                let editing = params.read_untracked().get("name");
-                let from = query.read_untracked().get("from");
-                let saved = query.read_untracked().get("saved").is_some();
+                let editing = params.with(|p| p.get("name"));
+                let (from, saved) = query.with(|q| (q.get("from"), q.get("saved").is_some()));
                 match realms.await {
                     Ok(stored) => view! { <RealmEditor stored editing from saved /> }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
@@ -180,7 +179,7 @@ fn RealmEditor(
                 <h2 id="realm-identity" class="text-base font-semibold">"Realm"</h2>
                 <div class="mt-4 grid gap-4 md:grid-cols-2">
                     <div>
-                        <label for="realm-name" class=LABEL>"Name"</label>
+                        <label for="realm-name" class=LABEL>"Realm name"</label>
                         <input
                             id="realm-name"
                             class=INPUT

@@ -49,8 +49,8 @@ pub fn RoleMappingEditorPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class=MUTED>"Loading role mapping…"</p> }>
             {move || Suspend::new(async move {
-                let editing = params.read_untracked().get("name");
-                let saved = query.read_untracked().get("saved").is_some();
+                let editing = params.with(|p| p.get("name"));
+                let saved = query.with(|q| q.get("saved").is_some());
                 match data.await {
                     (Ok(mappings), Ok(realms)) => view! { <MappingEditor mappings realms editing saved /> }.into_any(),
                     (Err(error), _) | (_, Err(error)) => view! { <ErrorMessage error /> }.into_any(),
@@ -189,7 +189,7 @@ fn MappingEditor(
                 <h2 id="mapping-what" class="text-base font-semibold">"Mapping"</h2>
                 <div class="mt-4 grid gap-4 md:grid-cols-3">
                     <div>
-                        <label for="mapping-name" class=LABEL>"Name"</label>
+                        <label for="mapping-name" class=LABEL>"Mapping name"</label>
                         <input id="mapping-name" class=INPUT readonly=!is_new
                             prop:value=move || form.with(|f| f.name.clone())
                             on:input=move |ev| form.update(|f| f.name = event_target_value(&ev)) />
@@ -366,7 +366,7 @@ fn IdentityForm(action: ServerAction<PutResource>, realms: Vec<String>) -> impl 
         <fieldset class="mt-6 rounded border border-slate-200 p-4 dark:border-slate-800">
             <legend class="px-1 text-sm font-semibold">"Add a sample identity"</legend>
             <div class="grid gap-3 md:grid-cols-5">
-                <div><label for="identity-name" class=LABEL>"Name"</label><input id="identity-name" class=INPUT placeholder="defaults to the username" bind:value=name /></div>
+                <div><label for="identity-name" class=LABEL>"Identity name"</label><input id="identity-name" class=INPUT placeholder="defaults to the username" bind:value=name /></div>
                 <div><label for="identity-username" class=LABEL>"Username"</label><input id="identity-username" class=INPUT bind:value=username /></div>
                 <div><label for="identity-groups" class=LABEL>"Groups"</label><input id="identity-groups" class=INPUT placeholder="admins, ops" bind:value=groups /></div>
                 <div>

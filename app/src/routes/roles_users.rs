@@ -42,7 +42,7 @@ pub fn RolesUsersPage() -> impl IntoView {
         <p class=format!("mt-1 {MUTED}")>"Roles with their privileges and run_as patterns, and the native users run_as and authorization_realms look up."</p>
         <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let (role, user, new) = query.with_untracked(|q| (q.get("role"), q.get("user"), q.get("new")));
+                let (role, user, new) = query.with(|q| (q.get("role"), q.get("user"), q.get("new")));
                 match data.await {
                     (Ok(roles), Ok(users)) => {
                         let role_editor = match (role, new.as_deref()) {
@@ -184,6 +184,30 @@ fn actions() -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
     (save, remove)
 }
 
+/// The end of an editor: what keeps it from saving, the server's answer, and the buttons.
+#[component]
+fn EditorFooter(
+    save: ServerAction<PutResource>,
+    remove: ServerAction<DeleteResource>,
+    problem: Memo<Option<String>>,
+    label: &'static str,
+    /// The stored resource (kind, name, version), when there is one to delete.
+    target: Option<(ResourceKind, String, Option<i64>)>,
+) -> impl IntoView {
+    view! {
+        <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
+        {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+        {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+        <div class="flex gap-3">
+            <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>{label}</button>
+            {target.map(|(kind, name, version)| view! {
+                <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind, name: name.clone(), version }); }>"Delete"</button>
+            })}
+            <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
+        </div>
+    }
+}
+
 #[component]
 fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
     let version = existing.as_ref().map(|v| v.version);
@@ -223,7 +247,7 @@ fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
         <form class=format!("{CARD} mt-6 space-y-4") on:submit=submit aria-label="Role editor">
             <h2 class="text-base font-semibold">{if is_new { "New role".to_owned() } else { format!("Role {name}") }}</h2>
             <div class="grid gap-4 md:grid-cols-2">
-                <div><label for="role-name" class=LABEL>"Name"</label>
+                <div><label for="role-name" class=LABEL>"Role name"</label>
                     <input id="role-name" class=INPUT readonly=!is_new prop:value=move || form.with(|f| f.name.clone()) on:input=move |ev| form.update(|f| f.name = event_target_value(&ev)) /></div>
                 <div><label for="role-cluster" class=LABEL>"Cluster privileges"</label>
                     <input id="role-cluster" class=INPUT placeholder="monitor, manage_security" prop:value=move || form.with(|f| f.cluster.clone()) on:input=move |ev| form.update(|f| f.cluster = event_target_value(&ev)) /></div>
@@ -239,14 +263,7 @@ fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
             <div><label for="role-metadata" class=LABEL>"Metadata (JSON)"</label>
                 <textarea id="role-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
-            <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            <div class="flex gap-3">
-                <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>"Save role"</button>
-                {(!is_new).then(|| view! { <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind: ResourceKind::Role, name: name.clone(), version }); }>"Delete"</button> })}
-                <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
-            </div>
+            <EditorFooter save remove problem label="Save role" target=(!is_new).then(|| (ResourceKind::Role, name.clone(), version)) />
         </form>
     }
 }
@@ -315,14 +332,7 @@ fn UserEditor(existing: Option<ResourceView>) -> impl IntoView {
             <div><label for="user-metadata" class=LABEL>"Metadata (JSON)"</label>
                 <textarea id="user-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
-            <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            <div class="flex gap-3">
-                <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>"Save user"</button>
-                {(!is_new).then(|| view! { <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind: ResourceKind::User, name: name.clone(), version }); }>"Delete"</button> })}
-                <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
-            </div>
+            <EditorFooter save remove problem label="Save user" target=(!is_new).then(|| (ResourceKind::User, name.clone(), version)) />
         </form>
     }
 }

@@ -52,12 +52,10 @@ pub fn describe_keys(keys: &[Jwk], allowed: &[Algorithm]) -> Vec<KeyRow> {
                     Some(reason)
                 } else if !allowed.contains(&alg) {
                     Some(format!("[{alg}] is not in allowed_signature_algorithms."))
-                } else if let Some(own) = key.alg.as_deref().filter(|a| *a != alg.name()) {
-                    Some(format!(
-                        "the key's own alg [{own}] limits it to that algorithm."
-                    ))
                 } else {
-                    None
+                    key.alg.as_deref().filter(|a| *a != alg.name()).map(|own| {
+                        format!("the key's own alg [{own}] limits it to that algorithm.")
+                    })
                 };
                 match reason {
                     None => usable_for.push(alg),

@@ -17,20 +17,8 @@ use crate::config::{RawValue, Settings};
 use crate::jwt::catalog;
 use crate::jwt::keys::parse_jwks;
 use crate::jwt::lint::{Diagnostic, Target};
+pub use crate::jwt::realm::REALM_TYPES;
 use crate::jwt::realm::{Loaded, REALMS_PREFIX, load};
-
-/// Realm types the console accepts (Elasticsearch's built-in ones).
-pub const REALM_TYPES: [&str; 9] = [
-    "jwt",
-    "native",
-    "file",
-    "ldap",
-    "active_directory",
-    "pki",
-    "saml",
-    "kerberos",
-    "oidc",
-];
 
 /// Largest pasted JWK set the console keeps (real sets are a few KiB).
 pub const MAX_JWKSET_BYTES: usize = 256 * 1024;

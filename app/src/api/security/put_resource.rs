@@ -1,10 +1,13 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::Json};
 
 use super::{PutResourceInput, ResourceView};
 use crate::error::ApiError;
 
 /// Creates (no version) or replaces (the version it was read at) one resource.
-#[server(prefix = "/api/fn", endpoint = "put_resource", client = crate::client::CsrfClient)]
+///
+/// The body travels as JSON: a URL-encoded form would turn `false` and `42` into strings,
+/// and Elasticsearch matches role-mapping values by JSON type.
+#[server(prefix = "/api/fn", endpoint = "put_resource", input = Json, client = crate::client::CsrfClient)]
 pub async fn put_resource(input: PutResourceInput) -> Result<ResourceView, ApiError> {
     use crate::ssr;
     ssr::context::respond(
