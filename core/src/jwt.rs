@@ -8,5 +8,6 @@ pub mod check;
 pub mod key_table;
 pub mod keys;
 pub mod lint;
+pub mod pem;
 pub mod realm;
 pub mod token;

@@ -23,6 +23,9 @@ const JWKS = JSON.stringify({
   ],
 });
 
+// An RSA 2048 public key made with openssl (genpkey, pkey -pubout).
+const RSA_PEM = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzEhLGZngbNflr4RFw7gq\nnh+1C07fDp23fbtwFujSaaXgGvgt8N54lOZkuSb2BsvfVuZ9LYK8qSYLvPfGFoCl\nkj2Vsi6OxdQCPSOztpMP422kmBGZZjMhfdx4eA7zYjs+1kzU42VyUTLKJB14rYbV\n8ecAOOmgwRhiEmM4+lSkSfzvdeis5iyfKGgGt8ih+nYbTe50hj6x5w8ISX6omwCu\nSX9Lt20lmtpeuSQJju1QzO1LMBz4tZbjgnxFEQ9w9ho8IaLOgaqrbI91seOQoMIR\n5WoBfUFqWpVOGCZV1Ek94ZcieV9WRjAvl8HrPNpKnEsJsPFGXvKFKQ7GhbQE91FN\nNwIDAQAB\n-----END PUBLIC KEY-----';
+
 describe('security pages', () => {
   let server;
   let browser;
@@ -124,6 +127,15 @@ describe('security pages', () => {
     assert.match(await rows.nth(2).innerText(), /Dropped at load: JWK use \[enc\] is not \[sig\]\./);
     // The path was filled in for the pasted set, so the realm reads it.
     assert.equal(await field('pkc_jwkset_path').inputValue(), 'jwt_pkc-jwkset.json');
+    // A PEM public key becomes one more JWK of the set.
+    await page.getByText('Add a key from a PEM public key or certificate').click();
+    await page.getByLabel('PEM', { exact: true }).fill(RSA_PEM);
+    await page.getByLabel('kid (optional)').fill('from-pem');
+    await page.getByRole('button', { name: 'Convert and add to the set' }).click();
+    await rows.nth(3).waitFor();
+    assert.match(await rows.nth(3).innerText(), /from-pem\s+RSA\s+2048 bits/);
+    assert.equal(await rows.nth(3).getByTestId('usable-for').innerText(), 'RS256');
+    assert.match(await page.getByLabel('PKC JWK set').inputValue(), /"kid": "from-pem"/);
   });
 
   test('build a role mapping visually, see its JSON, test it against two identities, save', async () => {

@@ -148,6 +148,21 @@ impl RealmForm {
         }
     }
 
+    /// Replaces the PKC JWK set; a first set also fills an empty `pkc_jwkset_path` with the
+    /// file name the export writes it to (`<realm>-jwkset.json`), so the realm reads it.
+    pub fn set_pkc_jwkset(&mut self, text: String) {
+        if self.value("pkc_jwkset_path").is_empty() && !text.trim().is_empty() {
+            let realm = if self.name.is_empty() {
+                "realm"
+            } else {
+                &self.name
+            };
+            let file = format!("{realm}-jwkset.json");
+            self.values.insert("pkc_jwkset_path".to_owned(), file);
+        }
+        self.pkc_jwkset = text;
+    }
+
     /// Whether a keystore setting will be set after saving.
     pub fn secret_is_set(&self, key: &str) -> bool {
         match self.secrets.get(key) {
@@ -486,6 +501,18 @@ mod tests {
         assert_eq!(names, ["b", "a", "c"]);
         assert_eq!(next_order(&views), 6);
         assert_eq!(next_order(&[]), 2);
+    }
+
+    #[test]
+    fn a_first_jwk_set_names_its_file() {
+        let mut form = RealmForm::new_jwt(2);
+        form.name = "okta".to_owned();
+        form.set_pkc_jwkset("{\"keys\": []}".to_owned());
+        assert_eq!(form.value("pkc_jwkset_path"), "okta-jwkset.json");
+        form.values
+            .insert("pkc_jwkset_path".to_owned(), "https://idp/jwks".to_owned());
+        form.set_pkc_jwkset(String::new());
+        assert_eq!(form.value("pkc_jwkset_path"), "https://idp/jwks");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use trust_core::jwt::{
     catalog::{Group, SETTINGS, SettingKind, SettingSpec},
     key_table::describe_keys,
     keys::parse_jwks,
+    pem::{add_to_set, pem_to_jwk},
 };
 
 use crate::{
@@ -435,19 +436,57 @@ fn JwkSetField(form: RwSignal<RealmForm>) -> impl IntoView {
                 on:input=move |ev| {
                     let text = event_target_value(&ev);
                     form.update(|f| {
-                        if f.value("pkc_jwkset_path").is_empty() && !text.trim().is_empty() {
-                            let file = format!("{}-jwkset.json", if f.name.is_empty() { "realm" } else { &f.name });
-                            f.values.insert("pkc_jwkset_path".to_owned(), file);
-                        }
-                        f.pkc_jwkset = text;
+                        f.set_pkc_jwkset(text);
                     });
                 }
             ></textarea>
             <p class=MUTED>"Paste the public JWK set. The console plays the Elasticsearch config directory: pkc_jwkset_path resolves to this content, and the export writes it as that file."</p>
+            <PemImport form />
             {move || table().map(|result| match result {
                 Ok(rows) => view! { <KeyTable rows /> }.into_any(),
                 Err(message) => view! { <p class=FIELD_ERROR role="alert">{message}</p> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// Turns a pasted PEM public key or certificate into a JWK and adds it to the set.
+#[component]
+fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
+    let pem = RwSignal::new(String::new());
+    let kid = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let converted = pem_to_jwk(&pem.get_untracked(), Some(kid.get_untracked().trim()))
+            .map_err(|e| e.to_string())
+            .and_then(|jwk| add_to_set(&form.with_untracked(|f| f.pkc_jwkset.clone()), jwk));
+        match converted {
+            Ok(set) => {
+                form.update(|f| f.set_pkc_jwkset(set));
+                pem.set(String::new());
+                kid.set(String::new());
+                problem.set(None);
+            }
+            Err(message) => problem.set(Some(message)),
+        }
+    };
+    view! {
+        <details class="mt-3">
+            <summary class="cursor-pointer text-sm font-medium text-indigo-700 dark:text-indigo-300">"Add a key from a PEM public key or certificate"</summary>
+            <div class="mt-2 grid gap-3 md:grid-cols-3">
+                <div class="md:col-span-2">
+                    <label for="pem-input" class=LABEL>"PEM"</label>
+                    <textarea id="pem-input" rows="5" class=format!("{INPUT} font-mono text-xs")
+                        placeholder="-----BEGIN PUBLIC KEY-----"
+                        prop:value=move || pem.get() on:input=move |ev| pem.set(event_target_value(&ev))></textarea>
+                </div>
+                <div>
+                    <label for="pem-kid" class=LABEL>"kid (optional)"</label>
+                    <input id="pem-kid" class=INPUT bind:value=kid />
+                    <button type="button" class=format!("{BUTTON_SECONDARY} mt-3") on:click=add>"Convert and add to the set"</button>
+                </div>
+            </div>
+            <p class=FIELD_ERROR role="alert">{move || problem.get()}</p>
+        </details>
     }
 }
