@@ -1,5 +1,5 @@
 //! Small browser-side helpers (hydrate build only): the page's CSRF token, theme persistence,
-//! full-page navigation.
+//! full-page navigation, reading a chosen file.
 
 use trust_core::theme::{THEME_COOKIE, Theme};
 use wasm_bindgen::JsCast;
@@ -49,4 +49,46 @@ pub fn go_to(path: &str) {
     if let Some(window) = web_sys::window() {
         let _ = window.location().assign(path);
     }
+}
+
+/// Why a chosen file was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// No file was chosen (the dialog was cancelled).
+    NoFile,
+    /// The file is larger than allowed.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// The browser could not read it as text.
+    Unreadable,
+}
+
+/// The text of the file chosen in the `<input type="file">` that fired `event`, when it is at
+/// most `max_bytes` long (checked before reading).
+pub async fn chosen_file_text(
+    event: &web_sys::Event,
+    max_bytes: usize,
+) -> Result<String, FileProblem> {
+    let file = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+        .ok_or(FileProblem::NoFile)?;
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a file size in bytes"
+    )]
+    let size = file.size() as u64;
+    if size > max_bytes as u64 {
+        return Err(FileProblem::TooLarge { size });
+    }
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or(FileProblem::Unreadable)
 }

@@ -138,6 +138,22 @@ describe('security pages', () => {
     assert.match(await page.getByLabel('PKC JWK set').inputValue(), /"kid": "from-pem"/);
   });
 
+  test('a JWK set can be loaded from a file, and an oversized file is refused', async () => {
+    await page.goto('/realms/new');
+    await hydrated(page);
+    await page.getByLabel('Realm name').fill('from_file');
+    await page.getByLabel('…or load it from a file').setInputFiles({
+      name: 'jwks.json', mimeType: 'application/json', buffer: Buffer.from(JWKS),
+    });
+    await page.getByTestId('key-row').nth(2).waitFor();
+    assert.equal(await page.getByLabel('PKC JWK set').inputValue(), JWKS);
+    await page.getByLabel('…or load it from a file').setInputFiles({
+      name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(300 * 1024, 0x20),
+    });
+    await page.getByText('the file is 307200 bytes; a JWK set of at most 262144 bytes is accepted').waitFor();
+    assert.equal(await page.getByLabel('PKC JWK set').inputValue(), JWKS, 'the set is kept');
+  });
+
   test('build a role mapping visually, see its JSON, test it against two identities, save', async () => {
     await page.goto('/role-mappings/new');
     await hydrated(page);

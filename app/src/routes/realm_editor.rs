@@ -441,6 +441,7 @@ fn JwkSetField(form: RwSignal<RealmForm>) -> impl IntoView {
                 }
             ></textarea>
             <p class=MUTED>"Paste the public JWK set. The console plays the Elasticsearch config directory: pkc_jwkset_path resolves to this content, and the export writes it as that file."</p>
+            <JwkSetUpload form />
             <PemImport form />
             {move || table().map(|result| match result {
                 Ok(rows) => view! { <KeyTable rows /> }.into_any(),
@@ -488,5 +489,39 @@ fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
             </div>
             <p class=FIELD_ERROR role="alert">{move || problem.get()}</p>
         </details>
+    }
+}
+
+/// Loads the JWK set from a file instead of pasting it (read in the browser, size-checked
+/// before reading).
+#[component]
+fn JwkSetUpload(form: RwSignal<RealmForm>) -> impl IntoView {
+    let problem = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            use crate::browser::{FileProblem, chosen_file_text};
+            use trust_core::resource::realm_config::MAX_JWKSET_BYTES;
+            match chosen_file_text(&ev, MAX_JWKSET_BYTES).await {
+                Ok(text) => {
+                    problem.set(None);
+                    form.update(|f| f.set_pkc_jwkset(text));
+                }
+                Err(FileProblem::NoFile) => {}
+                Err(FileProblem::TooLarge { size }) => problem.set(Some(format!(
+                    "the file is {size} bytes; a JWK set of at most {MAX_JWKSET_BYTES} bytes is accepted"
+                ))),
+                Err(FileProblem::Unreadable) => problem.set(Some("the browser could not read the file as text".to_owned())),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, form);
+    };
+    view! {
+        <div class="mt-2">
+            <label for="pkc-jwkset-file" class=LABEL>"…or load it from a file"</label>
+            <input id="pkc-jwkset-file" type="file" accept=".json,.jwks,application/json" class="mt-1 text-sm" on:change=on_change />
+            <p class=FIELD_ERROR role="alert">{move || problem.get()}</p>
+        </div>
     }
 }
