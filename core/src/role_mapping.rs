@@ -189,8 +189,14 @@ impl RoleMapping {
         if matches!(&self.rules, Rule::All(children) if children.is_empty()) {
             out.push("rules {\"all\": []} match every user of every realm".to_owned());
         }
+        if self.rules.has_empty_any() {
+            out.push("an empty {\"any\": []} never matches: the rule it stands in is false for every user".to_owned());
+        }
         let fields = self.rules.fields();
-        if !fields.is_empty() && fields.iter().all(|f| f.field == "realm.name") {
+        if !self.rules.has_empty_any()
+            && !fields.is_empty()
+            && fields.iter().all(|f| f.field == "realm.name")
+        {
             out.push(
                 "the only condition is realm.name: every user of that realm matches".to_owned(),
             );

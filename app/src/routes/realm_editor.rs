@@ -51,6 +51,15 @@ pub fn RealmEditorPage() -> impl IntoView {
     }
 }
 
+/// A help text split at its backticks: `(true, …)` for the code spans.
+fn help_segments(help: &'static str) -> Vec<(bool, &'static str)> {
+    help.split('`')
+        .enumerate()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(i, text)| (i % 2 == 1, text))
+        .collect()
+}
+
 fn field_id(key: &str) -> String {
     format!("setting-{}", key.replace('.', "-"))
 }
@@ -372,7 +381,14 @@ fn SettingField(
                 {spec.is_secure().then(|| view! { <span class="ml-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">"keystore"</span> })}
             </label>
             {input}
-            <p id=help_id class="mt-1 text-xs text-slate-600 dark:text-slate-400">{spec.help}{kind_hint}</p>
+            <p id=help_id class="mt-1 text-xs text-slate-600 dark:text-slate-400">
+                {help_segments(spec.help).into_iter().map(|(code, text)| if code {
+                    view! { <code class="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{text}</code> }.into_any()
+                } else {
+                    text.into_any()
+                }).collect_view()}
+                {kind_hint}
+            </p>
             <DiagnosticList diagnostics id=diag_id />
         </div>
     }
@@ -523,5 +539,25 @@ fn JwkSetUpload(form: RwSignal<RealmForm>) -> impl IntoView {
             <input id="pkc-jwkset-file" type="file" accept=".json,.jwks,application/json" class="mt-1 text-sm" on:change=on_change />
             <p class=FIELD_ERROR role="alert">{move || problem.get()}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::help_segments;
+
+    #[test]
+    fn help_backticks_become_code_spans() {
+        assert_eq!(
+            help_segments("The one `iss` value, `a` b"),
+            [
+                (false, "The one "),
+                (true, "iss"),
+                (false, " value, "),
+                (true, "a"),
+                (false, " b")
+            ]
+        );
+        assert_eq!(help_segments("`x`"), [(true, "x")]);
     }
 }

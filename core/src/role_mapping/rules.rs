@@ -175,6 +175,17 @@ impl Rule {
     }
 
     /// Every field rule, for lints.
+    /// Whether an `{"any": []}` (which never matches) appears anywhere in the rule.
+    pub fn has_empty_any(&self) -> bool {
+        match self {
+            Self::Any(children) if children.is_empty() => true,
+            Self::All(children) | Self::Any(children) => children.iter().any(Self::has_empty_any),
+            Self::Except(child) => child.has_empty_any(),
+            Self::Field(_) => false,
+        }
+    }
+
+    /// Every field rule, depth first.
     pub fn fields(&self) -> Vec<&FieldRule> {
         match self {
             Self::All(children) | Self::Any(children) => {

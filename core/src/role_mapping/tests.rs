@@ -422,6 +422,13 @@ fn lints_flag_what_elasticsearch_silently_accepts() {
     let realm_only = mapping(json!({"enabled": true, "roles": ["superuser"],
         "rules": {"field": {"realm.name": "jwt1"}}}))
     .unwrap();
+    let dead = mapping(json!({"enabled": true, "roles": ["r"],
+        "rules": {"all": [{"field": {"realm.name": "jwt1"}}, {"any": []}]}}))
+    .unwrap();
+    assert_eq!(
+        dead.warnings(),
+        ["an empty {\"any\": []} never matches: the rule it stands in is false for every user"]
+    );
     assert_eq!(
         realm_only.warnings(),
         [
