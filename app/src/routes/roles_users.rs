@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use trust_core::resource::FieldError;
 
 use crate::{
     api::security::{
@@ -184,6 +185,38 @@ fn actions() -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
     (save, remove)
 }
 
+/// What keeps the form from producing a body, as one line.
+fn problem_of<F: Send + Sync + 'static>(
+    form: RwSignal<F>,
+    body: fn(&F) -> Result<serde_json::Value, FieldError>,
+) -> Memo<Option<String>> {
+    Memo::new(move |_| form.with(|f| body(f).err().map(|e| format!("{}: {}", e.field, e.message))))
+}
+
+/// The submit handler: the form's body, saved at `version` (none: create).
+fn submitter<F: Clone + Send + Sync + 'static>(
+    form: RwSignal<F>,
+    body: fn(&F) -> Result<serde_json::Value, FieldError>,
+    name: fn(&F) -> String,
+    kind: ResourceKind,
+    version: Option<i64>,
+    save: ServerAction<PutResource>,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy {
+    move |ev| {
+        ev.prevent_default();
+        let f = form.get_untracked();
+        let Ok(body) = body(&f) else { return };
+        save.dispatch(PutResource {
+            input: PutResourceInput {
+                kind,
+                name: name(&f),
+                version,
+                body,
+            },
+        });
+    }
+}
+
 /// The end of an editor: what keeps it from saving, the server's answer, and the buttons.
 #[component]
 fn EditorFooter(
@@ -219,26 +252,15 @@ fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let (save, remove) = actions();
-    let problem = Memo::new(move |_| {
-        form.with(|f| {
-            f.body()
-                .err()
-                .map(|e| format!("{}: {}", e.field, e.message))
-        })
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let f = form.get_untracked();
-        let Ok(body) = f.body() else { return };
-        save.dispatch(PutResource {
-            input: PutResourceInput {
-                kind: ResourceKind::Role,
-                name: f.name.clone(),
-                version,
-                body,
-            },
-        });
-    };
+    let problem = problem_of(form, RoleForm::body);
+    let submit = submitter(
+        form,
+        RoleForm::body,
+        |f| f.name.clone(),
+        ResourceKind::Role,
+        version,
+        save,
+    );
     let name = existing
         .as_ref()
         .map(|v| v.name.clone())
@@ -284,26 +306,15 @@ fn UserEditor(existing: Option<ResourceView>) -> impl IntoView {
             .map_or_else(UserForm::new_user, UserForm::from_view),
     );
     let (save, remove) = actions();
-    let problem = Memo::new(move |_| {
-        form.with(|f| {
-            f.body()
-                .err()
-                .map(|e| format!("{}: {}", e.field, e.message))
-        })
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let f = form.get_untracked();
-        let Ok(body) = f.body() else { return };
-        save.dispatch(PutResource {
-            input: PutResourceInput {
-                kind: ResourceKind::User,
-                name: f.username.clone(),
-                version,
-                body,
-            },
-        });
-    };
+    let problem = problem_of(form, UserForm::body);
+    let submit = submitter(
+        form,
+        UserForm::body,
+        |f| f.username.clone(),
+        ResourceKind::User,
+        version,
+        save,
+    );
     let name = existing
         .as_ref()
         .map(|v| v.name.clone())
