@@ -8,6 +8,7 @@ pub mod auth;
 pub mod context;
 pub mod db;
 pub mod http;
+pub mod jwks_fetch;
 pub mod security;
 pub mod state;
 

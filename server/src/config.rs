@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// example behind a TLS-terminating proxy).
     #[arg(long, env = "TRUST_CONSOLE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// PEM file of CA certificates trusted, besides the public web roots, when fetching a
+    /// realm's https JWK set.
+    #[arg(long, env = "TRUST_CONSOLE_JWKS_CA_FILE")]
+    pub jwks_ca_file: Option<PathBuf>,
     /// Directory with the built site (pkg/, favicon). Default: embedded assets when the binary
     /// was built with them, else `site/` beside the binary, else `target/site`.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]

@@ -48,7 +48,11 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
                 .delete(rest::session::destroy),
         )
         .route("/audit", get(rest::audit::list))
-        .route("/account/password", put(rest::account::change_password));
+        .route("/account/password", put(rest::account::change_password))
+        .route(
+            "/realms/{name}/fetch-jwks",
+            post(rest::resources::fetch_jwks),
+        );
     let api = ResourceKind::ALL.into_iter().fold(api, |api, kind| {
         api.nest(
             &format!("/{}", api_segment(kind)),

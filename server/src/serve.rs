@@ -6,6 +6,7 @@ use app::ssr::{
     AppState,
     auth::{self, AdminPassword, BootstrapError},
     db,
+    jwks_fetch::JwksFetcher,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -48,6 +49,14 @@ pub enum ServeError {
         address: SocketAddr,
         /// The cause.
         source: std::io::Error,
+    },
+    /// The JWK set CA file cannot be read or used.
+    #[error("cannot use the JWK set CA file {path}: {reason}", path = path.display())]
+    JwksCa {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
     },
     /// The server failed while running.
     #[error("server error: {0}")]
@@ -103,8 +112,19 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         .site_pkg_dir("pkg")
         .site_addr(args.address)
         .build();
+    let extra_ca = match &args.jwks_ca_file {
+        Some(path) => Some(std::fs::read(path).map_err(|source| ServeError::JwksCa {
+            path: path.clone(),
+            reason: source.to_string(),
+        })?),
+        None => None,
+    };
+    let jwks = JwksFetcher::new(extra_ca.as_deref()).map_err(|e| ServeError::JwksCa {
+        path: args.jwks_ca_file.clone().unwrap_or_default(),
+        reason: e.to_string(),
+    })?;
     let app = router::build(
-        AppState::new(pool.clone(), options),
+        AppState::new(pool.clone(), options, jwks),
         store,
         args.secure_cookies,
     );

@@ -76,6 +76,14 @@ impl Console {
     /// # Panics
     /// When the server does not report a listening address within 60 seconds.
     pub fn start_in(data_dir: Arc<TempDir>) -> Self {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// Starts a console on `data_dir` with extra environment variables.
+    ///
+    /// # Panics
+    /// When the server does not report a listening address within 60 seconds.
+    pub fn start_with(data_dir: Arc<TempDir>, env: &[(&str, &str)]) -> Self {
         let started = Instant::now();
         let mut child = Command::new(binary())
             .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
@@ -85,6 +93,7 @@ impl Console {
             .env("RUST_LOG", "info")
             .env_remove("DATABASE_URL")
             .env_remove("LEPTOS_SITE_ROOT")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

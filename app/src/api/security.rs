@@ -3,6 +3,7 @@
 //! every kind; `trust_core::resource` decides what a valid body is.
 
 pub mod delete_resource;
+pub mod fetch_jwks;
 pub mod list_resources;
 pub mod put_resource;
 
@@ -14,6 +15,7 @@ use trust_core::jwt::lint::{Diagnostic, Severity};
 pub use trust_core::resource::ResourceKind;
 
 pub use delete_resource::{DeleteResource, delete_resource};
+pub use fetch_jwks::{FetchJwks, fetch_jwks};
 pub use list_resources::{ListResources, list_resources};
 pub use put_resource::{PutResource, put_resource};
 

@@ -11,8 +11,8 @@ use trust_core::jwt::{
 
 use crate::{
     api::security::{
-        DeleteResource, DiagnosticView, PutResource, PutResourceInput, ResourceKind, ResourceView,
-        list_resources,
+        DeleteResource, DiagnosticView, FetchJwks, PutResource, PutResourceInput, ResourceKind,
+        ResourceView, list_resources,
     },
     components::{
         diagnostic_list::DiagnosticList,
@@ -102,6 +102,7 @@ fn RealmEditor(
         .map(|v| v.diagnostics.clone())
         .unwrap_or_default();
     let is_new = existing.is_none();
+    let stored_as = existing.as_ref().map(|v| (v.name.clone(), v.version));
     let form = RwSignal::new(initial);
     let stored = StoredValue::new(stored);
     let editing_name = StoredValue::new(editing.clone());
@@ -228,7 +229,7 @@ fn RealmEditor(
                 <RefusalMessage check=check />
             </section>
             <Show when=move || form.with(|f| f.kind == "jwt") fallback=move || view! { <OtherRealmSettings form check /> }>
-                {Group::ALL.into_iter().map(|group| view! { <SettingGroup group form check server_diagnostics=server_diagnostics.clone() /> }).collect_view()}
+                {Group::ALL.into_iter().map(|group| view! { <SettingGroup group form check server_diagnostics=server_diagnostics.clone() stored_as=stored_as.clone() /> }).collect_view()}
             </Show>
             {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
@@ -302,6 +303,8 @@ fn SettingGroup(
     form: RwSignal<RealmForm>,
     check: Memo<realm_form::FormCheck>,
     server_diagnostics: Vec<DiagnosticView>,
+    /// The stored realm's name and version, when editing one.
+    stored_as: Option<(String, i64)>,
 ) -> impl IntoView {
     let id = format!("group-{group:?}").to_lowercase();
     let specs: Vec<&'static SettingSpec> = SETTINGS.iter().filter(|s| s.group == group).collect();
@@ -312,7 +315,7 @@ fn SettingGroup(
             <div class="mt-4 grid gap-x-6 gap-y-4 md:grid-cols-2">
                 {specs.into_iter().map(|spec| view! { <SettingField spec form check server /> }).collect_view()}
             </div>
-            {(group == Group::AlgorithmsAndKeys).then(|| view! { <JwkSetField form /> })}
+            {(group == Group::AlgorithmsAndKeys).then(|| view! { <JwkSetField form stored_as /> })}
             {(group == Group::Advanced).then(|| view! { <ExtraSettings form /> })}
         </section>
     }
@@ -419,7 +422,7 @@ fn choice(
 
 /// The pasted PKC JWK set with its key table (Elasticsearch's filtering, live).
 #[component]
-fn JwkSetField(form: RwSignal<RealmForm>) -> impl IntoView {
+fn JwkSetField(form: RwSignal<RealmForm>, stored_as: Option<(String, i64)>) -> impl IntoView {
     let table = move || {
         form.with(|f| {
             if f.pkc_jwkset.trim().is_empty() {
@@ -458,6 +461,7 @@ fn JwkSetField(form: RwSignal<RealmForm>) -> impl IntoView {
             ></textarea>
             <p class=MUTED>"Paste the public JWK set. The console plays the Elasticsearch config directory: pkc_jwkset_path resolves to this content, and the export writes it as that file."</p>
             <JwkSetUpload form />
+            <JwkSetFetch form stored_as />
             <PemImport form />
             {move || table().map(|result| match result {
                 Ok(rows) => view! { <KeyTable rows /> }.into_any(),
@@ -560,4 +564,45 @@ mod tests {
         );
         assert_eq!(help_segments("`x`"), [(true, "x")]);
     }
+}
+
+/// For a saved realm whose pkc_jwkset_path is an https URL: fetch the set now (on the server,
+/// with a time and size limit) and keep it, so the lint and the key table see its keys.
+#[component]
+fn JwkSetFetch(form: RwSignal<RealmForm>, stored_as: Option<(String, i64)>) -> impl IntoView {
+    let fetch = ServerAction::<FetchJwks>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = fetch.value().get() {
+            reload_to(&format!("/realms/{}?saved=1", view.name));
+        }
+    });
+    let is_url = move || form.with(|f| f.value("pkc_jwkset_path").starts_with("https://"));
+    let Some((name, version)) = stored_as else {
+        return view! {
+            <Show when=is_url>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Save the realm, then fetch the JWK set from its URL here."</p>
+            </Show>
+        }
+        .into_any();
+    };
+    view! {
+        <Show when=is_url>
+            <div class="mt-2">
+                <button
+                    type="button"
+                    class=BUTTON_SECONDARY
+                    disabled=move || fetch.pending().get()
+                    on:click={
+                        let name = name.clone();
+                        move |_| { fetch.dispatch(FetchJwks { name: name.clone(), version }); }
+                    }
+                >
+                    {move || if fetch.pending().get() { "Fetching…" } else { "Fetch the JWK set from the saved URL now" }}
+                </button>
+                <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">"Fetched by the server (10 s, 256 KiB at most), never while the page loads. Elasticsearch fetches it itself at startup."</p>
+                {move || fetch.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            </div>
+        </Show>
+    }
+    .into_any()
 }

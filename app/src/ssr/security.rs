@@ -27,6 +27,7 @@ use crate::{
         audit::{self, NewAuditEntry},
         documents::{self, DocumentRow, SecretMark},
     },
+    ssr::jwks_fetch::JwksFetcher,
 };
 
 impl From<FieldError> for ApiError {
@@ -237,6 +238,52 @@ pub async fn delete(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Fetches the realm's `https` `pkc_jwkset_path` now and keeps the answer as its JWK set (an
+/// update of `version`, audited like any other), so the lint and the key table see the keys
+/// Elasticsearch will load at startup.
+///
+/// # Errors
+/// [`ApiError::Invalid`] on `settings.pkc_jwkset_path` when the realm has no https URL or the
+/// fetch fails (Elasticsearch's wording), on `pkc_jwkset` when the answer is no JWK set;
+/// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version.
+pub async fn fetch_jwks(
+    pool: &SqlitePool,
+    fetcher: &JwksFetcher,
+    actor: &str,
+    name: &str,
+    version: i64,
+) -> Result<ResourceView, ApiError> {
+    let kind = ResourceKind::Realm;
+    let current = get(pool, kind, name).await?;
+    if current.version != version {
+        return Err(stale(kind, name, version, current.version));
+    }
+    let key = format!("xpack.security.authc.realms.jwt.{name}.pkc_jwkset_path");
+    let url = current.body["settings"]["pkc_jwkset_path"]
+        .as_str()
+        .filter(|u| u.starts_with("https://"))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "settings.pkc_jwkset_path",
+                "only an https:// pkc_jwkset_path is fetched; a file's content is pasted or uploaded",
+            )
+        })?
+        .to_owned();
+    let content = fetcher
+        .fetch(&key, &url)
+        .await
+        .map_err(|message| ApiError::invalid("settings.pkc_jwkset_path", message))?;
+    trust_core::jwt::keys::parse_jwks(&content).map_err(|e| {
+        ApiError::invalid(
+            "pkc_jwkset",
+            format!("JWKSet parse failed for setting [{key}]: {}", e.0),
+        )
+    })?;
+    let mut body = current.body;
+    body["pkc_jwkset"] = Value::String(content);
+    put(pool, actor, kind, name, &body, Some(version)).await
 }
 
 fn exists(kind: ResourceKind, name: &str, version: Option<i64>) -> ApiError {

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
-use crate::ssr::auth::LoginThrottle;
+use crate::ssr::{auth::LoginThrottle, jwks_fetch::JwksFetcher};
 
 /// Shared application state: cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
@@ -17,15 +17,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Failed-login counters per account and per client address.
     pub throttle: Arc<LoginThrottle>,
+    /// The HTTPS client for JWK set fetches.
+    pub jwks: JwksFetcher,
 }
 
 impl AppState {
     /// State over an open pool.
-    pub fn new(pool: SqlitePool, leptos_options: LeptosOptions) -> Self {
+    pub fn new(pool: SqlitePool, leptos_options: LeptosOptions, jwks: JwksFetcher) -> Self {
         Self {
             pool,
             leptos_options,
             throttle: Arc::new(LoginThrottle::default()),
+            jwks,
         }
     }
 }

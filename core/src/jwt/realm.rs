@@ -89,7 +89,7 @@ pub struct ClaimSettings {
 pub enum PkcSource {
     /// A file, resolved against the config directory.
     File(String),
-    /// An `https` URL (this console does not fetch it).
+    /// An `https` URL (fetched by the console only on request, never while linting).
     Url(String),
 }
 
@@ -220,7 +220,8 @@ pub struct Loaded {
 }
 
 /// Reads every realm in `settings` (with keystore values in `secure`), resolving
-/// `pkc_jwkset_path` files through `read_file`, and checks them against `target`.
+/// `pkc_jwkset_path` files through `read_file` (and `https` URLs too, when the caller holds a
+/// copy it fetched), and checks them against `target`.
 pub fn load(
     settings: &Settings,
     secure: &Settings,
@@ -920,7 +921,8 @@ fn read_keys(r: &mut Reader<'_>, realm: &mut JwtRealm, read_file: &dyn Fn(&str) 
     if let Some(path) = pkc_path {
         realm.pkc_source = read_pkc(r, &pkc_key, &path, realm, read_file);
     }
-    let pkc_unknown = matches!(realm.pkc_source, Some(PkcSource::Url(_)));
+    let pkc_unknown =
+        matches!(realm.pkc_source, Some(PkcSource::Url(_))) && realm.pkc_keys.is_none();
     let any_usable = !realm.hmac_keys.keys.is_empty()
         || pkc_unknown
         || realm.pkc_keys.as_ref().is_some_and(|k| !k.keys.is_empty());
@@ -945,7 +947,12 @@ fn read_pkc(
             .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
         match host {
             Some(h) if !h.is_empty() => {
-                r.warn(key, format!("the JWK set at [{path}] is fetched by Elasticsearch at startup; this console does not fetch it, so PKC signatures cannot be checked here"));
+                // A copy the console fetched on request stands in for Elasticsearch's own
+                // fetch at startup; without one the keys are unknown here.
+                match read_file(path) {
+                    Some(contents) => load_pkc(r, key, &contents, realm),
+                    None => r.warn(key, format!("the JWK set at [{path}] is fetched by Elasticsearch at startup; this console has no copy of it yet, so PKC signatures cannot be checked here")),
+                }
                 return Some(PkcSource::Url(path.to_owned()));
             }
             Some(_) => r.error(key, format!("Host is missing in HTTPS URI [{path}].")),
@@ -967,7 +974,13 @@ fn read_pkc(
         );
         return Some(PkcSource::File(path.to_owned()));
     };
-    match parse_jwks(&contents) {
+    load_pkc(r, key, &contents, realm);
+    Some(PkcSource::File(path.to_owned()))
+}
+
+/// Parses and filters a PKC JWK set's content into the realm.
+fn load_pkc(r: &mut Reader<'_>, key: &str, contents: &str, realm: &mut JwtRealm) {
+    match parse_jwks(contents) {
         Ok(keys) => {
             let filtered = filter_keys(&keys, &realm.allowed_algorithms, Family::Pkc);
             report_filter(r, key, &filtered, &realm.allowed_algorithms, Family::Pkc);
@@ -978,7 +991,6 @@ fn read_pkc(
             r.warn(key, e.0);
         }
     }
-    Some(PkcSource::File(path.to_owned()))
 }
 
 fn report_filter(

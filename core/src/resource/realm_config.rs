@@ -572,6 +572,41 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn a_fetched_copy_stands_in_for_an_https_jwk_set() {
+        let jwks = r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+        let mut body = json!({"type": "jwt", "settings": {
+            "order": 3, "allowed_issuer": "i", "allowed_audiences": "a",
+            "claims.principal": "sub", "allowed_signature_algorithms": ["ES256"],
+            "pkc_jwkset_path": "https://idp.example.com/jwks", "client_authentication.type": "none",
+        }});
+        let without = RealmConfig::parse("r", &body).unwrap().config;
+        let loaded = lint(&[without], &SecretValues::new(), Target::default());
+        assert!(loaded.chain.jwt_realms().next().unwrap().pkc_keys.is_none());
+        assert!(
+            loaded
+                .report
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("has no copy of it yet")),
+            "{:?}",
+            loaded.report
+        );
+        body["pkc_jwkset"] = json!(jwks);
+        let with = RealmConfig::parse("r", &body).unwrap().config;
+        let loaded = lint(&[with], &SecretValues::new(), Target::default());
+        assert!(loaded.report.valid, "{:?}", loaded.report);
+        assert!(
+            loaded
+                .report
+                .diagnostics
+                .iter()
+                .all(|d| !d.message.contains("no copy"))
+        );
+        let realm = loaded.chain.jwt_realms().next().unwrap();
+        assert_eq!(realm.pkc_keys.as_ref().map(|k| k.keys.len()), Some(1));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn shape_errors_name_the_field() {
         let case = |body: Value| RealmConfig::parse("r", &body).unwrap_err();
         let e = case(json!({"type": "jwt", "settings": {"allowed_issuers": "x"}}));

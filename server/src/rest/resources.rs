@@ -80,6 +80,21 @@ pub fn collection(kind: ResourceKind) -> Router<AppState> {
         )
 }
 
+/// `POST /api/v1/realms/{name}/fetch-jwks?version=N`: fetch the realm's https JWK set now.
+pub async fn fetch_jwks(
+    State(state): State<AppState>,
+    Extension(user): Extension<SessionUser>,
+    Path(name): Path<String>,
+    Query(query): Query<VersionQuery>,
+) -> Result<Json<ResourceView>, ApiError> {
+    let version = query
+        .parse()?
+        .ok_or_else(|| ApiError::invalid("version", "send the version of the realm you read"))?;
+    security::fetch_jwks(&state.pool, &state.jwks, &user.username, &name, version)
+        .await
+        .map(Json)
+}
+
 async fn put(
     state: AppState,
     user: SessionUser,

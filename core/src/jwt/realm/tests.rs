@@ -482,7 +482,10 @@ fn tolerated_problems_are_warnings() {
         &merge(BASE, "pkc_jwkset_path: https://idp.example.com/jwks"),
         SECURE,
     ));
-    assert!(w.iter().any(|m| m.contains("does not fetch it")), "{w:?}");
+    assert!(
+        w.iter().any(|m| m.contains("has no copy of it yet")),
+        "{w:?}"
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]

@@ -1,0 +1,226 @@
+//! Fetching a realm's https JWK set on request: a real HTTPS server on loopback (Python's
+//! `http.server` behind a certificate openssl makes for 127.0.0.1), trusted through
+//! `TRUST_CONSOLE_JWKS_CA_FILE`.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::Arc,
+};
+
+use integration_tests::{Api, Console};
+use serde_json::{Value, json};
+
+const JWKS: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"ec-1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+
+const SERVER: &str = r#"
+import functools, http.server, ssl, sys
+directory, cert, key = sys.argv[1:4]
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(cert, key)
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+
+struct Https {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Https {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn https_server(dir: &std::path::Path) -> Https {
+    // A CA, and a server certificate for 127.0.0.1 it signs (webpki refuses a CA
+    // certificate used as the server's own).
+    let openssl = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stderr(Stdio::null())
+            .status()
+            .expect("run openssl");
+        assert!(status.success(), "openssl {args:?} failed");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "cert.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "cert.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("jwks.json"), JWKS).unwrap();
+    std::fs::write(site.join("not-jwks.json"), "<html>login page</html>").unwrap();
+    std::fs::write(site.join("huge.json"), vec![b' '; 300 * 1024]).unwrap();
+    let mut child = Command::new("python3")
+        .args(["-c", SERVER])
+        .arg(&site)
+        .arg(dir.join("server.pem"))
+        .arg(dir.join("key.pem"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run python3");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.trim().parse().expect("port");
+    Https { child, port }
+}
+
+fn realm(url: &str) -> Value {
+    json!({"type": "jwt", "settings": {
+        "order": 2, "allowed_issuer": "iss", "allowed_audiences": ["aud"],
+        "allowed_signature_algorithms": ["ES256"], "claims.principal": "sub",
+        "client_authentication.type": "none", "pkc_jwkset_path": url,
+    }})
+}
+
+#[tokio::test]
+async fn an_https_jwk_set_is_fetched_on_request_within_limits() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let https = https_server(dir.path());
+    let ca = dir.path().join("cert.pem");
+    let console = Console::start_with(
+        Arc::new(tempfile::TempDir::new().unwrap()),
+        &[("TRUST_CONSOLE_JWKS_CA_FILE", ca.to_str().unwrap())],
+    );
+    let api = Api::login(&console).await;
+    let base = format!("https://127.0.0.1:{}", https.port);
+
+    let url = format!("{base}/jwks.json");
+    let (status, created) = api.put("/api/v1/realms/idp", &realm(&url)).await;
+    assert_eq!(status, 201, "{created}");
+    let unknown = created["diagnostics"].to_string();
+    assert!(unknown.contains("has no copy of it yet"), "{unknown}");
+
+    let (status, fetched) = api
+        .post_json("/api/v1/realms/idp/fetch-jwks?version=1", &json!({}))
+        .await;
+    assert_eq!(status, 200, "{fetched}");
+    assert_eq!(fetched["version"], 2);
+    assert_eq!(fetched["body"]["pkc_jwkset"], JWKS);
+    let findings = fetched["diagnostics"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|d| d["severity"] == "warning" && d["setting"] == "client_authentication.type"),
+        "the fetched keys serve ES256: {findings:?}"
+    );
+    // A stale version is refused before anything is fetched.
+    let (status, _) = api
+        .post_json("/api/v1/realms/idp/fetch-jwks?version=1", &json!({}))
+        .await;
+    assert_eq!(status, 409);
+
+    // Failures carry Elasticsearch's wording (or the console's limit) on the setting.
+    for (path, expected) in [
+        ("/missing.json", "failed, status [404], reason [Not Found]."),
+        (
+            "/huge.json",
+            "is larger than the 262144 bytes the console accepts",
+        ),
+        (
+            "/not-jwks.json",
+            "JWKSet parse failed for setting [xpack.security.authc.realms.jwt.idp.pkc_jwkset_path]",
+        ),
+    ] {
+        let (_, current) = api.get("/api/v1/realms/idp").await;
+        let version = current["version"].as_i64().unwrap();
+        let (status, _) = api
+            .put(
+                &format!("/api/v1/realms/idp?version={version}"),
+                &realm(&format!("{base}{path}")),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, error) = api
+            .post_json(
+                &format!("/api/v1/realms/idp/fetch-jwks?version={}", version + 1),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 400, "{path}: {error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{path}: {message}");
+    }
+    // An untrusted server (no CA given): Elasticsearch's "Can't get contents" message.
+    let untrusted = Console::start();
+    let api = Api::login(&untrusted).await;
+    let (_, _) = api.put("/api/v1/realms/idp", &realm(&url)).await;
+    let (status, error) = api
+        .post_json("/api/v1/realms/idp/fetch-jwks?version=1", &json!({}))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(error["error"]["field"], "settings.pkc_jwkset_path");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Can't get contents for setting [xpack.security.authc.realms.jwt.idp.pkc_jwkset_path] value [{url}].")),
+        "{error}"
+    );
+    // A file path is not fetched.
+    let (_, _) = api
+        .put("/api/v1/realms/file", &realm("jwks/idp.json"))
+        .await;
+    let (status, error) = api
+        .post_json("/api/v1/realms/file/fetch-jwks?version=1", &json!({}))
+        .await;
+    assert_eq!(
+        (status, error["error"]["field"].as_str()),
+        (400, Some("settings.pkc_jwkset_path"))
+    );
+}
