@@ -14,8 +14,11 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-/// The largest request body the API reads (axum's default limit, stated here for messages).
+/// The largest request body most of the API reads (axum's default limit).
 pub const BODY_LIMIT: usize = 2 << 20;
+/// The largest security-resource body read: large enough that an oversized JWK set reaches
+/// the resource check and gets its field-level error instead of a cut connection.
+pub const RESOURCE_BODY_LIMIT: usize = 8 << 20;
 
 use app::error::ApiError;
 

@@ -344,18 +344,19 @@ async fn hostile_input_is_refused_or_stored_inert_never_a_500() {
     // Not JSON.
     let (status, error) = api.put_raw("/api/v1/roles/r1", b"{not json".to_vec()).await;
     assert_eq!((status, &error["error"]["field"]), (400, &json!("body")));
-    // A 5 MB JWK set: over the body limit.
+    // A 5 MB JWK set: read, and refused on its field.
     let huge = format!(
         r#"{{"type":"jwt","pkc_jwkset":"{{\"keys\":[{}]}}"}}"#,
         "{}".repeat(5 * 1024 * 1024 / 2)
     );
     let (status, error) = api.put_raw("/api/v1/realms/big", huge.into_bytes()).await;
     assert_eq!(status, 400, "{error}");
+    assert_eq!(error["error"]["field"], "pkc_jwkset");
     assert!(
         error["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("MiB limit"),
+            .contains("at most 262144 bytes are accepted"),
         "{error}"
     );
     // A bad version.

@@ -4,7 +4,7 @@
 
 use axum::{
     Extension, Json, Router,
-    extract::{Path, Query, State},
+    extract::{DefaultBodyLimit, Path, Query, State},
     http::StatusCode,
     routing::get,
 };
@@ -78,6 +78,7 @@ pub fn collection(kind: ResourceKind) -> Router<AppState> {
                 },
             ),
         )
+        .layer(DefaultBodyLimit::max(super::RESOURCE_BODY_LIMIT))
 }
 
 /// `POST /api/v1/realms/{name}/fetch-jwks?version=N`: fetch the realm's https JWK set now.
