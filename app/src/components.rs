@@ -1,6 +1,7 @@
 //! Reusable view pieces. One component per file.
 
 pub mod console_layout;
+pub mod delete_button;
 pub mod diagnostic_list;
 pub mod empty_state;
 pub mod error_message;

@@ -246,6 +246,20 @@ describe('security pages', () => {
     const user = page.getByTestId('user-row').filter({ hasText: 'user123_runas' });
     await user.waitFor();
     assert.match(await user.innerText(), /viewer\s+set · changed/);
+
+    // Deleting takes two steps; the first click alone deletes nothing.
+    await hydrated(page);
+    await page.getByRole('link', { name: 'jwt_runner' }).click();
+    await page.waitForURL('**/roles-users?role=jwt_runner');
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.getByTestId('role-row').filter({ hasText: 'jwt_runner' }).count(), 1);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    await page.waitForURL((url) => url.pathname === '/roles-users' && url.search === '');
+    await hydrated(page);
+    assert.equal(await page.getByTestId('role-row').filter({ hasText: 'jwt_runner' }).count(), 0);
   });
 
   test('no secret ever reaches the browser again', async () => {

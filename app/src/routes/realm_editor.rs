@@ -15,6 +15,7 @@ use crate::{
         ResourceView, list_resources,
     },
     components::{
+        delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
         error_message::ErrorMessage,
         key_table::KeyTable,
@@ -114,7 +115,6 @@ fn RealmEditor(
     });
     let save = ServerAction::<PutResource>::new();
     let remove = ServerAction::<DeleteResource>::new();
-    let confirm_delete = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(view)) = save.value().get() {
             reload_to(&format!("/realms/{}?saved=1", view.name));
@@ -158,28 +158,7 @@ fn RealmEditor(
                 view! {
                     <div class="flex gap-2">
                         <a href=dup class=BUTTON_SECONDARY>"Duplicate"</a>
-                        <Show
-                            when=move || confirm_delete.get()
-                            fallback=move || view! {
-                                <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirm_delete.set(true)>"Delete"</button>
-                            }
-                        >
-                            {
-                                let name = name.clone();
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="inline-flex items-center rounded-md bg-red-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-500"
-                                        on:click=move |_| {
-                                            remove.dispatch(DeleteResource { kind: ResourceKind::Realm, name: name.clone(), version });
-                                        }
-                                    >
-                                        "Delete for good"
-                                    </button>
-                                    <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
-                                }
-                            }
-                        </Show>
+                        <DeleteButton remove kind=ResourceKind::Realm name=name.clone() version />
                     </div>
                 }
             })}

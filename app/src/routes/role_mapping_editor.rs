@@ -9,6 +9,7 @@ use crate::{
         DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
     },
     components::{
+        delete_button::DeleteButton,
         error_message::ErrorMessage,
         rule_builder::RuleBuilder,
         styles::{
@@ -178,9 +179,7 @@ fn MappingEditor(
         <div class="flex items-start justify-between gap-4">
             <h1 class=PAGE_TITLE>{title}</h1>
             {(!is_new).then(|| view! {
-                <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
-                    remove.dispatch(DeleteResource { kind: ResourceKind::RoleMapping, name: delete_name.clone(), version });
-                }>"Delete"</button>
+                <div class="flex gap-2"><DeleteButton remove kind=ResourceKind::RoleMapping name=delete_name.clone() version /></div>
             })}
         </div>
         {saved.then(|| view! { <p role="status" class="mt-4 rounded-md bg-green-50 px-4 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">"Saved."</p> })}

@@ -8,6 +8,7 @@ use crate::{
         DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
     },
     components::{
+        delete_button::DeleteButton,
         error_message::ErrorMessage,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, MUTED, PAGE_TITLE},
     },
@@ -233,9 +234,7 @@ fn EditorFooter(
         {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
         <div class="flex gap-3">
             <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>{label}</button>
-            {target.map(|(kind, name, version)| view! {
-                <button type="button" class=BUTTON_SECONDARY on:click=move |_| { remove.dispatch(DeleteResource { kind, name: name.clone(), version }); }>"Delete"</button>
-            })}
+            {target.map(|(kind, name, version)| view! { <DeleteButton remove kind name version /> })}
             <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
         </div>
     }
