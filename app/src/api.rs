@@ -5,5 +5,6 @@
 
 pub mod account;
 pub mod audit;
+pub mod playground;
 pub mod security;
 pub mod session;

@@ -12,9 +12,9 @@ use crate::{
     components::console_layout::ConsoleLayout,
     routes::{
         account::AccountPage, audit_log::AuditLogPage, login::LoginPage, not_found::NotFound,
-        overview::Overview, realm_editor::RealmEditorPage, realms::RealmsPage,
-        role_mapping_editor::RoleMappingEditorPage, role_mappings::RoleMappingsPage,
-        roles_users::RolesUsersPage, section_page::SectionPage,
+        overview::Overview, playground::PlaygroundPage, realm_editor::RealmEditorPage,
+        realms::RealmsPage, role_mapping_editor::RoleMappingEditorPage,
+        role_mappings::RoleMappingsPage, roles_users::RolesUsersPage, section_page::SectionPage,
     },
 };
 
@@ -103,10 +103,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/remote-clusters")
                         view=|| view! { <SectionPage path="/remote-clusters" /> }
                     />
-                    <Route
-                        path=path!("/playground")
-                        view=|| view! { <SectionPage path="/playground" /> }
-                    />
+                    <Route path=path!("/playground") view=PlaygroundPage />
                     <Route path=path!("/export") view=|| view! { <SectionPage path="/export" /> } />
                     <Route path=path!("/audit") view=AuditLogPage />
                     <Route path=path!("/account") view=AccountPage />

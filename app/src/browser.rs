@@ -1,5 +1,5 @@
 //! Small browser-side helpers (hydrate build only): the page's CSRF token, theme persistence,
-//! full-page navigation, reading a chosen file.
+//! full-page navigation, reading a chosen file, the clock and the clipboard.
 
 use trust_core::theme::{THEME_COOKIE, Theme};
 use wasm_bindgen::JsCast;
@@ -41,6 +41,20 @@ pub fn apply_theme(theme: Theme) {
     }
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(THEME_COOKIE, theme.as_str());
+    }
+}
+
+/// The browser's clock, epoch seconds.
+pub fn now_secs() -> i64 {
+    #[expect(clippy::cast_possible_truncation, reason = "epoch seconds fit an i64")]
+    let secs = (js_sys::Date::now() / 1000.0).floor() as i64;
+    secs
+}
+
+/// Puts `text` on the clipboard (the browser may refuse; nothing happens then).
+pub fn copy_text(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
     }
 }
 

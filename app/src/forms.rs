@@ -3,6 +3,7 @@
 //! code here, so every rule is unit-tested natively.
 
 pub mod directory_form;
+pub mod playground_form;
 pub mod realm_form;
 pub mod role_mapping_form;
 pub mod rule_draft;

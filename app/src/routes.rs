@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod login;
 pub mod not_found;
 pub mod overview;
+pub mod playground;
 pub mod realm_editor;
 pub mod realms;
 pub mod role_mapping_editor;

@@ -9,6 +9,7 @@ pub mod context;
 pub mod db;
 pub mod http;
 pub mod jwks_fetch;
+pub mod playground;
 pub mod security;
 pub mod state;
 

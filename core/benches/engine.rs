@@ -55,6 +55,7 @@ mod native {
                 client_authentication: client,
                 now_millis: NOW_SECS * 1000,
                 version: None,
+                reloads: &[],
             },
         )
         .success

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::patterns::PatternSet;
@@ -105,7 +105,7 @@ pub struct User {
 }
 
 /// A realm reference as `_authenticate` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RealmRef {
     /// Realm name.
     pub name: String,

@@ -48,6 +48,7 @@ pub fn token(data: &[u8]) -> usize {
             client_authentication: Some(client),
             now_millis: 1_700_000_000_000,
             version: None,
+            reloads: &[],
         },
     );
     parsed + result.trace.len()

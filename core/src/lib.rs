@@ -16,6 +16,7 @@ pub mod jwt;
 pub mod login_throttle;
 pub mod paging;
 pub mod patterns;
+pub mod playground;
 pub mod resource;
 pub mod role_mapping;
 pub mod theme;

@@ -15,7 +15,7 @@ pub mod template;
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use model::UserModel;
@@ -308,7 +308,7 @@ pub fn parse_all(value: &Value) -> Result<Vec<RoleMapping>, Vec<RoleMappingError
 }
 
 /// One role granted to the user, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// The role.
     pub role: String,
@@ -321,7 +321,7 @@ pub struct Grant {
 }
 
 /// The result of mapping one user.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapped {
     /// The roles, sorted and unique.
     pub roles: Vec<String>,

@@ -120,6 +120,7 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         client_authentication: args.client_authentication.as_deref(),
         now_millis: now_secs.saturating_mul(1000),
         version: args.config.stack_version,
+        reloads: &[],
     };
     let context = Context {
         chain: &loaded.chain,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod health;
+pub mod playground;
 pub mod resources;
 pub mod session;
 

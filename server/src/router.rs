@@ -52,7 +52,14 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
         .route(
             "/realms/{name}/fetch-jwks",
             post(rest::resources::fetch_jwks),
-        );
+        )
+        .route(
+            "/realms/{name}/test-key",
+            put(rest::playground::set_test_key).delete(rest::playground::clear_test_key),
+        )
+        .route("/playground", get(rest::playground::info))
+        .route("/playground/validate", post(rest::playground::validate))
+        .route("/playground/generate", post(rest::playground::generate));
     let api = ResourceKind::ALL.into_iter().fold(api, |api, kind| {
         api.nest(
             &format!("/{}", api_segment(kind)),

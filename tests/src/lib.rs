@@ -15,6 +15,8 @@ use std::{
 
 use tempfile::TempDir;
 
+pub mod https;
+
 /// The admin password every test console starts with.
 pub const ADMIN_PASSWORD: &str = "integration-admin-password";
 
@@ -248,6 +250,11 @@ impl<'c> Api<'c> {
     /// The underlying client (with the session cookie).
     pub fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    /// The session's CSRF token.
+    pub fn csrf(&self) -> &str {
+        &self.csrf
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {

@@ -2,123 +2,12 @@
 //! `http.server` behind a certificate openssl makes for 127.0.0.1), trusted through
 //! `TRUST_CONSOLE_JWKS_CA_FILE`.
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
-    sync::Arc,
-};
+use std::sync::Arc;
 
-use integration_tests::{Api, Console};
+use integration_tests::{Api, Console, https::Https};
 use serde_json::{Value, json};
 
 const JWKS: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"ec-1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
-
-const SERVER: &str = r#"
-import functools, http.server, ssl, sys
-directory, cert, key = sys.argv[1:4]
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-print(server.server_address[1], flush=True)
-server.serve_forever()
-"#;
-
-struct Https {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Https {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn https_server(dir: &std::path::Path) -> Https {
-    // A CA, and a server certificate for 127.0.0.1 it signs (webpki refuses a CA
-    // certificate used as the server's own).
-    let openssl = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(Stdio::null())
-            .status()
-            .expect("run openssl");
-        assert!(status.success(), "openssl {args:?} failed");
-    };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "cert.pem",
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "server.csr",
-    ]);
-    std::fs::write(
-        dir.join("san.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "cert.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        "san.ext",
-        "-out",
-        "server.pem",
-    ]);
-    let site = dir.join("site");
-    std::fs::create_dir_all(&site).unwrap();
-    std::fs::write(site.join("jwks.json"), JWKS).unwrap();
-    std::fs::write(site.join("not-jwks.json"), "<html>login page</html>").unwrap();
-    std::fs::write(site.join("huge.json"), vec![b' '; 300 * 1024]).unwrap();
-    let mut child = Command::new("python3")
-        .args(["-c", SERVER])
-        .arg(&site)
-        .arg(dir.join("server.pem"))
-        .arg(dir.join("key.pem"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run python3");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line.trim().parse().expect("port");
-    Https { child, port }
-}
 
 fn realm(url: &str) -> Value {
     json!({"type": "jwt", "settings": {
@@ -131,7 +20,14 @@ fn realm(url: &str) -> Value {
 #[tokio::test]
 async fn an_https_jwk_set_is_fetched_on_request_within_limits() {
     let dir = tempfile::TempDir::new().unwrap();
-    let https = https_server(dir.path());
+    let https = Https::start(
+        dir.path(),
+        &[
+            ("jwks.json", JWKS.as_bytes()),
+            ("not-jwks.json", b"<html>login page</html>"),
+            ("huge.json", &[b' '; 300 * 1024]),
+        ],
+    );
     let ca = dir.path().join("cert.pem");
     let console = Console::start_with(
         Arc::new(tempfile::TempDir::new().unwrap()),

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod documents;
+pub mod test_keys;
 pub mod users;
 
 use std::{str::FromStr, time::Duration};

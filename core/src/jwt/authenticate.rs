@@ -1,23 +1,26 @@
 //! Token validation through the realm chain, exactly in Elasticsearch's order, recording one
 //! trace entry per step: token_parse, client_authentication, typ, iss, sub, aud, alg, iat,
-//! exp, nbf, auth_time, required_claims, signature, principal. The first realm that succeeds
+//! exp, nbf, auth_time, required_claims, signature, jwks_reload, principal. The first realm that succeeds
 //! wins; a failing realm hands the token to the next one.
 //!
+//! After a failed PKC signature Elasticsearch reloads the key set once and retries when it
+//! changed (`jwks_reload`). This module does no I/O: the caller passes what a fetch of each
+//! `https` set gave in [`Request::reloads`]; a file set is re-read as the same content.
+//!
 //! Not modelled: the JWT cache (a hit skips claim and signature checks in Elasticsearch, but
-//! only for a token that already passed them), and the PKC reload-and-retry on a signature
-//! failure (the console has one fixed copy of the key set).
+//! only for a token that already passed them).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::algorithm::{Algorithm, Family};
-use super::keys::candidates;
+use super::keys::{Jwk, candidates, filter_keys, parse_jwks};
 use super::lint::StackVersion;
 use super::realm::{ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType};
 use super::token::{ClientCredential, ParsedJwt, bearer, client_credential, epoch_seconds};
 
 /// The steps of the trace, in the order they run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs, reason = "each variant is the step of the same name")]
 pub enum Step {
@@ -34,13 +37,14 @@ pub enum Step {
     AuthTime,
     RequiredClaims,
     Signature,
+    JwksReload,
     Principal,
     RoleMapping,
     RunAs,
 }
 
 /// How a step ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The check passed.
@@ -52,7 +56,7 @@ pub enum Outcome {
 }
 
 /// One trace line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEntry {
     /// The realm that ran the step (empty when no JWT realm is configured).
     pub realm: String,
@@ -75,10 +79,23 @@ pub struct Request<'a> {
     pub now_millis: i64,
     /// The stack version whose rules apply (`at+jwt` acceptance).
     pub version: Option<StackVersion>,
+    /// What fetching realms' `https` JWK sets once more gave, for the reload after a failed
+    /// PKC signature. A realm without an entry gets a skipped reload step saying what
+    /// Elasticsearch would do.
+    pub reloads: &'a [JwksReload],
+}
+
+/// The answer to fetching one realm's `https` PKC JWK set again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JwksReload {
+    /// The realm.
+    pub realm: String,
+    /// The set's content, or why the fetch failed (Elasticsearch's wording).
+    pub fetched: Result<String, String>,
 }
 
 /// The user properties a realm extracted from the claims.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwtUser {
     /// Principal.
     pub username: String,
@@ -337,7 +354,9 @@ fn validate(
             return None;
         }
     }
-    if !step(check_signature(realm, jwt), Step::Signature, t) {
+    if !step(check_signature(realm, jwt), Step::Signature, t)
+        && !reload_and_retry(realm, jwt, request.reloads, t)
+    {
         return None;
     }
     match build_user(realm, jwt) {
@@ -529,6 +548,11 @@ fn check_signature(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> 
                 .to_owned(),
         );
     }
+    verify(keys, jwt, alg)
+}
+
+/// Tries every candidate key in turn (`JwkValidateUtil.validateSignature`).
+fn verify(keys: &[Jwk], jwt: &ParsedJwt, alg: Algorithm) -> Result<String, String> {
     let candidates = candidates(keys, jwt.kid(), alg);
     if candidates.is_empty() {
         return Err("Signature verification was not attempted since there are not any JWKs available after filtering for incompatible keys.".to_owned());
@@ -547,6 +571,94 @@ fn check_signature(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> 
         "JWT [{}] signature verification failed.",
         jwt.masked()
     ))
+}
+
+/// `JwkSetLoader.reload` after a failed PKC signature: the set is read once more; the same
+/// content leaves the first failure standing, new content is filtered like at startup and the
+/// signature is checked again with it. HMAC keys are never reloaded.
+///
+/// Returns whether the retried signature is valid.
+fn reload_and_retry(
+    realm: &JwtRealm,
+    jwt: &ParsedJwt,
+    reloads: &[JwksReload],
+    t: &mut Tracer<'_>,
+) -> bool {
+    let Ok(alg) = jwt.alg().parse::<Algorithm>() else {
+        return false;
+    };
+    if alg.family() != Family::Pkc {
+        return false;
+    }
+    let url = match &realm.pkc_source {
+        Some(PkcSource::Url(url)) => url,
+        Some(PkcSource::File(path)) if realm.pkc_content.is_some() => {
+            t.fail(
+                Step::JwksReload,
+                format!("Elasticsearch reads [{path}] once more: the content is the same as at startup, so the signature failure stands"),
+            );
+            return false;
+        }
+        _ => return false,
+    };
+    let Some(reload) = reloads.iter().find(|r| r.realm == realm.name) else {
+        t.skip(
+            Step::JwksReload,
+            format!("Elasticsearch now fetches [{url}] once more and checks the signature again if the key set changed; this check made no request"),
+        );
+        return false;
+    };
+    let content = match &reload.fetched {
+        Ok(content) => content,
+        Err(message) => {
+            t.fail(
+                Step::JwksReload,
+                format!("reloading [{url}] failed, so the signature failure stands: {message}"),
+            );
+            return false;
+        }
+    };
+    let before = match &realm.pkc_content {
+        Some(before) if before == content => {
+            t.fail(
+                Step::JwksReload,
+                format!("reloaded [{url}]: the key set is unchanged (same SHA-256), so the signature failure stands"),
+            );
+            return false;
+        }
+        Some(_) => "the key set changed",
+        None => "this console had no copy of it",
+    };
+    let keys = match parse_jwks(content) {
+        Ok(keys) => filter_keys(&keys, &realm.allowed_algorithms, Family::Pkc),
+        Err(e) => {
+            t.fail(
+                Step::JwksReload,
+                format!("reloaded [{url}], but the answer is no JWK set, so the signature failure stands: {}", e.0),
+            );
+            return false;
+        }
+    };
+    t.pass(
+        Step::JwksReload,
+        format!(
+            "reloaded [{url}]: {before}, {} usable key(s); the signature is checked again",
+            keys.keys.len()
+        ),
+    );
+    match verify(&keys.keys, jwt, alg) {
+        Ok(message) => {
+            t.pass(
+                Step::Signature,
+                format!("{message}, with the reloaded key set"),
+            );
+            true
+        }
+        Err(message) => {
+            t.fail(Step::Signature, message);
+            false
+        }
+    }
 }
 
 /// Claims → user (`ClaimParser`, `JwtRealm.buildUser`).

@@ -10,7 +10,7 @@
 //! - A refused run_as carries Elasticsearch's 403 text for the `_authenticate` action, followed
 //!   by the console's explanation of why.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::authenticate::{
@@ -21,7 +21,7 @@ use crate::directory::{Directory, RealmRef, User};
 use crate::role_mapping::{Mapped, RoleMapping, UserModel, map_roles};
 
 /// The `_authenticate` body.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Identity {
     /// Username.
     pub username: String,
@@ -40,7 +40,7 @@ pub struct Identity {
     /// The realm the effective user came from.
     pub lookup_realm: RealmRef,
     /// `realm` for realm users.
-    pub authentication_type: &'static str,
+    pub authentication_type: String,
 }
 
 impl Identity {
@@ -56,7 +56,7 @@ impl Identity {
             enabled: true,
             lookup_realm: realm.clone(),
             authentication_realm: realm,
-            authentication_type: "realm",
+            authentication_type: "realm".to_owned(),
         }
     }
 
@@ -70,7 +70,7 @@ impl Identity {
             enabled: true,
             authentication_realm,
             lookup_realm,
-            authentication_type: "realm",
+            authentication_type: "realm".to_owned(),
         }
     }
 }
@@ -87,7 +87,7 @@ pub struct Context<'a> {
 }
 
 /// The verdict on one request.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// Whether the request is authenticated (and any run_as allowed).
     pub authenticated: bool,
@@ -95,16 +95,18 @@ pub struct Verdict {
     pub realm: Option<String>,
     /// The `_authenticate` body of the effective user.
     pub user: Option<Identity>,
+    /// The user the authenticating realm built from the claims, before role mapping
+    /// (username, groups, dn, mail, name, metadata), also when run_as was refused.
+    pub token_user: Option<JwtUser>,
     /// Every step of every realm tried.
     pub trace: Vec<TraceEntry>,
     /// The HTTP status Elasticsearch answers with: 200, 401 or 403.
-    #[serde(skip)]
     pub status: u16,
     /// Elasticsearch's error text for 401 and 403.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// How each role was granted to the authenticated user.
-    #[serde(skip)]
+    /// How each role was granted to the authenticated user (`None` when no role mapping ran,
+    /// e.g. with `authorization_realms`).
     pub mapped: Option<Mapped>,
 }
 
@@ -132,6 +134,7 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         authenticated: false,
         realm: None,
         user: None,
+        token_user: result.success.as_ref().map(|(_, user)| user.clone()),
         trace: result.trace.clone(),
         status: 401,
         error: Some(result.failure_message(URI)),

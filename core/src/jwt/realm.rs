@@ -129,6 +129,9 @@ pub struct JwtRealm {
     pub hmac_keys: FilteredKeys,
     /// PKC keys after the load-time filter; `None` when the set could not be read here.
     pub pkc_keys: Option<FilteredKeys>,
+    /// The PKC JWK set as read, which a reload compares with what it fetches (Elasticsearch
+    /// compares SHA-256 hashes of the content; equal content is the same test).
+    pub pkc_content: Option<String>,
     /// Whether any HMAC key setting is configured.
     pub hmac_configured: bool,
     /// The claims read into the user.
@@ -582,6 +585,7 @@ fn read_jwt(
         pkc_source: None,
         hmac_keys: FilteredKeys::default(),
         pkc_keys: None,
+        pkc_content: None,
         hmac_configured: false,
         claims,
         populate_user_metadata,
@@ -985,6 +989,7 @@ fn load_pkc(r: &mut Reader<'_>, key: &str, contents: &str, realm: &mut JwtRealm)
             let filtered = filter_keys(&keys, &realm.allowed_algorithms, Family::Pkc);
             report_filter(r, key, &filtered, &realm.allowed_algorithms, Family::Pkc);
             realm.pkc_keys = Some(filtered);
+            realm.pkc_content = Some(contents.to_owned());
         }
         Err(e) => {
             r.error(key, format!("JWKSet parse failed for setting [{key}]"));

@@ -189,7 +189,7 @@ impl ParsedJwt {
     }
 }
 
-fn decode_object(part: &str) -> Result<Map<String, Value>, String> {
+pub(crate) fn decode_object(part: &str) -> Result<Map<String, Value>, String> {
     let bytes = decode_b64url(part).ok_or("not Base64URL")?;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8")?;
     match serde_json::from_str::<Value>(&text) {

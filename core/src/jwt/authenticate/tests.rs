@@ -53,6 +53,7 @@ fn run(chain: &RealmChain, token: &str, secret: Option<&str>, now: i64) -> Chain
             client_authentication: client,
             now_millis: now,
             version: None,
+            reloads: &[],
         },
     )
 }
@@ -156,6 +157,7 @@ fn bearer_problems_fail_token_parse() {
                 client_authentication: None,
                 now_millis: NOW,
                 version: None,
+                reloads: &[],
             },
         );
         assert!(result.success.is_none());
@@ -371,6 +373,7 @@ fn access_tokens_use_fallbacks_and_skip_nbf() {
             client_authentication: client,
             now_millis: NOW,
             version: Some(StackVersion::new(9, 0)),
+            reloads: &[],
         },
     );
     assert_eq!(last(&old).2, "invalid jwt typ header", "at+jwt needs 9.1");
@@ -472,4 +475,213 @@ fn signature_key_selection_follows_es() {
             "algorithm [RS256] is a PKC signing algorithm, but PKC JWK setting [{P}.j.pkc_jwkset_path] is not configured"
         )
     );
+}
+
+/// Two P-256 key pairs made with `openssl ecparam -name prime256v1 -genkey | openssl pkcs8`.
+const EC_A: (&str, &str) = (
+    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgsbxyZQGs59Jygr3+\n0VbcHsMKlwgMd5Fs03qJ9u9ZsQ+hRANCAAS+kGhUCkkeVEjYCQmtbhfDuOz1FX2Q\nlp4hA+ZTWZNv9p2lsz3v/+21NKjpDwdlMtM2bSnskMuufh8c9r92Flq+\n-----END PRIVATE KEY-----\n",
+    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvpBoVApJHlRI2AkJrW4Xw7js9RV9\nkJaeIQPmU1mTb/adpbM97//ttTSo6Q8HZTLTNm0p7JDLrn4fHPa/dhZavg==\n-----END PUBLIC KEY-----\n",
+);
+const EC_B: (&str, &str) = (
+    "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgQLUUyYMHkjQneR/w\n4MOHrT5pGzPTYUfpHRKJDIYWKrehRANCAAQKnRaeMPnYF7ynmMF9vpf7bjXhqTNW\n1ZcCHPl7x8rKzr/iESKlsvePLdXBJo4NmFf744n/As+MlWfMFHpm4vY+\n-----END PRIVATE KEY-----\n",
+    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAECp0WnjD52Be8p5jBfb6X+2414akz\nVtWXAhz5e8fKys6/4hEipbL3jy3VwSaODZhX++OJ/wLPjJVnzBR6ZuL2Pg==\n-----END PUBLIC KEY-----\n",
+);
+const JWKS_URL: &str = "https://idp.example/jwks.json";
+
+fn jwks(public_pem: &str) -> String {
+    let jwk = crate::jwt::pem::pem_to_jwk(public_pem, None).unwrap();
+    crate::jwt::pem::add_to_set("", jwk).unwrap()
+}
+
+/// A realm trusting `source` (an https URL or a file) whose content, as the console holds it,
+/// is `held`.
+fn pkc_chain(source: &str, held: Option<String>) -> RealmChain {
+    let yml = format!(
+        "{P}.idp:\n  order: 1\n  allowed_issuer: iss8\n  allowed_audiences: [aud8]\n  allowed_signature_algorithms: [ES256, HS256]\n  claims.principal: sub\n  client_authentication.type: none\n  pkc_jwkset_path: {source}\n"
+    );
+    let secure = format!("{P}.idp.hmac_key: {KEY}\n");
+    load(
+        &Settings::from_yaml(&yml).unwrap(),
+        &Settings::from_yaml(&secure).unwrap(),
+        &|path: &str| (path == source).then(|| held.clone()).flatten(),
+        Target::default(),
+    )
+    .chain
+}
+
+fn es256(private_pem: &str) -> String {
+    encode(
+        &Header::new(jsonwebtoken::Algorithm::ES256),
+        &claims(),
+        &EncodingKey::from_ec_der(&pem_body(private_pem)),
+    )
+    .unwrap()
+}
+
+/// The DER inside a PEM block (the `use_pem` feature is not built here).
+fn pem_body(pem: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
+fn run_reloading(chain: &RealmChain, token: &str, reloads: &[JwksReload]) -> ChainResult {
+    let authorization = format!("Bearer {token}");
+    authenticate(
+        chain,
+        Request {
+            authorization: Some(&authorization),
+            client_authentication: None,
+            now_millis: NOW,
+            version: None,
+            reloads,
+        },
+    )
+}
+
+fn steps(result: &ChainResult) -> Vec<(Step, Outcome)> {
+    result
+        .trace
+        .iter()
+        .skip_while(|e| e.step != Step::Signature)
+        .map(|e| (e.step, e.outcome))
+        .collect()
+}
+
+fn reload(fetched: Result<String, String>) -> Vec<JwksReload> {
+    vec![JwksReload {
+        realm: "idp".to_owned(),
+        fetched,
+    }]
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_failed_pkc_signature_reloads_the_url_set_once_and_retries_when_it_changed() {
+    let chain = pkc_chain(JWKS_URL, Some(jwks(EC_A.1)));
+    // Signed with the key the console already holds: no reload.
+    let ok = run_reloading(&chain, &es256(EC_A.0), &[]);
+    assert!(ok.success.is_some(), "{:#?}", ok.trace);
+    assert!(!ok.trace.iter().any(|e| e.step == Step::JwksReload));
+
+    let rotated = es256(EC_B.0);
+    // Without a fetch the trace says what Elasticsearch would do next.
+    let offline = run_reloading(&chain, &rotated, &[]);
+    assert_eq!(
+        steps(&offline),
+        [
+            (Step::Signature, Outcome::Fail),
+            (Step::JwksReload, Outcome::Skip)
+        ]
+    );
+    assert!(offline.success.is_none());
+    assert!(last(&offline).2.contains(JWKS_URL));
+
+    // The identity provider still serves the old set: the original failure stands.
+    let same = run_reloading(&chain, &rotated, &reload(Ok(jwks(EC_A.1))));
+    assert_eq!(
+        steps(&same),
+        [
+            (Step::Signature, Outcome::Fail),
+            (Step::JwksReload, Outcome::Fail)
+        ]
+    );
+    assert_eq!(
+        last(&same).2,
+        format!(
+            "reloaded [{JWKS_URL}]: the key set is unchanged (same SHA-256), so the signature failure stands"
+        )
+    );
+
+    // It rotated to key B: the retry verifies and the realm goes on to the principal.
+    let changed = run_reloading(&chain, &rotated, &reload(Ok(jwks(EC_B.1))));
+    assert_eq!(
+        steps(&changed),
+        [
+            (Step::Signature, Outcome::Fail),
+            (Step::JwksReload, Outcome::Pass),
+            (Step::Signature, Outcome::Pass),
+            (Step::Principal, Outcome::Pass),
+        ]
+    );
+    assert_eq!(changed.success.unwrap().1.username, "security_test_user");
+
+    // A failed fetch keeps the first failure, with the fetch's reason.
+    let down = run_reloading(
+        &chain,
+        &rotated,
+        &reload(Err("connection refused".to_owned())),
+    );
+    assert_eq!(last(&down).1, Outcome::Fail);
+    assert!(
+        last(&down)
+            .2
+            .ends_with("so the signature failure stands: connection refused")
+    );
+
+    // A changed answer that is no JWK set is no retry either.
+    let junk = run_reloading(&chain, &rotated, &reload(Ok("<html>".to_owned())));
+    assert_eq!(last(&junk).1, Outcome::Fail);
+    assert!(last(&junk).2.contains("the answer is no JWK set"));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_retry_with_a_changed_set_that_still_lacks_the_key_fails_with_es_message() {
+    let chain = pkc_chain(JWKS_URL, Some(jwks(EC_A.1)));
+    let both = crate::jwt::pem::add_to_set(
+        &jwks(EC_A.1),
+        serde_json::json!({"kty": "oct", "k": "c2VjcmV0"}),
+    )
+    .unwrap();
+    let result = run_reloading(&chain, &es256(EC_B.0), &reload(Ok(both)));
+    assert_eq!(
+        steps(&result),
+        [
+            (Step::Signature, Outcome::Fail),
+            (Step::JwksReload, Outcome::Pass),
+            (Step::Signature, Outcome::Fail),
+        ]
+    );
+    assert!(last(&result).2.ends_with("signature verification failed."));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_url_set_the_console_never_fetched_is_fetched_on_the_failure() {
+    let chain = pkc_chain(JWKS_URL, None);
+    let result = run_reloading(&chain, &es256(EC_B.0), &reload(Ok(jwks(EC_B.1))));
+    assert!(result.success.is_some(), "{:#?}", result.trace);
+    let reload_line = result
+        .trace
+        .iter()
+        .find(|e| e.step == Step::JwksReload)
+        .unwrap();
+    assert!(
+        reload_line
+            .message
+            .contains("this console had no copy of it")
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn file_sets_are_re_read_unchanged_and_hmac_keys_are_never_reloaded() {
+    let chain = pkc_chain("jwks.json", Some(jwks(EC_A.1)));
+    let file = run_reloading(&chain, &es256(EC_B.0), &reload(Ok(jwks(EC_B.1))));
+    assert_eq!(
+        steps(&file),
+        [
+            (Step::Signature, Outcome::Fail),
+            (Step::JwksReload, Outcome::Fail)
+        ]
+    );
+    assert!(last(&file).2.contains("reads [jwks.json] once more"));
+
+    let url_chain = pkc_chain(JWKS_URL, Some(jwks(EC_A.1)));
+    let hmac = sign(
+        &claims(),
+        Header::default(),
+        "a-different-key-that-is-long-enough-32b",
+    );
+    let result = run_reloading(&url_chain, &hmac, &reload(Ok(jwks(EC_B.1))));
+    assert_eq!(steps(&result), [(Step::Signature, Outcome::Fail)]);
 }

@@ -55,6 +55,7 @@ fn verdict(chain: &RealmChain, mappings: Value, run_as: Option<&str>) -> Verdict
             client_authentication: Some("sharedsecret test-secret"),
             now_millis: NOW,
             version: None,
+            reloads: &[],
         },
         run_as,
     )

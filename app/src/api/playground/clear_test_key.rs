@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+
+use crate::error::ApiError;
+
+/// Forgets the realm's test key.
+#[server(prefix = "/api/fn", endpoint = "clear_test_key", client = crate::client::CsrfClient)]
+pub async fn clear_test_key(realm: String) -> Result<(), ApiError> {
+    use crate::ssr;
+    ssr::context::respond(
+        async {
+            let user = ssr::current_user().await?;
+            let state = ssr::state()?;
+            ssr::playground::clear_test_key(&state.pool, &user.username, &realm).await
+        }
+        .await,
+    )
+}

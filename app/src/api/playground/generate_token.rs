@@ -1,0 +1,18 @@
+use leptos::{prelude::*, server_fn::codec::Json};
+
+use super::{GenerateInput, GeneratedToken};
+use crate::error::ApiError;
+
+/// Signs a test token with the realm's HMAC key or its uploaded test key.
+#[server(prefix = "/api/fn", endpoint = "generate_token", input = Json, client = crate::client::CsrfClient)]
+pub async fn generate_token(input: GenerateInput) -> Result<GeneratedToken, ApiError> {
+    use crate::ssr;
+    ssr::context::respond(
+        async {
+            ssr::current_user().await?;
+            let state = ssr::state()?;
+            ssr::playground::generate(&state.pool, &input).await
+        }
+        .await,
+    )
+}

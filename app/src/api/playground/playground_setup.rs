@@ -1,0 +1,18 @@
+use leptos::{prelude::*, server_fn::codec::GetUrl};
+
+use super::PlaygroundInfo;
+use crate::error::ApiError;
+
+/// The enabled JWT realms with their key counts, test keys and default test claims.
+#[server(prefix = "/api/fn", endpoint = "playground_setup", input = GetUrl, client = crate::client::CsrfClient)]
+pub async fn playground_setup() -> Result<PlaygroundInfo, ApiError> {
+    use crate::ssr;
+    ssr::context::respond(
+        async {
+            ssr::current_user().await?;
+            let state = ssr::state()?;
+            ssr::playground::info(&state.pool).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,18 @@
+use leptos::{prelude::*, server_fn::codec::Json};
+
+use super::{TestKeyInput, TestKeyView};
+use crate::error::ApiError;
+
+/// Keeps a private key server-side for signing the realm's test tokens.
+#[server(prefix = "/api/fn", endpoint = "set_test_key", input = Json, client = crate::client::CsrfClient)]
+pub async fn set_test_key(input: TestKeyInput) -> Result<TestKeyView, ApiError> {
+    use crate::ssr;
+    ssr::context::respond(
+        async {
+            let user = ssr::current_user().await?;
+            let state = ssr::state()?;
+            ssr::playground::set_test_key(&state.pool, &user.username, &input).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,462 @@
+//! The token playground on the server: validation over the stored realms, role mappings,
+//! roles and users (with Elasticsearch's JWK set reload after a failed PKC signature), test
+//! token signing, and the test signing keys. Every decision is `trust-core`'s; this module
+//! reads the database, the clock and the network.
+
+use std::collections::BTreeMap;
+
+use jsonwebtoken::{EncodingKey, Header};
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use trust_core::{
+    audit::AuditAction,
+    directory::Directory,
+    jwt::{
+        algorithm::{Algorithm, Family},
+        authenticate::{JwksReload, Outcome, Request, Step},
+        check::{Context, check},
+        keys::{KeyMaterial, parse_jwks},
+        lint::Target,
+        realm::{JwtRealm, Loaded, PkcSource},
+    },
+    playground::{RealmKeys, default_claims},
+    resource::{
+        ResourceKind,
+        realm_config::{self, RealmConfig, SecretValues},
+    },
+    role_mapping::{self, RoleMapping},
+};
+
+use crate::{
+    api::playground::{
+        GenerateInput, GeneratedToken, PlaygroundInfo, PlaygroundRealm, SigningKey, TestKeyInput,
+        TestKeyView, ValidateInput, ValidateOutcome,
+    },
+    error::ApiError,
+    ssr::{
+        db::{
+            audit::{self, NewAuditEntry},
+            documents::{self, DocumentRow},
+            test_keys,
+        },
+        jwks_fetch::JwksFetcher,
+        security::realm_configs,
+    },
+};
+
+/// The audit log's name for test signing keys.
+const TEST_KEY_ENTITY: &str = "test_signing_key";
+
+/// The server clock, epoch seconds.
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The stored realms loaded as one node configuration; with `only`, the other JWT realms are
+/// left out (realms of other types stay, for run_as and `authorization_realms` lookups).
+async fn load_realms(pool: &SqlitePool, only: Option<&str>) -> Result<Loaded, ApiError> {
+    let rows = documents::list(pool, ResourceKind::Realm.as_str()).await?;
+    let mut configs: Vec<RealmConfig> = realm_configs(&rows);
+    if let Some(name) = only {
+        if !configs.iter().any(|c| c.name == name && c.kind == "jwt") {
+            return Err(ApiError::invalid(
+                "realm",
+                format!(
+                    "there is no JWT realm [{name}]; leave the realm empty to use the whole chain"
+                ),
+            ));
+        }
+        configs.retain(|c| c.kind != "jwt" || c.name == name);
+    }
+    let mut conn = pool.acquire().await?;
+    let secrets: SecretValues = documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
+        .await?
+        .into_iter()
+        .map(|s| ((s.name, s.setting), s.value))
+        .collect();
+    Ok(realm_config::lint(&configs, &secrets, Target::default()))
+}
+
+/// `{name: body}` of every document of `kind`.
+fn by_name(rows: Vec<DocumentRow>) -> Value {
+    Value::Object(
+        rows.into_iter()
+            .map(|row| {
+                let body = serde_json::from_str(&row.body_json).unwrap_or(Value::Null);
+                (row.name, body)
+            })
+            .collect(),
+    )
+}
+
+/// The stored role mappings, roles and native users, as `check-token` reads them from files.
+async fn load_security(pool: &SqlitePool) -> Result<(Vec<RoleMapping>, Directory), ApiError> {
+    let stored = |what: &str, errors: Vec<String>| ApiError::Conflict {
+        message: format!("stored {what} no longer parse: {}", errors.join("; ")),
+    };
+    let mappings = by_name(documents::list(pool, ResourceKind::RoleMapping.as_str()).await?);
+    let mappings = role_mapping::parse_all(&mappings).map_err(|errors| {
+        stored(
+            "role mappings",
+            errors.iter().map(ToString::to_string).collect(),
+        )
+    })?;
+    let roles = by_name(documents::list(pool, ResourceKind::Role.as_str()).await?);
+    let users = by_name(documents::list(pool, ResourceKind::User.as_str()).await?);
+    let directory =
+        Directory::parse(Some(&roles), Some(&users)).map_err(|e| stored("roles or users", e))?;
+    Ok((mappings, directory))
+}
+
+/// Checks a request as Elasticsearch would. When a PKC signature fails on a realm whose key
+/// set comes from an `https` URL, the set is fetched once more and the check runs again with
+/// the answer, so the trace shows the reload as Elasticsearch performs it.
+///
+/// # Errors
+/// [`ApiError::Invalid`] on `realm` for an unknown realm; a database failure.
+pub async fn validate(
+    pool: &SqlitePool,
+    fetcher: &JwksFetcher,
+    input: &ValidateInput,
+) -> Result<ValidateOutcome, ApiError> {
+    let loaded = load_realms(pool, input.realm.as_deref()).await?;
+    if !loaded.report.valid {
+        return Ok(ValidateOutcome::InvalidConfig {
+            error: "the configuration is invalid".to_owned(),
+            diagnostics: loaded.report.diagnostics,
+        });
+    }
+    let (mappings, directory) = load_security(pool).await?;
+    let context = Context {
+        chain: &loaded.chain,
+        mappings: &mappings,
+        directory: &directory,
+    };
+    let now_millis = input.now.unwrap_or_else(now_secs).saturating_mul(1000);
+    let run = |reloads: &[JwksReload]| {
+        let request = Request {
+            authorization: Some(&input.authorization),
+            client_authentication: input.client_authentication.as_deref(),
+            now_millis,
+            version: None,
+            reloads,
+        };
+        check(context, request, input.run_as.as_deref())
+    };
+    let first = run(&[]);
+    let wanted: Vec<&JwtRealm> = loaded
+        .chain
+        .jwt_realms()
+        .filter(|realm| {
+            first.trace.iter().any(|e| {
+                e.realm == realm.name && e.step == Step::JwksReload && e.outcome == Outcome::Skip
+            })
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(ValidateOutcome::Verdict(Box::new(first)));
+    }
+    let mut reloads = Vec::new();
+    for realm in wanted {
+        let Some(PkcSource::Url(url)) = &realm.pkc_source else {
+            continue;
+        };
+        let key = format!("{}.pkc_jwkset_path", realm.prefix);
+        reloads.push(JwksReload {
+            realm: realm.name.clone(),
+            fetched: fetcher.fetch(&key, url).await,
+        });
+    }
+    Ok(ValidateOutcome::Verdict(Box::new(run(&reloads))))
+}
+
+/// The enabled JWT realms for the playground page.
+///
+/// # Errors
+/// A database failure.
+pub async fn info(pool: &SqlitePool) -> Result<PlaygroundInfo, ApiError> {
+    let loaded = load_realms(pool, None).await?;
+    let mut marks: BTreeMap<String, test_keys::TestKeyMark> = test_keys::marks(pool)
+        .await?
+        .into_iter()
+        .map(|m| (m.realm.clone(), m))
+        .collect();
+    let now = now_secs();
+    let realms = loaded
+        .chain
+        .realms
+        .iter()
+        .filter(|r| r.enabled)
+        .filter_map(|r| Some((r.order, r.jwt.as_ref()?)))
+        .map(|(order, realm)| PlaygroundRealm {
+            keys: RealmKeys::of(realm),
+            order,
+            hmac: !realm.hmac_keys.keys.is_empty(),
+            test_key: marks.remove(&realm.name).map(|m| test_key_view(realm, &m)),
+            default_claims: default_claims(realm, now),
+        })
+        .collect();
+    Ok(PlaygroundInfo { realms, now })
+}
+
+fn test_key_view(realm: &JwtRealm, mark: &test_keys::TestKeyMark) -> TestKeyView {
+    let public_jwk: Value = serde_json::from_str(&mark.public_jwk).unwrap_or(Value::Null);
+    let parsed = parse_jwks(&json!({"keys": [public_jwk.clone()]}).to_string()).ok();
+    let material = parsed
+        .as_ref()
+        .and_then(|keys| keys.first())
+        .map(|k| &k.material);
+    let trusted_by_realm = material.is_some_and(|m| {
+        realm
+            .pkc_keys
+            .as_ref()
+            .is_some_and(|keys| keys.keys.iter().any(|k| &k.material == m))
+    });
+    TestKeyView {
+        algorithms: material.map(algorithms_for).unwrap_or_default(),
+        public_jwk,
+        trusted_by_realm,
+        changed_at: mark.changed_at.clone(),
+    }
+}
+
+/// The algorithms a private key of this public material can sign (jsonwebtoken has no ES512).
+fn algorithms_for(material: &KeyMaterial) -> Vec<String> {
+    let names: &[&str] = match material {
+        KeyMaterial::Rsa { .. } => &["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"],
+        KeyMaterial::Ec { crv, .. } if crv == "P-256" => &["ES256"],
+        KeyMaterial::Ec { crv, .. } if crv == "P-384" => &["ES384"],
+        _ => &[],
+    };
+    names.iter().map(|&n| n.to_owned()).collect()
+}
+
+/// A private PEM as a signing key, with its public JWK.
+fn read_private_pem(pem: &str) -> Result<(EncodingKey, Value), String> {
+    let pem = pem.trim();
+    let (key, alg) = if let Ok(key) = EncodingKey::from_rsa_pem(pem.as_bytes()) {
+        (key, jsonwebtoken::Algorithm::RS256)
+    } else if let Ok(key) = EncodingKey::from_ec_pem(pem.as_bytes()) {
+        (key, jsonwebtoken::Algorithm::ES256)
+    } else {
+        return Err("not an RSA or EC (P-256, P-384) private key in PEM (PKCS#8 `BEGIN PRIVATE KEY`, `BEGIN RSA PRIVATE KEY` or `BEGIN EC PRIVATE KEY`)".to_owned());
+    };
+    // The curve comes from the key itself; `alg` only labels the JWK (and is dropped below).
+    let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(&key, alg)
+        .map_err(|e| format!("the key cannot be used: {e}"))?;
+    let mut public = serde_json::to_value(&jwk).map_err(|e| e.to_string())?;
+    if let Value::Object(map) = &mut public {
+        // The public half only, and no `alg`: the realm's allowed algorithms decide.
+        map.retain(|k, _| matches!(k.as_str(), "kty" | "n" | "e" | "crv" | "x" | "y"));
+    }
+    Ok((key, public))
+}
+
+/// Keeps a private key for the realm's test tokens (audited without the key).
+///
+/// # Errors
+/// [`ApiError::Invalid`] on `private_pem`; [`ApiError::NotFound`] for an unknown realm.
+pub async fn set_test_key(
+    pool: &SqlitePool,
+    actor: &str,
+    input: &TestKeyInput,
+) -> Result<TestKeyView, ApiError> {
+    let (_, public) =
+        read_private_pem(&input.private_pem).map_err(|m| ApiError::invalid("private_pem", m))?;
+    let realm = input.realm.as_str();
+    let mut tx = pool.begin().await?;
+    if documents::find(&mut tx, ResourceKind::Realm.as_str(), realm)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound {
+            message: format!("realm [{realm}] does not exist"),
+        });
+    }
+    test_keys::set(
+        &mut tx,
+        realm,
+        input.private_pem.trim(),
+        &public.to_string(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: TEST_KEY_ENTITY,
+            entity_id: realm,
+            action: AuditAction::Update,
+            before: None,
+            after: Some(json!({"public_jwk": public})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let loaded = load_realms(pool, None).await?;
+    let mark = test_keys::marks(pool)
+        .await?
+        .into_iter()
+        .find(|m| m.realm == realm)
+        .ok_or_else(|| ApiError::NotFound {
+            message: format!("realm [{realm}] has no test key"),
+        })?;
+    let view = match loaded.chain.jwt_realms().find(|r| r.name == realm) {
+        Some(jwt) => test_key_view(jwt, &mark),
+        None => TestKeyView {
+            public_jwk: public,
+            algorithms: Vec::new(),
+            trusted_by_realm: false,
+            changed_at: mark.changed_at,
+        },
+    };
+    Ok(view)
+}
+
+/// Forgets the realm's test key.
+///
+/// # Errors
+/// [`ApiError::NotFound`] when the realm has none; a database failure.
+pub async fn clear_test_key(pool: &SqlitePool, actor: &str, realm: &str) -> Result<(), ApiError> {
+    let mut tx = pool.begin().await?;
+    if !test_keys::clear(&mut tx, realm).await? {
+        return Err(ApiError::NotFound {
+            message: format!("realm [{realm}] has no test key"),
+        });
+    }
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: TEST_KEY_ENTITY,
+            entity_id: realm,
+            action: AuditAction::Delete,
+            before: Some(json!({"private_pem": "set"})),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs a test token for a realm.
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming the field: an unknown realm or algorithm, an algorithm the
+/// realm does not allow or the key cannot sign, no HMAC key or test key.
+pub async fn generate(
+    pool: &SqlitePool,
+    input: &GenerateInput,
+) -> Result<GeneratedToken, ApiError> {
+    let loaded = load_realms(pool, Some(&input.realm)).await?;
+    let realm = loaded
+        .chain
+        .jwt_realms()
+        .find(|r| r.name == input.realm)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "realm",
+                format!(
+                    "realm [{}] does not load (see its startup errors) or is disabled",
+                    input.realm
+                ),
+            )
+        })?;
+    let alg: Algorithm = input.algorithm.parse().map_err(|_| {
+        ApiError::invalid(
+            "algorithm",
+            format!(
+                "[{}] is not a JWS algorithm Elasticsearch supports",
+                input.algorithm
+            ),
+        )
+    })?;
+    if !realm.allowed_algorithms.contains(&alg) {
+        let allowed: Vec<&str> = realm.allowed_algorithms.iter().map(|a| a.name()).collect();
+        return Err(ApiError::invalid(
+            "algorithm",
+            format!(
+                "realm [{}] does not allow [{alg}]; allowed_signature_algorithms is [{}]",
+                realm.name,
+                allowed.join(",")
+            ),
+        ));
+    }
+    let jwt_alg: jsonwebtoken::Algorithm = alg.name().parse().map_err(|_| {
+        ApiError::invalid(
+            "algorithm",
+            format!("the console cannot sign [{alg}] test tokens"),
+        )
+    })?;
+    let key = match input.key {
+        SigningKey::RealmHmac => hmac_key(realm, alg, input.kid.as_deref())?,
+        SigningKey::TestKey => {
+            if alg.family() != Family::Pkc {
+                return Err(ApiError::invalid(
+                    "algorithm",
+                    "a test private key signs RS*, PS* or ES* tokens; HS* tokens use the realm's HMAC key",
+                ));
+            }
+            let pem = test_keys::private_pem(pool, &realm.name)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "key",
+                        format!(
+                            "realm [{}] has no test private key; upload one first",
+                            realm.name
+                        ),
+                    )
+                })?;
+            let (key, public) = read_private_pem(&pem).map_err(|m| ApiError::invalid("key", m))?;
+            let material = parse_jwks(&json!({"keys": [public]}).to_string())
+                .ok()
+                .and_then(|k| k.into_iter().next())
+                .map(|k| k.material);
+            let signs = material.as_ref().map(algorithms_for).unwrap_or_default();
+            if !signs.iter().any(|a| a == alg.name()) {
+                return Err(ApiError::invalid(
+                    "algorithm",
+                    format!("the test key signs [{}], not [{alg}]", signs.join(",")),
+                ));
+            }
+            key
+        }
+    };
+    let mut header = Header::new(jwt_alg);
+    header.kid = input.kid.clone().filter(|k| !k.is_empty());
+    let token = jsonwebtoken::encode(&header, &Value::Object(input.claims.clone()), &key)
+        .map_err(|e| ApiError::invalid("claims", format!("cannot sign these claims: {e}")))?;
+    Ok(GeneratedToken { token })
+}
+
+/// The realm's HMAC key for `alg` (the one with `kid` when given), as Elasticsearch would
+/// pick it to verify.
+fn hmac_key(realm: &JwtRealm, alg: Algorithm, kid: Option<&str>) -> Result<EncodingKey, ApiError> {
+    if alg.family() != Family::Hmac {
+        return Err(ApiError::invalid(
+            "algorithm",
+            "the realm's HMAC key signs HS256, HS384 or HS512 tokens; RS*, PS* and ES* need a test private key",
+        ));
+    }
+    let candidates = trust_core::jwt::keys::candidates(&realm.hmac_keys.keys, kid, alg);
+    candidates
+        .iter()
+        .find_map(|k| match &k.material {
+            KeyMaterial::Oct { secret } => Some(EncodingKey::from_secret(secret)),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "key",
+                format!(
+                    "realm [{}] has no HMAC key usable for [{alg}]{}",
+                    realm.name,
+                    kid.map(|k| format!(" with kid [{k}]")).unwrap_or_default()
+                ),
+            )
+        })
+}

@@ -1,0 +1,82 @@
+//! `/api/v1/playground`: validate a request (`POST …/validate`, the same JSON as
+//! `trust-console check-token`), the realm summaries (`GET`), test tokens (`POST …/generate`),
+//! and test signing keys (`PUT` / `DELETE /api/v1/realms/{name}/test-key`).
+
+use axum::{
+    Extension, Json,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use app::{
+    api::playground::{
+        GenerateInput, GeneratedToken, PlaygroundInfo, TestKeyInput, TestKeyView, ValidateInput,
+        ValidateOutcome,
+    },
+    error::ApiError,
+    ssr::{AppState, auth::SessionUser, playground},
+};
+
+use super::ApiJson;
+
+/// `POST /api/v1/playground/validate`: 200 with the verdict (authenticated or not), or 422
+/// with the startup errors when Elasticsearch would not start with the realms involved.
+pub async fn validate(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<ValidateInput>,
+) -> Result<Response, ApiError> {
+    let outcome = playground::validate(&state.pool, &state.jwks, &input).await?;
+    let status = match outcome {
+        ValidateOutcome::Verdict(_) => StatusCode::OK,
+        ValidateOutcome::InvalidConfig { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, Json(outcome)).into_response())
+}
+
+/// `GET /api/v1/playground`.
+pub async fn info(State(state): State<AppState>) -> Result<Json<PlaygroundInfo>, ApiError> {
+    playground::info(&state.pool).await.map(Json)
+}
+
+/// `POST /api/v1/playground/generate`.
+pub async fn generate(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<GenerateInput>,
+) -> Result<Json<GeneratedToken>, ApiError> {
+    playground::generate(&state.pool, &input).await.map(Json)
+}
+
+/// The body of `PUT /api/v1/realms/{name}/test-key`.
+#[derive(Deserialize)]
+pub struct TestKeyBody {
+    /// The private key in PEM.
+    pub private_pem: String,
+}
+
+/// `PUT /api/v1/realms/{name}/test-key`.
+pub async fn set_test_key(
+    State(state): State<AppState>,
+    Extension(user): Extension<SessionUser>,
+    Path(realm): Path<String>,
+    ApiJson(body): ApiJson<TestKeyBody>,
+) -> Result<Json<TestKeyView>, ApiError> {
+    let input = TestKeyInput {
+        realm,
+        private_pem: body.private_pem,
+    };
+    playground::set_test_key(&state.pool, &user.username, &input)
+        .await
+        .map(Json)
+}
+
+/// `DELETE /api/v1/realms/{name}/test-key`.
+pub async fn clear_test_key(
+    State(state): State<AppState>,
+    Extension(user): Extension<SessionUser>,
+    Path(realm): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    playground::clear_test_key(&state.pool, &user.username, &realm).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,219 @@
+//! Load on `POST /api/v1/playground/validate`: starts the release console on loopback with a
+//! fresh data directory, stores the Elastic docs HS256 realm, and for `--seconds` keeps
+//! `--connections` requests in flight. Prints requests/s and p50 / p99 latency for three
+//! workloads measured in the same run:
+//!
+//! - `health` — `GET /api/v1/health`, the baseline (session check, no realm work);
+//! - `repeated` — the same token every time;
+//! - `unique` — a different token every time (minted beforehand by the generate API),
+//!   so nothing can be served from a cache.
+//!
+//! Validation is reported as a ratio to the baseline, so the numbers compare across machines.
+//!
+//! `cargo run --release -p integration-tests --bin load-validate -- [--seconds 10] [--connections 64] [--tokens 2000]`
+#![allow(clippy::print_stdout, reason = "a command-line report")]
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use integration_tests::{Api, Console};
+use serde_json::{Value, json};
+
+const HMAC_KEY: &str = "hmac-oidc-key-string-for-hs256-algorithm";
+const SHARED_SECRET: &str = "client-shared-secret-string";
+
+struct Options {
+    seconds: u64,
+    connections: usize,
+    tokens: usize,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        seconds: 10,
+        connections: 64,
+        tokens: 2000,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        let number: u64 = value
+            .parse()
+            .map_err(|_| format!("{flag}: [{value}] is not a whole number"))?;
+        let count = usize::try_from(number).map_err(|e| e.to_string())?;
+        match flag.as_str() {
+            "--seconds" => options.seconds = number,
+            "--connections" => options.connections = count.max(1),
+            "--tokens" => options.tokens = count.max(1),
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+/// What one workload sends.
+#[derive(Clone)]
+enum Work {
+    Health,
+    Validate(Arc<Vec<Value>>),
+}
+
+struct Report {
+    requests: usize,
+    failures: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Report {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((self.latencies.len() - 1) as f64 * p).round() as usize;
+        self.latencies[rank]
+    }
+}
+
+async fn run(api: &Api<'_>, csrf: &str, work: Work, options: &Options) -> Report {
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..options.connections {
+        let http = api.http().clone();
+        let work = work.clone();
+        let next = next.clone();
+        let csrf = csrf.to_owned();
+        let health = api.console.url("/api/v1/health");
+        let validate = api.console.url("/api/v1/playground/validate");
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0;
+            while Instant::now() < deadline {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let request = match &work {
+                    Work::Health => http.get(&health),
+                    Work::Validate(bodies) => http
+                        .post(&validate)
+                        .header("x-csrf-token", &csrf)
+                        .json(&bodies[i % bodies.len()]),
+                };
+                let sent = Instant::now();
+                let ok = match request.send().await {
+                    Ok(response) => {
+                        let status = response.status();
+                        let body = response.bytes().await;
+                        status.is_success()
+                            && body.is_ok_and(|b| {
+                                matches!(&work, Work::Health)
+                                    || b.windows(21).any(|w| w == b"\"authenticated\":true")
+                            })
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(sent.elapsed());
+                if !ok {
+                    failures += 1;
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    for task in tasks {
+        let (l, f) = task.await.expect("load task");
+        latencies.extend(l);
+        failures += f;
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    Report {
+        requests: latencies.len(),
+        failures,
+        elapsed,
+        latencies,
+    }
+}
+
+fn body(token: &str) -> Value {
+    json!({
+        "authorization": format!("Bearer {token}"),
+        "client_authentication": format!("SharedSecret {SHARED_SECRET}"),
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(2);
+        }
+    };
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let realm = json!({"type": "jwt", "settings": {
+        "order": 8, "allowed_issuer": "iss8", "allowed_audiences": ["aud8"],
+        "allowed_signature_algorithms": ["HS256"], "claims.principal": "sub",
+    }, "secure_settings": {"hmac_key": HMAC_KEY, "client_authentication.shared_secret": SHARED_SECRET}});
+    let (status, answer) = api.put("/api/v1/realms/jwt8", &realm).await;
+    assert_eq!(status, 201, "{answer}");
+    let (_, info) = api.get("/api/v1/playground").await;
+    let claims = info["realms"][0]["default_claims"].clone();
+    let mut unique = Vec::with_capacity(options.tokens);
+    for i in 0..options.tokens {
+        let mut claims = claims.clone();
+        claims["jti"] = json!(format!("load-{i}"));
+        claims["exp"] = json!(claims["exp"].as_i64().unwrap_or(0) + 3_600);
+        let (status, generated) = api
+            .post_json(
+                "/api/v1/playground/generate",
+                &json!({"realm": "jwt8", "key": "realm_hmac", "algorithm": "HS256", "claims": claims}),
+            )
+            .await;
+        assert_eq!(status, 200, "{generated}");
+        unique.push(body(generated["token"].as_str().unwrap_or_default()));
+    }
+    let repeated = vec![unique[0].clone()];
+    let csrf = api.csrf().to_owned();
+    println!(
+        "{} connections, {} s per workload, {} unique tokens, on {} cores",
+        options.connections,
+        options.seconds,
+        options.tokens,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let baseline = run(&api, &csrf, Work::Health, &options).await;
+    let print = |name: &str, r: &Report| {
+        println!(
+            "{name:<9} {:>9.0} req/s ({:.2}× health)   p50 {:>7.2} ms   p99 {:>7.2} ms   {} requests, {} failed",
+            r.per_second(),
+            r.per_second() / baseline.per_second(),
+            r.percentile(0.50).as_secs_f64() * 1e3,
+            r.percentile(0.99).as_secs_f64() * 1e3,
+            r.requests,
+            r.failures
+        );
+    };
+    print("health", &baseline);
+    let same = run(&api, &csrf, Work::Validate(Arc::new(repeated)), &options).await;
+    print("repeated", &same);
+    let distinct = run(&api, &csrf, Work::Validate(Arc::new(unique)), &options).await;
+    print("unique", &distinct);
+    if baseline.failures + same.failures + distinct.failures > 0 {
+        eprintln!("error: some requests failed");
+        std::process::exit(1);
+    }
+}
