@@ -50,7 +50,7 @@ describe('token playground', () => {
     });
     await page.goto('/login?next=/playground');
     await logIn(page);
-    await page.waitForURL('**/playground');
+    await page.waitForURL((url) => url.pathname === '/playground');
     await hydrated(page);
     // The realms, role, user and mapping of the two docs examples, through the JSON API.
     const csrf = await page.locator('meta[name=csrf-token]').getAttribute('content');

@@ -335,6 +335,9 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
             <h2 id="verdict-title" class="sr-only">"Verdict"</h2>
             <p class=format!("rounded-md border px-4 py-3 text-sm font-medium {banner_class}") data-testid="verdict-banner">{banner}</p>
             <h3 class="mt-5 text-sm font-semibold">"Trace, in chain order"</h3>
+            {groups.is_empty().then(|| view! {
+                <p class=format!("mt-2 {MUTED}")>"No JWT realm is enabled in the chain, so no realm looked at the token. "<a class="text-indigo-700 underline dark:text-indigo-300" href="/realms">"Add or enable a JWT realm"</a></p>
+            })}
             {groups.into_iter().map(|group| {
                 let label = if group.realm.is_empty() { "no JWT realm".to_owned() } else { format!("realm [{}]", group.realm) };
                 let accepted = group.outcome == RealmOutcome::Accepted;
@@ -359,7 +362,7 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
                                 view! {
                                     <li class="flex gap-2" data-step=step_attr data-outcome=word>
                                         <span class=class aria-label=word>{mark}</span>
-                                        <span class="w-32 shrink-0 font-mono text-xs leading-5">{step}</span>
+                                        <span class="w-44 shrink-0 font-mono text-xs leading-5">{step}</span>
                                         <span class="break-words">
                                             {entry.message.clone()}
                                             {fix.map(|(href, what)| view! {
@@ -383,8 +386,9 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
                     <dt class=MUTED>"metadata"</dt><dd><pre class="overflow-x-auto text-xs">{serde_json::to_string_pretty(&user.metadata).unwrap_or_default()}</pre></dd>
                 </dl>
             })}
-            {(!roles.is_empty()).then(|| view! {
+            {verdict.user.is_some().then(|| view! {
                 <h3 class="mt-5 text-sm font-semibold">"Roles"</h3>
+                {roles.is_empty().then(|| view! { <p class=MUTED>"none: no enabled role mapping matched this user"</p> })}
                 <ul class="mt-1 space-y-1 text-sm" data-testid="roles">
                     {roles.into_iter().map(|(role, from)| view! {
                         <li><code class="font-mono">{role}</code><span class=MUTED>{from.map_or_else(|| " — from the looked-up user".to_owned(), |f| format!(" — from mapping {f}"))}</span></li>
@@ -488,6 +492,12 @@ fn GenerateCard(
                 }
             });
             pem.set(String::new());
+            // A realm without HMAC key could sign nothing before; now its test key can.
+            if form.with_untracked(|f| f.algorithm.is_empty())
+                && let Some(realm) = selected.get_untracked()
+            {
+                form.set(GenerateForm::for_realm(&realm));
+            }
         }
     });
     Effect::new(move |_| {

@@ -26,6 +26,8 @@ use serde_json::{Value, json};
 
 const HMAC_KEY: &str = "hmac-oidc-key-string-for-hs256-algorithm";
 const SHARED_SECRET: &str = "client-shared-secret-string";
+/// What every validation answer must contain.
+const AUTHENTICATED: &[u8] = b"\"authenticated\":true";
 
 struct Options {
     seconds: u64,
@@ -116,7 +118,7 @@ async fn run(api: &Api<'_>, csrf: &str, work: Work, options: &Options) -> Report
                         status.is_success()
                             && body.is_ok_and(|b| {
                                 matches!(&work, Work::Health)
-                                    || b.windows(21).any(|w| w == b"\"authenticated\":true")
+                                    || b.windows(AUTHENTICATED.len()).any(|w| w == AUTHENTICATED)
                             })
                     }
                     Err(_) => false,
