@@ -72,3 +72,23 @@ export async function logIn(page, password = ADMIN_PASSWORD) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * A new page on `base` that records console errors and every text/JSON response body (to scan
+ * for secrets at the end of a suite): `{ page, consoleErrors, responses }`.
+ */
+export async function watchedPage(browser, base) {
+  const context = await browser.newContext({ baseURL: base });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  const responses = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('response', async (response) => {
+    try {
+      const type = response.headers()['content-type'] ?? '';
+      if (/json|html|text/.test(type)) responses.push({ url: response.url(), body: await response.text() });
+    } catch { /* bodies of redirects and aborted requests are not readable */ }
+  });
+  return { page, consoleErrors, responses };
+}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, launchBrowser, logIn, startConsole } from '../support.mjs';
+import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
 
 const VECTORS = resolve(import.meta.dirname, '../../../shared/vectors');
 const readVector = (name, fallback) => {
@@ -32,22 +32,13 @@ describe('token playground', () => {
   let server;
   let browser;
   let page;
-  const consoleErrors = [];
-  const responses = [];
+  let consoleErrors;
+  let responses;
 
   before(async () => {
     server = await startConsole();
     browser = await launchBrowser();
-    const context = await browser.newContext({ baseURL: server.base });
-    page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('response', async (response) => {
-      try {
-        const type = response.headers()['content-type'] ?? '';
-        if (/json|html|text/.test(type)) responses.push({ url: response.url(), body: await response.text() });
-      } catch { /* bodies of redirects are not readable */ }
-    });
+    ({ page, consoleErrors, responses } = await watchedPage(browser, server.base));
     await page.goto('/login?next=/playground');
     await logIn(page);
     await page.waitForURL((url) => url.pathname === '/playground');

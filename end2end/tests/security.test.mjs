@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, launchBrowser, logIn, startConsole } from '../support.mjs';
+import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
 
 const HMAC_KEY = 'hmac-oidc-key-string-for-hs256-algorithm';
 const SHARED_SECRET = 'client-shared-secret-string';
@@ -30,23 +30,13 @@ describe('security pages', () => {
   let server;
   let browser;
   let page;
-  const consoleErrors = [];
-  const responses = [];
+  let consoleErrors;
+  let responses;
 
   before(async () => {
     server = await startConsole();
     browser = await launchBrowser();
-    const context = await browser.newContext({ baseURL: server.base });
-    page = await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    // Every response body the browser receives, to scan for secrets at the end.
-    page.on('response', async (response) => {
-      try {
-        const type = response.headers()['content-type'] ?? '';
-        if (/json|html|text/.test(type)) responses.push({ url: response.url(), body: await response.text() });
-      } catch { /* bodies of redirects and aborted requests are not readable */ }
-    });
+    ({ page, consoleErrors, responses } = await watchedPage(browser, server.base));
     await page.goto('/login?next=/realms');
     await logIn(page);
     await page.waitForURL('**/realms');

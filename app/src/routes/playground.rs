@@ -129,28 +129,21 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
                 ></textarea>
                 {error_of("token")}
                 <div class="mt-4 grid gap-4 sm:grid-cols-2">
-                    <div>
-                        <label for="client-auth" class=LABEL>"ES-Client-Authentication (optional)"</label>
-                        <input
-                            id="client-auth"
-                            type="password"
-                            autocomplete="off"
-                            class=INPUT
-                            placeholder="SharedSecret …"
-                            prop:value=move || form.with(|f| f.client_authentication.clone())
-                            on:input=move |ev| form.update(|f| f.client_authentication = event_target_value(&ev))
-                        />
-                    </div>
-                    <div>
-                        <label for="run-as" class=LABEL>"Run as (optional)"</label>
-                        <input
-                            id="run-as"
-                            class=INPUT
-                            placeholder="es-security-runas-user"
-                            prop:value=move || form.with(|f| f.run_as.clone())
-                            on:input=move |ev| form.update(|f| f.run_as = event_target_value(&ev))
-                        />
-                    </div>
+                    <FormInput
+                        id="client-auth"
+                        label="ES-Client-Authentication (optional)"
+                        kind="password"
+                        placeholder="SharedSecret …"
+                        value=Signal::derive(move || form.with(|f| f.client_authentication.clone()))
+                        set=Callback::new(move |v| form.update(|f| f.client_authentication = v))
+                    />
+                    <FormInput
+                        id="run-as"
+                        label="Run as (optional)"
+                        placeholder="es-security-runas-user"
+                        value=Signal::derive(move || form.with(|f| f.run_as.clone()))
+                        set=Callback::new(move |v| form.update(|f| f.run_as = v))
+                    />
                     <div>
                         <label for="realm-choice" class=LABEL>"Realms"</label>
                         <select
@@ -167,14 +160,12 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
                         </p>
                     </div>
                     <div>
-                        <label for="evaluate-at" class=LABEL>"Evaluate at (UTC, optional)"</label>
-                        <input
+                        <FormInput
                             id="evaluate-at"
-                            type="datetime-local"
-                            step="1"
-                            class=INPUT
-                            prop:value=move || form.with(|f| f.evaluate_at.clone())
-                            on:input=move |ev| form.update(|f| f.evaluate_at = event_target_value(&ev))
+                            label="Evaluate at (UTC, optional)"
+                            kind="datetime-local"
+                            value=Signal::derive(move || form.with(|f| f.evaluate_at.clone()))
+                            set=Callback::new(move |v| form.update(|f| f.evaluate_at = v))
                         />
                         {error_of("evaluate-at")}
                     </div>
@@ -203,6 +194,33 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
             })}
         </div>
         <GenerateCard realms use_token />
+    }
+}
+
+/// A labelled one-line input bound to a form field.
+#[component]
+fn FormInput(
+    id: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    value: Signal<String>,
+    set: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            <input
+                id=id
+                type=kind
+                step=(kind == "datetime-local").then_some("1")
+                autocomplete="off"
+                class=INPUT
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev))
+            />
+        </div>
     }
 }
 
@@ -563,10 +581,12 @@ fn GenerateCard(
                             </select>
                             {error_of("gen-algorithm")}
                         </div>
-                        <div>
-                            <label for="gen-kid" class=LABEL>"kid header (optional)"</label>
-                            <input id="gen-kid" class=INPUT prop:value=move || form.with(|f| f.kid.clone()) on:input=move |ev| form.update(|f| f.kid = event_target_value(&ev)) />
-                        </div>
+                        <FormInput
+                            id="gen-kid"
+                            label="kid header (optional)"
+                            value=Signal::derive(move || form.with(|f| f.kid.clone()))
+                            set=Callback::new(move |v| form.update(|f| f.kid = v))
+                        />
                         <div class="sm:col-span-2">
                             <label for="gen-claims" class=LABEL>"Claims (JSON)"</label>
                             <textarea id="gen-claims" rows="9" spellcheck="false" class=format!("{INPUT} font-mono") prop:value=move || form.with(|f| f.claims.clone()) on:input=move |ev| form.update(|f| f.claims = event_target_value(&ev))></textarea>

@@ -22,7 +22,7 @@ use trust_core::{
     playground::{RealmKeys, default_claims},
     resource::{
         ResourceKind,
-        realm_config::{self, RealmConfig, SecretValues},
+        realm_config::{self, RealmConfig},
     },
     role_mapping::{self, RoleMapping},
 };
@@ -40,7 +40,7 @@ use crate::{
             test_keys,
         },
         jwks_fetch::JwksFetcher,
-        security::realm_configs,
+        security::{realm_configs, realm_secrets},
     },
 };
 
@@ -70,12 +70,7 @@ async fn load_realms(pool: &SqlitePool, only: Option<&str>) -> Result<Loaded, Ap
         }
         configs.retain(|c| c.kind != "jwt" || c.name == name);
     }
-    let mut conn = pool.acquire().await?;
-    let secrets: SecretValues = documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
-        .await?
-        .into_iter()
-        .map(|s| ((s.name, s.setting), s.value))
-        .collect();
+    let secrets = realm_secrets(pool).await?;
     Ok(realm_config::lint(&configs, &secrets, Target::default()))
 }
 
@@ -203,23 +198,28 @@ pub async fn info(pool: &SqlitePool) -> Result<PlaygroundInfo, ApiError> {
 
 fn test_key_view(realm: &JwtRealm, mark: &test_keys::TestKeyMark) -> TestKeyView {
     let public_jwk: Value = serde_json::from_str(&mark.public_jwk).unwrap_or(Value::Null);
-    let parsed = parse_jwks(&json!({"keys": [public_jwk.clone()]}).to_string()).ok();
-    let material = parsed
-        .as_ref()
-        .and_then(|keys| keys.first())
-        .map(|k| &k.material);
-    let trusted_by_realm = material.is_some_and(|m| {
+    let material = material_of(&public_jwk);
+    let trusted_by_realm = material.as_ref().is_some_and(|m| {
         realm
             .pkc_keys
             .as_ref()
             .is_some_and(|keys| keys.keys.iter().any(|k| &k.material == m))
     });
     TestKeyView {
-        algorithms: material.map(algorithms_for).unwrap_or_default(),
+        algorithms: material.as_ref().map(algorithms_for).unwrap_or_default(),
         public_jwk,
         trusted_by_realm,
         changed_at: mark.changed_at.clone(),
     }
+}
+
+/// The key material of a public JWK, read as the realm reads its JWK set.
+fn material_of(public_jwk: &Value) -> Option<KeyMaterial> {
+    parse_jwks(&json!({"keys": [public_jwk]}).to_string())
+        .ok()?
+        .into_iter()
+        .next()
+        .map(|k| k.material)
 }
 
 /// The algorithms a private key of this public material can sign (jsonwebtoken has no ES512).
@@ -412,11 +412,10 @@ pub async fn generate(
                     )
                 })?;
             let (key, public) = read_private_pem(&pem).map_err(|m| ApiError::invalid("key", m))?;
-            let material = parse_jwks(&json!({"keys": [public]}).to_string())
-                .ok()
-                .and_then(|k| k.into_iter().next())
-                .map(|k| k.material);
-            let signs = material.as_ref().map(algorithms_for).unwrap_or_default();
+            let signs = material_of(&public)
+                .as_ref()
+                .map(algorithms_for)
+                .unwrap_or_default();
             if !signs.iter().any(|a| a == alg.name()) {
                 return Err(ApiError::invalid(
                     "algorithm",

@@ -405,18 +405,27 @@ pub fn realm_configs(rows: &[DocumentRow]) -> Vec<RealmConfig> {
         .collect()
 }
 
+/// Every realm's keystore values, for the lint and the playground (server-side only).
+///
+/// # Errors
+/// A database failure.
+pub async fn realm_secrets(pool: &SqlitePool) -> Result<SecretValues, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(
+        documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
+            .await?
+            .into_iter()
+            .map(|s| ((s.name, s.setting), s.value))
+            .collect(),
+    )
+}
+
 async fn lint_realms(
     pool: &SqlitePool,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
     let configs = realm_configs(rows);
-    let mut conn = pool.acquire().await?;
-    let secrets: SecretValues = documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
-        .await?
-        .into_iter()
-        .map(|s| ((s.name, s.setting), s.value))
-        .collect();
-    drop(conn);
+    let secrets = realm_secrets(pool).await?;
     let loaded = realm_config::lint(&configs, &secrets, Target::default());
     Ok(configs
         .iter()
