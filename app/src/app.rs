@@ -11,10 +11,11 @@ use trust_core::theme::Theme;
 use crate::{
     components::console_layout::ConsoleLayout,
     routes::{
-        account::AccountPage, audit_log::AuditLogPage, login::LoginPage, not_found::NotFound,
-        overview::Overview, playground::PlaygroundPage, realm_editor::RealmEditorPage,
-        realms::RealmsPage, role_mapping_editor::RoleMappingEditorPage,
-        role_mappings::RoleMappingsPage, roles_users::RolesUsersPage, section_page::SectionPage,
+        account::AccountPage, audit_log::AuditLogPage, certificates::CertificatesPage,
+        login::LoginPage, not_found::NotFound, overview::Overview, playground::PlaygroundPage,
+        realm_editor::RealmEditorPage, realms::RealmsPage,
+        role_mapping_editor::RoleMappingEditorPage, role_mappings::RoleMappingsPage,
+        roles_users::RolesUsersPage, section_page::SectionPage,
     },
 };
 
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <SectionPage path="/remote-clusters" /> }
                     />
                     <Route path=path!("/playground") view=PlaygroundPage />
+                    <Route path=path!("/certificates") view=CertificatesPage />
                     <Route path=path!("/export") view=|| view! { <SectionPage path="/export" /> } />
                     <Route path=path!("/audit") view=AuditLogPage />
                     <Route path=path!("/account") view=AccountPage />

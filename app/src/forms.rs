@@ -2,6 +2,7 @@
 //! it into API bodies and back, and into `trust-core` inputs for the in-browser lint. No view
 //! code here, so every rule is unit-tested natively.
 
+pub mod cert_form;
 pub mod directory_form;
 pub mod playground_form;
 pub mod realm_form;

@@ -78,9 +78,15 @@ pub const NAV: &[NavGroup] = &[
                 summary: "Remote clusters with API-key or certificate security.",
                 planned: &[
                     "Cross-cluster API keys with Elasticsearch's validation rules",
-                    "Strong identity verification and a certificate workbench",
+                    "Strong identity verification signing keys and CAs",
                     "Mutual-trust checks for the certificate model",
                 ],
+            },
+            Section {
+                path: "/certificates",
+                label: "Certificate workbench",
+                summary: "A certificate as Elasticsearch sees it, and certificate_identity patterns tested against it.",
+                planned: &[],
             },
         ],
     },

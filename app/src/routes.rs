@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit_log;
+pub mod certificates;
 pub mod login;
 pub mod not_found;
 pub mod overview;

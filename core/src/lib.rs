@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod cert;
 pub mod config;
 pub mod directory;
 pub mod dn;

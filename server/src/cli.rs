@@ -1,4 +1,4 @@
-//! `trust-console check-token` and `trust-console lint`: the core engine on files, for scripts.
+//! `trust-console check-token`, `lint` and `check-cert`: the core engine on files, for scripts.
 //! Reads files and the clock here; every decision is `trust-core`'s.
 //!
 //! Exit codes: 0 authenticated / valid, 1 not authenticated / invalid, 2 usage or config error.
@@ -73,6 +73,93 @@ pub struct CheckTokenArgs {
     pub now: Option<i64>,
 }
 
+/// `check-cert` options.
+#[derive(Clone, Debug, Args)]
+pub struct CheckCertArgs {
+    /// The certificate in PEM (leaf first; intermediates may follow).
+    #[arg(long)]
+    pub certificate: PathBuf,
+    /// Trusted CA certificates in PEM, to check the chain.
+    #[arg(long)]
+    pub ca: Option<PathBuf>,
+    /// The private key in PEM, to check it belongs to the certificate.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// The `certificate_identity` pattern (a Java regex, matched against the whole DN).
+    #[arg(long)]
+    pub pattern: String,
+    /// Now, as epoch seconds. Default: the system clock.
+    #[arg(long)]
+    pub now: Option<i64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+/// Runs `check-cert`.
+pub fn check_cert(args: &CheckCertArgs) -> ExitCode {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))
+    };
+    let inputs = (|| {
+        Ok::<_, String>((
+            read(&args.certificate)?,
+            args.ca.as_deref().map(read).transpose()?,
+            args.key.as_deref().map(read).transpose()?,
+        ))
+    })();
+    let (certificate, ca, key) = match inputs {
+        Ok(inputs) => inputs,
+        Err(message) => return usage_error(&message),
+    };
+    let input = trust_core::cert::CheckInput {
+        certificate: &certificate,
+        ca: ca.as_deref(),
+        key: key.as_deref(),
+        pattern: &args.pattern,
+        now: args.now.unwrap_or_else(now_secs),
+    };
+    let report = match trust_core::cert::check(input) {
+        Ok(report) => report,
+        Err(error) => return usage_error(&error.to_string()),
+    };
+    match args.format {
+        Format::Json => print_json(&json!(report)),
+        Format::Text => {
+            let mark = |ok: Option<bool>| match ok {
+                Some(true) => paint("✓", "32"),
+                Some(false) => paint("✗", "31"),
+                None => paint("-", "2"),
+            };
+            let mut lines = vec![
+                format!("subject  {}", report.subject_dn),
+                format!("{} pattern matches", mark(report.pattern_matches)),
+                format!("{} chain to a given CA", mark(report.chain_valid)),
+                format!("{} valid now", mark(Some(report.time_valid))),
+                format!("{} key matches", mark(report.key_matches)),
+            ];
+            lines.extend(report.findings.iter().map(|f| format!("  {f}")));
+            lines.push(format!("suggested pattern  {}", report.suggested_pattern));
+            print_lines(&lines);
+        }
+    }
+    let passed = report.pattern_matches == Some(true)
+        && report.chain_valid != Some(false)
+        && report.time_valid
+        && report.key_matches != Some(false);
+    if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// Runs `lint`.
 pub fn lint(args: &ConfigArgs) -> ExitCode {
     let loaded = match read(args) {
@@ -110,11 +197,7 @@ pub fn check_token(args: &CheckTokenArgs) -> ExitCode {
         Ok(read) => read,
         Err(message) => return usage_error(&message),
     };
-    let now_secs = args.now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-    });
+    let now_secs = args.now.unwrap_or_else(now_secs);
     let request = Request {
         authorization: Some(&args.authorization),
         client_authentication: args.client_authentication.as_deref(),

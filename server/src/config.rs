@@ -30,6 +30,10 @@ pub enum Command {
     /// Validate the realms of an elasticsearch.yml as Elasticsearch does at node start
     /// (exit 0 valid, 1 invalid, 2 unreadable input).
     Lint(crate::cli::ConfigArgs),
+    /// Check a certificate for strong identity verification: its subject DN as Java prints it
+    /// against a certificate_identity pattern, the chain to a CA, validity and key match
+    /// (exit 0 when every check given passes, 1 when one fails, 2 unreadable input).
+    CheckCert(crate::cli::CheckCertArgs),
 }
 
 /// Options of `serve`.

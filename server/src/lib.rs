@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::CheckToken(args) => cli::check_token(&args),
         Command::Lint(args) => cli::lint(&args),
+        Command::CheckCert(args) => cli::check_cert(&args),
         Command::Serve(args) => {
             telemetry::init(cli.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod certificates;
 pub mod health;
 pub mod playground;
 pub mod resources;

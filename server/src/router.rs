@@ -57,6 +57,10 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
             "/realms/{name}/test-key",
             put(rest::playground::set_test_key).delete(rest::playground::clear_test_key),
         )
+        .route(
+            "/certificates/check",
+            post(rest::certificates::check_certificate),
+        )
         .route("/playground", get(rest::playground::info))
         .route("/playground/validate", post(rest::playground::validate))
         .route("/playground/generate", post(rest::playground::generate));

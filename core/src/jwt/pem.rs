@@ -67,6 +67,23 @@ pub fn pem_to_jwk(pem: &str, kid: Option<&str>) -> Result<Value, PemError> {
         }
         label => return Err(PemError::Label(label.to_owned())),
     };
+    let mut jwk = spki_to_jwk(&spki)?;
+    let Value::Object(map) = &mut jwk else {
+        return Ok(jwk);
+    };
+    if let Some(kid) = kid.filter(|k| !k.is_empty()) {
+        map.insert("kid".to_owned(), Value::String(kid.to_owned()));
+    }
+    map.insert("use".to_owned(), Value::String("sig".to_owned()));
+    Ok(jwk)
+}
+
+/// A certificate's or a public key's `SubjectPublicKeyInfo` as a bare JWK (`kty` and the key
+/// parameters).
+///
+/// # Errors
+/// A key type or curve a JWT realm cannot use, or a malformed key.
+pub fn spki_to_jwk(spki: &SubjectPublicKeyInfo<'_>) -> Result<Value, PemError> {
     let mut jwk = Map::new();
     match spki.parsed() {
         Ok(PublicKey::RSA(rsa)) => {
@@ -116,10 +133,6 @@ pub fn pem_to_jwk(pem: &str, kid: Option<&str>) -> Result<Value, PemError> {
         }
         Err(e) => return Err(PemError::Der("public key", e.to_string())),
     }
-    if let Some(kid) = kid.filter(|k| !k.is_empty()) {
-        jwk.insert("kid".to_owned(), Value::String(kid.to_owned()));
-    }
-    jwk.insert("use".to_owned(), Value::String("sig".to_owned()));
     Ok(Value::Object(jwk))
 }
 

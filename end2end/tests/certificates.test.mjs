@@ -1,0 +1,70 @@
+// Browser test of the certificate workbench: paste a certificate and its CA, test a matching and
+// a non-matching certificate_identity pattern, and check nothing is sent while doing so.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
+
+const FIXTURES = resolve(import.meta.dirname, '../../tests/fixtures/certs');
+const read = (name) => readFileSync(resolve(FIXTURES, name), 'utf8');
+const JAVA = JSON.parse(read('expected.json'));
+
+describe('certificate workbench', () => {
+  let server;
+  let browser;
+  let page;
+  let consoleErrors;
+
+  before(async () => {
+    server = await startConsole();
+    browser = await launchBrowser();
+    ({ page, consoleErrors } = await watchedPage(browser, server.base));
+    await page.goto('/login?next=/certificates');
+    await logIn(page);
+    await page.waitForURL((url) => url.pathname === '/certificates');
+    await hydrated(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const result = (id) => page.getByTestId(id).getAttribute('data-result');
+
+  test('a pasted certificate shows its DN as Java prints it; patterns match or not', async () => {
+    const requests = [];
+    const record = (r) => requests.push(r.url());
+    page.on('request', record);
+    await page.getByLabel('Certificate (PEM, leaf first)').fill(read('cloud-node.pem'));
+    await page.getByLabel('Trusted CA certificates (optional)').fill(read('ca.pem'));
+    await page.getByLabel('Private key (optional, to check it belongs to the certificate)').fill(read('cloud-node.key'));
+    await page.getByTestId('subject-dn').getByText(JAVA['cloud-node.pem'].subject, { exact: true }).waitFor();
+    assert.equal(await result('chain-result'), 'yes');
+    assert.equal(await result('key-result'), 'yes');
+    assert.equal(await result('time-result'), 'yes');
+
+    const pattern = page.getByLabel('certificate_identity pattern');
+    await pattern.fill('CN=i1');
+    await page.locator('[data-testid=pattern-result][data-result=no]').waitFor();
+    await page.getByTestId('cert-findings').getByText('does not match the whole subject DN').waitFor();
+
+    await pattern.fill('CN=.*.node.cf659f7fe6164d9691b284ae36811be1.cluster.*');
+    await page.locator('[data-testid=pattern-result][data-result=yes]').waitFor();
+    await page.getByTestId('cert-findings').getByText('an unescaped [.] matches any character').waitFor();
+
+    await page.getByRole('button', { name: 'Use it' }).click();
+    assert.equal(await pattern.inputValue(), String.raw`CN=[^,]+\.node\.cf659f7fe6164d9691b284ae36811be1\.cluster\.803289842`);
+    await page.locator('[data-testid=pattern-result][data-result=yes]').waitFor();
+
+    // A certificate another CA issued.
+    await page.getByLabel('Certificate (PEM, leaf first)').fill(read('stranger.pem'));
+    await page.locator('[data-testid=chain-result][data-result=no]').waitFor();
+    await page.locator('[data-testid=key-result][data-result=no]').waitFor();
+    page.off('request', record);
+    assert.deepEqual(requests, [], 'the workbench must not send what is pasted');
+    assert.deepEqual(consoleErrors, []);
+  });
+});
