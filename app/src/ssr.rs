@@ -15,3 +15,10 @@ pub mod state;
 
 pub use context::{current_user, state};
 pub use state::AppState;
+
+/// The server clock, epoch seconds (the one place the server reads wall time for checks).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

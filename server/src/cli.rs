@@ -7,6 +7,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use app::ssr::now_secs;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 use trust_core::config::Settings;
@@ -152,12 +153,6 @@ pub fn check_cert(args: &CheckCertArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Runs `lint`.

@@ -40,19 +40,13 @@ use crate::{
             test_keys,
         },
         jwks_fetch::JwksFetcher,
+        now_secs,
         security::{realm_configs, realm_secrets},
     },
 };
 
 /// The audit log's name for test signing keys.
 const TEST_KEY_ENTITY: &str = "test_signing_key";
-
-/// The server clock, epoch seconds.
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
 
 /// The stored realms loaded as one node configuration; with `only`, the other JWT realms are
 /// left out (realms of other types stay, for run_as and `authorization_realms` lookups).

@@ -31,11 +31,7 @@ pub struct CheckBody {
 pub async fn check_certificate(
     ApiJson(body): ApiJson<CheckBody>,
 ) -> Result<Json<CertCheck>, ApiError> {
-    let now = body.now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-    });
+    let now = body.now.unwrap_or_else(app::ssr::now_secs);
     let input = CheckInput {
         certificate: &body.certificate,
         ca: body.ca.as_deref().filter(|s| !s.trim().is_empty()),
