@@ -124,12 +124,29 @@ pub async fn get(
     kind: ResourceKind,
     name: &str,
 ) -> Result<ResourceView, ApiError> {
-    // Realm lint needs the whole chain, so one realm is read through the list.
-    list(pool, kind)
+    if kind == ResourceKind::Realm {
+        // Realm lint needs the whole chain, so one realm is read through the list.
+        return list(pool, kind)
+            .await?
+            .into_iter()
+            .find(|v| v.name == name)
+            .ok_or_else(|| not_found(kind, name));
+    }
+    let mut conn = pool.acquire().await?;
+    let row = documents::find(&mut conn, kind.as_str(), name)
         .await?
-        .into_iter()
-        .find(|v| v.name == name)
-        .ok_or_else(|| not_found(kind, name))
+        .ok_or_else(|| not_found(kind, name))?;
+    let secure = marks_by_name(documents::secret_marks_of(&mut conn, kind.as_str(), name).await?)
+        .remove(name)
+        .unwrap_or_default();
+    drop(conn);
+    let rows = [row];
+    let found = diagnose(pool, kind, &rows)
+        .await?
+        .remove(name)
+        .unwrap_or_default();
+    let [row] = rows;
+    Ok(view(row, secure, found))
 }
 
 /// Creates (`version` absent) or replaces (`version` = the one the edit is based on) a
@@ -313,10 +330,9 @@ async fn secret_names(
     kind: ResourceKind,
     name: &str,
 ) -> Result<Map<String, Value>, sqlx::Error> {
-    Ok(documents::secret_values(conn, kind.as_str())
+    Ok(documents::secret_marks_of(conn, kind.as_str(), name)
         .await?
         .into_iter()
-        .filter(|s| s.name == name)
         .map(|s| (s.setting, Value::String("set".to_owned())))
         .collect())
 }

@@ -159,6 +159,25 @@ pub async fn secret_marks(pool: &SqlitePool, kind: &str) -> Result<Vec<SecretMar
     .await
 }
 
+/// When each secret of one document was set.
+///
+/// # Errors
+/// Any database error.
+pub async fn secret_marks_of(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    name: &str,
+) -> Result<Vec<SecretMark>, sqlx::Error> {
+    sqlx::query_as!(
+        SecretMark,
+        "SELECT name, setting, changed_at FROM secrets WHERE kind = ? AND name = ? ORDER BY setting",
+        kind,
+        name
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The secrets of `kind` with their values (server-side use only).
 ///
 /// # Errors
