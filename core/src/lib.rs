@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod cert;
 pub mod config;
+pub mod cross_cluster;
 pub mod directory;
 pub mod dn;
 pub mod fuzzing;

@@ -1,0 +1,216 @@
+use serde_json::json;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::*;
+
+const V93: StackVersion = StackVersion::new(9, 3);
+
+fn errors(body: Value) -> Vec<(String, String)> {
+    check_api_key(&body, V93)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.field, e.message))
+        .collect()
+}
+
+fn pair(field: &str, message: &str) -> (String, String) {
+    (field.to_owned(), message.to_owned())
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_search_and_replication_key_derives_the_cross_cluster_role() {
+    let key = check_api_key(
+        &json!({"name": "ccs", "access": {
+            "search": [{"names": ["logs-*"]}],
+            "replication": [{"names": ["archive-*"]}]
+        }, "expiration": "30d", "metadata": {"team": "ops"},
+        "certificate_identity": "CN=[^,]+\\.node\\.abc\\.cluster\\.123"}),
+        V93,
+    )
+    .unwrap();
+    assert_eq!(
+        key.role_descriptor,
+        json!({"cross_cluster": {
+            "cluster": ["cross_cluster_search", "monitor_enrich", "cross_cluster_replication"],
+            "indices": [
+                {"names": ["logs-*"], "privileges": ["read", "read_cross_cluster", "view_index_metadata"]},
+                {"names": ["archive-*"], "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"]}
+            ]
+        }})
+    );
+    assert!(key.warnings.is_empty(), "{:?}", key.warnings);
+    let old = check_api_key(
+        &json!({"name": "a", "access": {"search": [{"names": ["x"]}]}}),
+        StackVersion::new(8, 14),
+    )
+    .unwrap();
+    assert_eq!(
+        old.role_descriptor["cross_cluster"]["cluster"],
+        json!(["cross_cluster_search"])
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn required_fields_and_empty_access_use_es_messages() {
+    assert_eq!(
+        errors(json!({})),
+        [
+            pair("name", "Required [name]"),
+            pair("access", "Required [access]")
+        ]
+    );
+    assert_eq!(
+        errors(json!({"name": "k", "access": {}})),
+        [pair(
+            "access",
+            "must specify non-empty access for either [search] or [replication]"
+        )]
+    );
+    assert_eq!(
+        errors(json!({"name": "k", "access": {"search": []}})),
+        [pair(
+            "access",
+            "must specify non-empty access for either [search] or [replication]"
+        )]
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn document_and_field_level_security_rules() {
+    assert_eq!(
+        errors(
+            json!({"name": "k", "access": {"replication": [{"names": ["a"], "query": {"match_all": {}}}]}})
+        ),
+        [pair(
+            "access.replication[0]",
+            "replication does not support document or field level security"
+        )]
+    );
+    assert_eq!(
+        errors(json!({"name": "k", "access": {
+            "search": [{"names": ["a"], "field_security": {"grant": ["f"]}}],
+            "replication": [{"names": ["b"]}]
+        }})),
+        [pair(
+            "access.search[0]",
+            "search does not support document or field level security if replication is assigned"
+        )]
+    );
+    // DLS on search alone is fine.
+    assert!(check_api_key(&json!({"name": "k", "access": {"search": [{"names": ["a"], "query": "{\"term\":{\"x\":1}}"}]}}), V93).is_ok());
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn privileges_metadata_expiration_and_identity_are_checked() {
+    let found = errors(
+        json!({"name": "k", "access": {"search": [{"names": ["a"], "privileges": ["read"]}]},
+        "metadata": {"_reserved": 1}, "expiration": "10", "certificate_identity": "CN=(", "role_descriptors": {}}),
+    );
+    let fields: Vec<&str> = found.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "role_descriptors",
+            "access.search[0].privileges",
+            "expiration",
+            "metadata._reserved",
+            "certificate_identity"
+        ],
+        "{found:?}"
+    );
+    assert_eq!(
+        found[4].1,
+        "Invalid certificate_identity format: [CN=(]. Must be a valid regex."
+    );
+    assert!(
+        found[2]
+            .1
+            .starts_with("failed to parse setting [expiration] with value [10] as a time value")
+    );
+    assert!(
+        errors(json!({"name": "k", "access": {"search": [{}]}}))[0]
+            .1
+            .starts_with("Required [names]")
+    );
+    let old = check_api_key(&json!({"name": "k", "access": {"search": [{"names": ["a"]}]}, "certificate_identity": "CN=x"}), StackVersion::new(9, 1)).unwrap_err();
+    assert!(old[0].message.contains("needs stack 9.3"));
+    let broad = check_api_key(&json!({"name": "k", "access": {"search": [{"names": ["*"]}]}, "certificate_identity": ".*"}), V93).unwrap();
+    assert_eq!(broad.warnings.len(), 2, "{:?}", broad.warnings);
+}
+
+fn remote(security: Security, mode: Mode, addresses: &[&str]) -> RemoteCluster {
+    RemoteCluster {
+        alias: "prod-eu".to_owned(),
+        security,
+        mode,
+        addresses: addresses.iter().map(|&a| a.to_owned()).collect(),
+        skip_unavailable: true,
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn remote_settings_and_keystore_for_the_api_key_model() {
+    let setup = remote_setup(&remote(
+        Security::ApiKey,
+        Mode::Proxy,
+        &["es.example.com:9443"],
+    ));
+    assert!(setup.findings.is_empty(), "{:?}", setup.findings);
+    assert_eq!(
+        setup.settings,
+        [
+            ("cluster.remote.prod-eu.mode".to_owned(), json!("proxy")),
+            (
+                "cluster.remote.prod-eu.proxy_address".to_owned(),
+                json!("es.example.com:9443")
+            ),
+            (
+                "cluster.remote.prod-eu.skip_unavailable".to_owned(),
+                json!(true)
+            ),
+        ]
+    );
+    assert!(
+        setup.keystore[0]
+            .starts_with("bin/elasticsearch-keystore add cluster.remote.prod-eu.credentials")
+    );
+    let sniff = remote_setup(&remote(
+        Security::Certificate,
+        Mode::Sniff,
+        &["10.0.0.1:9300", "10.0.0.2:9400"],
+    ));
+    assert!(sniff.findings.is_empty());
+    assert_eq!(
+        sniff.settings[1].1,
+        json!(["10.0.0.1:9300", "10.0.0.2:9400"])
+    );
+    assert!(sniff.keystore.is_empty());
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn ports_aliases_and_addresses_are_checked() {
+    let wrong = remote_setup(&remote(Security::ApiKey, Mode::Proxy, &["es:9300"]));
+    assert_eq!(wrong.findings[0].severity, "error");
+    assert!(wrong.findings[0].message.contains("9443"));
+    let cert = remote_setup(&remote(Security::Certificate, Mode::Proxy, &["es:9443"]));
+    assert_eq!(cert.findings[0].severity, "error");
+    let odd = remote_setup(&remote(Security::ApiKey, Mode::Proxy, &["es:443"]));
+    assert_eq!(odd.findings[0].severity, "warning");
+    let bad = remote_setup(&RemoteCluster {
+        alias: "a.b".to_owned(),
+        ..remote(Security::ApiKey, Mode::Proxy, &["nohost", "x:1", "y:2"])
+    });
+    let fields: Vec<&str> = bad.findings.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "alias",
+            "addresses",
+            "addresses[0]",
+            "addresses[1]",
+            "addresses[2]"
+        ]
+    );
+    let none = remote_setup(&remote(Security::ApiKey, Mode::Sniff, &[]));
+    assert!(none.findings[0].message.contains("at least one seed"));
+}
