@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod certificates;
+pub mod cross_cluster;
 pub mod health;
 pub mod playground;
 pub mod resources;

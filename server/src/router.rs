@@ -61,6 +61,14 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
             "/certificates/check",
             post(rest::certificates::check_certificate),
         )
+        .route(
+            "/cross-cluster/api-key/check",
+            post(rest::cross_cluster::check_key),
+        )
+        .route(
+            "/cross-cluster/remote/check",
+            post(rest::cross_cluster::check_remote),
+        )
         .route("/playground", get(rest::playground::info))
         .route("/playground/validate", post(rest::playground::validate))
         .route("/playground/generate", post(rest::playground::generate));
