@@ -92,3 +92,28 @@ export async function watchedPage(browser, base) {
   });
   return { page, consoleErrors, responses };
 }
+
+/**
+ * A fresh console, a browser and a watched page logged in as admin at `path` (waiting for the
+ * page itself, not for a login URL that merely names it in `?next=`):
+ * `{ server, browser, page, consoleErrors, responses, close() }`.
+ */
+export async function openConsoleAt(path) {
+  const server = await startConsole();
+  const browser = await launchBrowser();
+  const watched = await watchedPage(browser, server.base);
+  const { page } = watched;
+  await page.goto(`/login?next=${path}`);
+  await logIn(page);
+  await page.waitForURL((url) => url.pathname === path);
+  await hydrated(page);
+  return {
+    server,
+    browser,
+    ...watched,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}

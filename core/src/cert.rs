@@ -153,6 +153,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// How [`check`] names the certificate input in its errors.
+pub const CERTIFICATE_INPUT: &str = "certificate";
+/// How [`check`] names the CA input in its errors.
+pub const CA_INPUT: &str = "CA certificates";
+
 /// Every `CERTIFICATE` block of `pem`, in order (leaf first for a chain file).
 ///
 /// # Errors
@@ -227,10 +232,8 @@ fn java_string(tag: u32, data: &[u8]) -> Option<String> {
     match tag {
         // UTF8String
         12 => String::from_utf8(data.to_vec()).ok(),
-        // PrintableString, IA5String, GeneralString
-        19 | 22 | 27 => Some(data.iter().map(|&b| char::from(b)).collect()),
-        // T61String, read as ISO-8859-1
-        20 => Some(data.iter().map(|&b| char::from(b)).collect()),
+        // PrintableString, IA5String, GeneralString, and T61String read as ISO-8859-1
+        19 | 20 | 22 | 27 => Some(data.iter().map(|&b| char::from(b)).collect()),
         // BMPString, UTF-16BE
         30 => {
             let units: Vec<u16> = data
@@ -441,10 +444,10 @@ pub struct CheckInput<'a> {
 /// # Errors
 /// An input that does not parse.
 pub fn check(input: CheckInput<'_>) -> Result<CertCheck, CertError> {
-    let chain = read_certificates(input.certificate, "certificate")?;
+    let chain = read_certificates(input.certificate, CERTIFICATE_INPUT)?;
     let cas = input
         .ca
-        .map(|pem| read_certificates(pem, "CA certificates"))
+        .map(|pem| read_certificates(pem, CA_INPUT))
         .transpose()?;
     let leaf = &chain[0];
     let info = leaf.info();

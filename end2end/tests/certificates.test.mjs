@@ -5,31 +5,24 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
+import { openConsoleAt } from '../support.mjs';
 
 const FIXTURES = resolve(import.meta.dirname, '../../tests/fixtures/certs');
 const read = (name) => readFileSync(resolve(FIXTURES, name), 'utf8');
 const JAVA = JSON.parse(read('expected.json'));
 
 describe('certificate workbench', () => {
-  let server;
-  let browser;
+  let opened;
   let page;
   let consoleErrors;
 
   before(async () => {
-    server = await startConsole();
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await watchedPage(browser, server.base));
-    await page.goto('/login?next=/certificates');
-    await logIn(page);
-    await page.waitForURL((url) => url.pathname === '/certificates');
-    await hydrated(page);
+    opened = await openConsoleAt('/certificates');
+    ({ page, consoleErrors } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await opened?.close();
   });
 
   const result = (id) => page.getByTestId(id).getAttribute('data-result');

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
+import { hydrated, openConsoleAt } from '../support.mjs';
 
 const VECTORS = resolve(import.meta.dirname, '../../../shared/vectors');
 const readVector = (name, fallback) => {
@@ -29,20 +29,14 @@ const RUN_AS = readVector('elastic-docs-run-as.json', {
 });
 
 describe('token playground', () => {
-  let server;
-  let browser;
+  let opened;
   let page;
   let consoleErrors;
   let responses;
 
   before(async () => {
-    server = await startConsole();
-    browser = await launchBrowser();
-    ({ page, consoleErrors, responses } = await watchedPage(browser, server.base));
-    await page.goto('/login?next=/playground');
-    await logIn(page);
-    await page.waitForURL((url) => url.pathname === '/playground');
-    await hydrated(page);
+    opened = await openConsoleAt('/playground');
+    ({ page, consoleErrors, responses } = opened);
     // The realms, role, user and mapping of the two docs examples, through the JSON API.
     const csrf = await page.locator('meta[name=csrf-token]').getAttribute('content');
     const put = async (path, data) => {
@@ -77,8 +71,7 @@ describe('token playground', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await opened?.close();
   });
 
   const tokenInput = () => page.getByTestId('token-input');

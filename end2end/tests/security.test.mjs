@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, launchBrowser, logIn, startConsole, watchedPage } from '../support.mjs';
+import { hydrated, openConsoleAt } from '../support.mjs';
 
 const HMAC_KEY = 'hmac-oidc-key-string-for-hs256-algorithm';
 const SHARED_SECRET = 'client-shared-secret-string';
@@ -27,24 +27,18 @@ const JWKS = JSON.stringify({
 const RSA_PEM = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAzEhLGZngbNflr4RFw7gq\nnh+1C07fDp23fbtwFujSaaXgGvgt8N54lOZkuSb2BsvfVuZ9LYK8qSYLvPfGFoCl\nkj2Vsi6OxdQCPSOztpMP422kmBGZZjMhfdx4eA7zYjs+1kzU42VyUTLKJB14rYbV\n8ecAOOmgwRhiEmM4+lSkSfzvdeis5iyfKGgGt8ih+nYbTe50hj6x5w8ISX6omwCu\nSX9Lt20lmtpeuSQJju1QzO1LMBz4tZbjgnxFEQ9w9ho8IaLOgaqrbI91seOQoMIR\n5WoBfUFqWpVOGCZV1Ek94ZcieV9WRjAvl8HrPNpKnEsJsPFGXvKFKQ7GhbQE91FN\nNwIDAQAB\n-----END PUBLIC KEY-----';
 
 describe('security pages', () => {
-  let server;
-  let browser;
+  let opened;
   let page;
   let consoleErrors;
   let responses;
 
   before(async () => {
-    server = await startConsole();
-    browser = await launchBrowser();
-    ({ page, consoleErrors, responses } = await watchedPage(browser, server.base));
-    await page.goto('/login?next=/realms');
-    await logIn(page);
-    await page.waitForURL('**/realms');
+    opened = await openConsoleAt('/realms');
+    ({ page, consoleErrors, responses } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await opened?.close();
   });
 
   const field = (key) => page.locator(`#setting-${key.replaceAll('.', '-')}`);

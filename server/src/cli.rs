@@ -99,17 +99,7 @@ pub struct CheckCertArgs {
 
 /// Runs `check-cert`.
 pub fn check_cert(args: &CheckCertArgs) -> ExitCode {
-    let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))
-    };
-    let inputs = (|| {
-        Ok::<_, String>((
-            read(&args.certificate)?,
-            args.ca.as_deref().map(read).transpose()?,
-            args.key.as_deref().map(read).transpose()?,
-        ))
-    })();
-    let (certificate, ca, key) = match inputs {
+    let (certificate, ca, key) = match read_cert_inputs(args) {
         Ok(inputs) => inputs,
         Err(message) => return usage_error(&message),
     };
@@ -153,6 +143,20 @@ pub fn check_cert(args: &CheckCertArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The certificate, CA and key files of `check-cert`.
+fn read_cert_inputs(
+    args: &CheckCertArgs,
+) -> Result<(String, Option<String>, Option<String>), String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))
+    };
+    Ok((
+        read(&args.certificate)?,
+        args.ca.as_deref().map(read).transpose()?,
+        args.key.as_deref().map(read).transpose()?,
+    ))
 }
 
 /// Runs `lint`.

@@ -77,25 +77,14 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
         Some((pasted.scheme_note, decoded))
     });
     let validate = ServerAction::<ValidateToken>::new();
-    let problem = RwSignal::new(None::<(&'static str, String)>);
+    let problem: Problem = RwSignal::new(None);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        match form.with(RequestForm::to_input) {
-            Ok(input) => {
-                problem.set(None);
-                validate.dispatch(ValidateToken { input });
-            }
-            Err(found) => problem.set(Some(found)),
-        }
+        dispatch_checked(problem, form.with(RequestForm::to_input), |input| {
+            validate.dispatch(ValidateToken { input });
+        });
     };
-    let error_of = move |field: &'static str| {
-        move || {
-            problem
-                .get()
-                .filter(|(f, _)| *f == field)
-                .map(|(_, message)| view! { <p class=FIELD_ERROR role="alert">{message}</p> })
-        }
-    };
+    let error_of = move |field: &'static str| field_problem(problem, field);
     let alg = Signal::derive(move || {
         decoded.with(|d| {
             d.as_ref().and_then(|(_, d)| {
@@ -194,6 +183,36 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
             })}
         </div>
         <GenerateCard realms use_token />
+    }
+}
+
+/// The form field a form's check refused, and why.
+type Problem = RwSignal<Option<(&'static str, String)>>;
+
+/// Sends the checked form input, or keeps the refusal for its field.
+fn dispatch_checked<I>(
+    problem: Problem,
+    checked: Result<I, (&'static str, String)>,
+    dispatch: impl FnOnce(I),
+) {
+    match checked {
+        Ok(input) => {
+            problem.set(None);
+            dispatch(input);
+        }
+        Err(found) => problem.set(Some(found)),
+    }
+}
+
+/// The refusal message under `field`, while `problem` names it.
+fn field_problem(problem: Problem, field: &'static str) -> impl Fn() -> Option<AnyView> {
+    move || {
+        problem
+            .get()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, message)| {
+                view! { <p class=FIELD_ERROR role="alert">{message}</p> }.into_any()
+            })
     }
 }
 
@@ -487,16 +506,12 @@ fn GenerateCard(
         realms.with(|rs| rs.iter().find(|r| r.keys.realm == name).cloned())
     });
     let generate = ServerAction::<GenerateToken>::new();
-    let problem = RwSignal::new(None::<(&'static str, String)>);
+    let problem: Problem = RwSignal::new(None);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        match form.with(GenerateForm::to_input) {
-            Ok(input) => {
-                problem.set(None);
-                generate.dispatch(GenerateToken { input });
-            }
-            Err(found) => problem.set(Some(found)),
-        }
+        dispatch_checked(problem, form.with(GenerateForm::to_input), |input| {
+            generate.dispatch(GenerateToken { input });
+        });
     };
     let set_key = ServerAction::<SetTestKey>::new();
     let clear_key = ServerAction::<ClearTestKey>::new();
@@ -528,14 +543,7 @@ fn GenerateCard(
             });
         }
     });
-    let error_of = move |field: &'static str| {
-        move || {
-            problem
-                .get()
-                .filter(|(f, _)| *f == field)
-                .map(|(_, message)| view! { <p class=FIELD_ERROR role="alert">{message}</p> })
-        }
-    };
+    let error_of = move |field: &'static str| field_problem(problem, field);
     view! {
         <section class=format!("{CARD} mt-6") aria-labelledby="generate-title">
             <h2 id="generate-title" class="text-base font-semibold">"Generate a test token"</h2>

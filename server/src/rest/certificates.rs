@@ -3,7 +3,7 @@
 
 use axum::Json;
 use serde::Deserialize;
-use trust_core::cert::{CertCheck, CertError, CheckInput, check};
+use trust_core::cert::{CA_INPUT, CertCheck, CertError, CheckInput, check};
 
 use app::error::ApiError;
 
@@ -42,7 +42,7 @@ pub async fn check_certificate(
     check(input).map(Json).map_err(|error| {
         let field = match &error {
             CertError::NoCertificate(what) | CertError::Unparsable { what, .. }
-                if *what != "certificate" =>
+                if *what == CA_INPUT =>
             {
                 "ca"
             }
