@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod deployments;
 pub mod playground;
 pub mod security;
 pub mod session;

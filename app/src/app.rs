@@ -12,8 +12,9 @@ use crate::{
     components::console_layout::ConsoleLayout,
     routes::{
         account::AccountPage, audit_log::AuditLogPage, certificates::CertificatesPage,
-        login::LoginPage, not_found::NotFound, overview::Overview, playground::PlaygroundPage,
-        realm_editor::RealmEditorPage, realms::RealmsPage,
+        deployments::DeploymentsPage, environments::EnvironmentsPage, login::LoginPage,
+        not_found::NotFound, overview::Overview, playground::PlaygroundPage,
+        realm_editor::RealmEditorPage, realms::RealmsPage, remote_clusters::RemoteClustersPage,
         role_mapping_editor::RoleMappingEditorPage, role_mappings::RoleMappingsPage,
         roles_users::RolesUsersPage, section_page::SectionPage,
     },
@@ -96,13 +97,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/role-mappings/new") view=RoleMappingEditorPage />
                     <Route path=path!("/role-mappings/:name") view=RoleMappingEditorPage />
                     <Route path=path!("/roles-users") view=RolesUsersPage />
+                    <Route path=path!("/deployments") view=DeploymentsPage />
                     <Route
                         path=path!("/environments")
-                        view=|| view! { <SectionPage path="/environments" /> }
+                        view=EnvironmentsPage
                     />
                     <Route
                         path=path!("/remote-clusters")
-                        view=|| view! { <SectionPage path="/remote-clusters" /> }
+                        view=RemoteClustersPage
                     />
                     <Route path=path!("/playground") view=PlaygroundPage />
                     <Route path=path!("/certificates") view=CertificatesPage />

@@ -106,3 +106,10 @@ pub async fn chosen_file_text(
         .and_then(|text| text.as_string())
         .ok_or(FileProblem::Unreadable)
 }
+
+/// Loads the current page again (after the session switched deployment).
+pub fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}

@@ -1,10 +1,14 @@
 //! Reusable view pieces. One component per file.
 
+pub mod code_block;
 pub mod console_layout;
 pub mod delete_button;
+pub mod deployment_switcher;
 pub mod diagnostic_list;
+pub mod editor_parts;
 pub mod empty_state;
 pub mod error_message;
+pub mod form_field;
 pub mod key_table;
 pub mod lint_badge;
 pub mod rule_builder;

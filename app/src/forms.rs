@@ -9,6 +9,7 @@ pub mod realm_form;
 pub mod role_mapping_form;
 pub mod rule_draft;
 pub mod text_list;
+pub mod trust_form;
 
 /// A stored resource as the API returns it, for the form tests.
 #[cfg(test)]

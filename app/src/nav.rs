@@ -63,24 +63,22 @@ pub const NAV: &[NavGroup] = &[
         label: "Trust management",
         sections: &[
             Section {
+                path: "/deployments",
+                label: "Deployments",
+                summary: "The clusters the console manages: IDs, version, transport TLS and signing trust.",
+                planned: &[],
+            },
+            Section {
                 path: "/environments",
                 label: "Environments",
                 summary: "Trusted environments and the cluster IDs each one trusts.",
-                planned: &[
-                    "ECE, Elastic Cloud and self-managed environments with trust levels",
-                    "Checks for one-way trust and the blast radius of \"trust all\"",
-                    "Generated deployment trust JSON and trust_restrictions files",
-                ],
+                planned: &[],
             },
             Section {
                 path: "/remote-clusters",
                 label: "Remote clusters",
                 summary: "Remote clusters with API-key or certificate security.",
-                planned: &[
-                    "Cross-cluster API keys with Elasticsearch's validation rules",
-                    "Strong identity verification signing keys and CAs",
-                    "Mutual-trust checks for the certificate model",
-                ],
+                planned: &[],
             },
             Section {
                 path: "/certificates",
@@ -128,6 +126,18 @@ pub fn section(path: &str) -> Option<&'static Section> {
     NAV.iter()
         .flat_map(|group| group.sections)
         .find(|section| section.path == path)
+}
+
+/// Percent-encodes a name for a query string.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Loads `path` as a whole new page in the browser (no-op while rendering on the server).

@@ -7,11 +7,13 @@ pub mod audit_log;
 pub mod auth;
 pub mod context;
 pub mod db;
+pub mod deployments;
 pub mod http;
 pub mod jwks_fetch;
 pub mod playground;
 pub mod security;
 pub mod state;
+pub mod trust;
 
 pub use context::{current_user, state};
 pub use state::AppState;

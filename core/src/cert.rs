@@ -510,7 +510,7 @@ pub fn check(input: CheckInput<'_>) -> Result<CertCheck, CertError> {
 
 /// Follows issuer names from the leaf through the given intermediates to a trusted CA,
 /// verifying each signature.
-fn verify_chain(chain: &[Cert], cas: &[Cert], now: i64) -> Result<(), String> {
+pub fn verify_chain(chain: &[Cert], cas: &[Cert], now: i64) -> Result<(), String> {
     let mut current = chain[0].clone();
     for _ in 0..=chain.len() + cas.len() {
         let cert = current.parsed();

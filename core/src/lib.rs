@@ -22,3 +22,4 @@ pub mod playground;
 pub mod resource;
 pub mod role_mapping;
 pub mod theme;
+pub mod trust;

@@ -31,16 +31,22 @@ pub enum ResourceKind {
     User,
     /// A hand-made or saved identity to test role mappings against (console only).
     SampleIdentity,
+    /// An environment the deployment trusts (ECE/ECH trust settings, self-managed CA trust).
+    TrustedEnvironment,
+    /// A remote cluster of the deployment, by alias.
+    RemoteCluster,
 }
 
 impl ResourceKind {
     /// Every kind.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Realm,
         Self::RoleMapping,
         Self::Role,
         Self::User,
         Self::SampleIdentity,
+        Self::TrustedEnvironment,
+        Self::RemoteCluster,
     ];
 
     /// The stored spelling, also the audit log's entity kind (`native_user`, so that it is
@@ -52,6 +58,8 @@ impl ResourceKind {
             Self::Role => "role",
             Self::User => "native_user",
             Self::SampleIdentity => "sample_identity",
+            Self::TrustedEnvironment => "trusted_environment",
+            Self::RemoteCluster => "remote_cluster",
         }
     }
 
@@ -63,6 +71,8 @@ impl ResourceKind {
             Self::Role => "role",
             Self::User => "user",
             Self::SampleIdentity => "sample identity",
+            Self::TrustedEnvironment => "trusted environment",
+            Self::RemoteCluster => "remote cluster",
         }
     }
 }
@@ -154,6 +164,8 @@ pub fn check_name(kind: ResourceKind, name: &str) -> Result<(), FieldError> {
             }
             Ok(())
         }
+        ResourceKind::TrustedEnvironment => crate::trust::environment::check_environment_name(name),
+        ResourceKind::RemoteCluster => crate::trust::remote::check_alias(name),
         ResourceKind::SampleIdentity => {
             let length = name.chars().count();
             if name.trim().is_empty() || length > MAX_SAMPLE_NAME {

@@ -8,6 +8,7 @@ const SECTIONS = [
   ['Realms', '/realms'],
   ['Role mappings', '/role-mappings'],
   ['Roles & users', '/roles-users'],
+  ['Deployments', '/deployments'],
   ['Environments', '/environments'],
   ['Remote clusters', '/remote-clusters'],
   ['Token playground', '/playground'],
@@ -72,7 +73,7 @@ describe('console shell', () => {
       assert.equal(await current.getAttribute('aria-current'), 'page', label);
     }
     // Sections still to come say what they will hold.
-    await nav.getByRole('link', { name: 'Environments', exact: true }).click();
+    await nav.getByRole('link', { name: 'Export', exact: true }).click();
     await page.getByRole('heading', { name: 'Nothing here yet' }).waitFor();
     // The audit log lists the login that just happened.
     await nav.getByRole('link', { name: 'Audit log', exact: true }).click();

@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod certificates;
 pub mod cross_cluster;
+pub mod deployments;
 pub mod health;
 pub mod playground;
 pub mod resources;
@@ -23,7 +24,36 @@ pub const BODY_LIMIT: usize = 2 << 20;
 /// the resource check and gets its field-level error instead of a cut connection.
 pub const RESOURCE_BODY_LIMIT: usize = 8 << 20;
 
-use app::error::ApiError;
+use app::{
+    error::ApiError,
+    ssr::{AppState, deployments::Scope},
+};
+
+/// The deployment a request works on: `?deployment=<name>`, else the session's selection
+/// (the top-bar switcher), else the oldest deployment.
+pub struct InScope(pub Scope);
+
+#[derive(serde::Deserialize)]
+struct DeploymentQuery {
+    deployment: Option<String>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for InScope {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let requested = axum::extract::Query::<DeploymentQuery>::try_from_uri(&parts.uri)
+            .ok()
+            .and_then(|q| q.0.deployment);
+        let session = parts.extensions.get::<tower_sessions::Session>();
+        app::ssr::deployments::resolve(&state.pool, requested.as_deref(), session)
+            .await
+            .map(Self)
+    }
+}
 
 /// A JSON request body whose rejection is an [`ApiError::Invalid`] on field `body`.
 pub struct ApiJson<T>(pub T);

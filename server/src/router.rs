@@ -69,6 +69,15 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
             "/cross-cluster/remote/check",
             post(rest::cross_cluster::check_remote),
         )
+        .route("/deployments", get(rest::deployments::list))
+        .route(
+            "/deployments/{name}",
+            get(rest::deployments::show)
+                .put(rest::deployments::put)
+                .delete(rest::deployments::delete),
+        )
+        .route("/trust", get(rest::deployments::overview))
+        .route("/trust/remote-clusters", get(rest::deployments::remotes))
         .route("/playground", get(rest::playground::info))
         .route("/playground/validate", post(rest::playground::validate))
         .route("/playground/generate", post(rest::playground::generate));

@@ -198,7 +198,7 @@ async fn realm_bodies_round_trip_and_secrets_are_write_only() {
         .find(|e| e["entity_kind"] == "realm" && e["action"] == "create")
         .expect("realm create audited");
     assert_eq!(create["actor"], "admin");
-    assert_eq!(create["entity_id"], "jwt8");
+    assert_eq!(create["entity_id"], "default/jwt8");
     assert_eq!(create["after"]["secure_settings"]["hmac_key"], "[redacted]");
     let clear = &entries[0];
     assert_eq!(clear["action"], "update");

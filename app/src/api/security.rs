@@ -27,6 +27,8 @@ pub const fn api_segment(kind: ResourceKind) -> &'static str {
         ResourceKind::Role => "roles",
         ResourceKind::User => "users",
         ResourceKind::SampleIdentity => "sample-identities",
+        ResourceKind::TrustedEnvironment => "trusted-environments",
+        ResourceKind::RemoteCluster => "remote-clusters",
     }
 }
 

@@ -19,6 +19,9 @@ pub fn SecretField(
     on_change: Callback<SecretEdit>,
     /// `aria-describedby` for the input.
     described_by: String,
+    /// A multi-line value (a PEM key): a masked textarea instead of a password input.
+    #[prop(default = false)]
+    multiline: bool,
 ) -> impl IntoView {
     let has_saved = saved.is_some();
     let replacing = move || matches!(edit.get(), SecretEdit::Replace(_)) || !has_saved;
@@ -46,19 +49,31 @@ pub fn SecretField(
                 </button>
             </Show>
             <Show when=move || replacing() && !cleared()>
-                <input
-                    id=id.clone()
-                    type="password"
-                    autocomplete="off"
-                    class=INPUT
-                    aria-describedby=described_by.clone()
-                    placeholder=if has_saved { "new value (replaces the stored one)" } else { "not set" }
-                    prop:value=move || match edit.get() {
+                {
+                    let id = id.clone();
+                    let described_by = described_by.clone();
+                    let placeholder = if has_saved { "new value (replaces the stored one)" } else { "not set" };
+                    let value = move || match edit.get() {
                         SecretEdit::Replace(v) => v,
                         _ => String::new(),
+                    };
+                    let input = move |ev| on_change.run(SecretEdit::Replace(event_target_value(&ev)));
+                    if multiline {
+                        // A PEM key keeps its line breaks; Chromium and WebKit mask it like a password.
+                        view! {
+                            <textarea id=id rows="4" autocomplete="off" spellcheck="false"
+                                class=format!("{INPUT} font-mono text-xs") style="-webkit-text-security: disc"
+                                aria-describedby=described_by placeholder=placeholder
+                                prop:value=value on:input=input></textarea>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <input id=id type="password" autocomplete="off" class=INPUT
+                                aria-describedby=described_by placeholder=placeholder
+                                prop:value=value on:input=input />
+                        }.into_any()
                     }
-                    on:input=move |ev| on_change.run(SecretEdit::Replace(event_target_value(&ev)))
-                />
+                }
                 {has_saved.then(|| view! {
                     <button type="button" class=BUTTON_SECONDARY on:click=move |_| on_change.run(SecretEdit::Keep)>
                         "Keep stored value"

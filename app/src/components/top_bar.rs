@@ -2,7 +2,9 @@ use leptos::prelude::*;
 
 use crate::{
     api::session::current_session,
-    components::{theme_toggle::ThemeToggle, user_menu::UserMenu},
+    components::{
+        deployment_switcher::DeploymentSwitcher, theme_toggle::ThemeToggle, user_menu::UserMenu,
+    },
 };
 
 /// Product name, the current deployment, the theme toggle and the user menu.
@@ -16,13 +18,7 @@ pub fn TopBar() -> impl IntoView {
                     <img src="/favicon.svg" alt="" class="h-6 w-6" />
                     "trust-console"
                 </a>
-                <span
-                    class="rounded-full border border-slate-300 px-3 py-0.5 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-400"
-                    title="Deployments are managed under Trust management (coming soon)"
-                    data-testid="deployment-name"
-                >
-                    "Deployment: none selected"
-                </span>
+                <DeploymentSwitcher />
             </div>
             <div class="flex items-center gap-2">
                 <ThemeToggle />

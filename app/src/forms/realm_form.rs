@@ -38,6 +38,18 @@ pub enum SecretEdit {
     Clear,
 }
 
+impl SecretEdit {
+    /// What the API body says for it: nothing (keep), the new value, or `null` (clear).
+    pub fn to_json(&self) -> Option<Value> {
+        match self {
+            Self::Keep => None,
+            Self::Replace(v) if v.is_empty() => None,
+            Self::Replace(v) => Some(Value::String(v.clone())),
+            Self::Clear => Some(Value::Null),
+        }
+    }
+}
+
 impl std::fmt::Debug for SecretEdit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -231,12 +243,7 @@ impl RealmForm {
         let secure: Map<String, Value> = self
             .secrets
             .iter()
-            .filter_map(|(key, edit)| match edit {
-                SecretEdit::Keep => None,
-                SecretEdit::Replace(v) if v.is_empty() => None,
-                SecretEdit::Replace(v) => Some((key.clone(), Value::String(v.clone()))),
-                SecretEdit::Clear => Some((key.clone(), Value::Null)),
-            })
+            .filter_map(|(key, edit)| edit.to_json().map(|v| (key.clone(), v)))
             .collect();
         let mut body = json!({"type": self.kind, "settings": self.settings()?});
         if !secure.is_empty() {

@@ -14,6 +14,7 @@ use crate::{
         security::{PutResource, PutResourceInput, ResourceKind},
     },
     components::{
+        code_block::CodeBlock,
         error_message::ErrorMessage,
         styles::{
             BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
@@ -440,19 +441,8 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
 
 #[component]
 fn AuthenticateBody(json: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let text = StoredValue::new(json.clone());
     view! {
-        <div class="mt-5 flex items-center gap-3">
-            <h3 class="text-sm font-semibold">"GET /_security/_authenticate would return"</h3>
-            <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
-                #[cfg(feature = "hydrate")]
-                text.with_value(|t| crate::browser::copy_text(t));
-                let _ = text;
-                copied.set(true);
-            }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
-        </div>
-        <pre class="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950" data-testid="authenticate-json">{json}</pre>
+        <CodeBlock title="GET /_security/_authenticate would return".to_owned() text=json testid="authenticate-json" />
     }
 }
 

@@ -17,6 +17,7 @@ use crate::{
     components::{
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
+        editor_parts::SavedNotice,
         error_message::ErrorMessage,
         key_table::KeyTable,
         secret_field::SecretField,
@@ -163,7 +164,7 @@ fn RealmEditor(
                 }
             })}
         </div>
-        {saved.then(|| view! { <p role="status" class="mt-4 rounded-md bg-green-50 px-4 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">"Saved."</p> })}
+        <SavedNotice saved />
         <form class="mt-6 space-y-6" on:submit=on_submit novalidate>
             <section class=CARD aria-labelledby="realm-identity">
                 <h2 id="realm-identity" class="text-base font-semibold">"Realm"</h2>

@@ -10,6 +10,7 @@ use crate::{
     },
     components::{
         delete_button::DeleteButton,
+        editor_parts::SavedNotice,
         error_message::ErrorMessage,
         rule_builder::RuleBuilder,
         styles::{
@@ -182,7 +183,7 @@ fn MappingEditor(
                 <div class="flex gap-2"><DeleteButton remove kind=ResourceKind::RoleMapping name=delete_name.clone() version /></div>
             })}
         </div>
-        {saved.then(|| view! { <p role="status" class="mt-4 rounded-md bg-green-50 px-4 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">"Saved."</p> })}
+        <SavedNotice saved />
         <form class="mt-6 space-y-6" on:submit=on_submit novalidate>
             <section class=CARD aria-labelledby="mapping-what">
                 <h2 id="mapping-what" class="text-base font-semibold">"Mapping"</h2>

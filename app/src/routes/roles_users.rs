@@ -17,7 +17,7 @@ use crate::{
         directory_form::{RoleForm, UserForm},
         text_list,
     },
-    nav::reload_to,
+    nav::{reload_to, urlencode},
 };
 
 /// Roles (with run_as) and native users (the run_as and delegated-authorization targets).
@@ -155,18 +155,6 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// Percent-encodes a name for a query string.
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Saves and deletes of one resource, reloading the page on success.

@@ -62,3 +62,13 @@ pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
     }
     result
 }
+
+/// The deployment this request works on: the session's selection, else the oldest.
+///
+/// # Errors
+/// A database failure, or a wiring bug.
+pub async fn scope() -> Result<crate::ssr::deployments::Scope, ApiError> {
+    let state = state()?;
+    let session = session().await?;
+    crate::ssr::deployments::resolve(&state.pool, None, Some(&session)).await
+}

@@ -4,6 +4,7 @@
 //! and its audit entry in one transaction.
 
 pub mod audit;
+pub mod deployments;
 pub mod documents;
 pub mod test_keys;
 pub mod users;

@@ -16,7 +16,6 @@ use trust_core::{
         authenticate::{JwksReload, Outcome, Request, Step},
         check::{Context, check},
         keys::{KeyMaterial, parse_jwks},
-        lint::Target,
         realm::{JwtRealm, Loaded, PkcSource},
     },
     playground::{RealmKeys, default_claims},
@@ -39,6 +38,7 @@ use crate::{
             documents::{self, DocumentRow},
             test_keys,
         },
+        deployments::Scope,
         jwks_fetch::JwksFetcher,
         now_secs,
         security::{realm_configs, realm_secrets},
@@ -50,8 +50,12 @@ const TEST_KEY_ENTITY: &str = "test_signing_key";
 
 /// The stored realms loaded as one node configuration; with `only`, the other JWT realms are
 /// left out (realms of other types stay, for run_as and `authorization_realms` lookups).
-async fn load_realms(pool: &SqlitePool, only: Option<&str>) -> Result<Loaded, ApiError> {
-    let rows = documents::list(pool, ResourceKind::Realm.as_str()).await?;
+async fn load_realms(
+    pool: &SqlitePool,
+    scope: &Scope,
+    only: Option<&str>,
+) -> Result<Loaded, ApiError> {
+    let rows = documents::list(pool, scope.id, ResourceKind::Realm.as_str()).await?;
     let mut configs: Vec<RealmConfig> = realm_configs(&rows);
     if let Some(name) = only {
         if !configs.iter().any(|c| c.name == name && c.kind == "jwt") {
@@ -64,8 +68,8 @@ async fn load_realms(pool: &SqlitePool, only: Option<&str>) -> Result<Loaded, Ap
         }
         configs.retain(|c| c.kind != "jwt" || c.name == name);
     }
-    let secrets = realm_secrets(pool).await?;
-    Ok(realm_config::lint(&configs, &secrets, Target::default()))
+    let secrets = realm_secrets(pool, scope.id).await?;
+    Ok(realm_config::lint(&configs, &secrets, scope.target()))
 }
 
 /// `{name: body}` of every document of `kind`.
@@ -81,19 +85,23 @@ fn by_name(rows: Vec<DocumentRow>) -> Value {
 }
 
 /// The stored role mappings, roles and native users, as `check-token` reads them from files.
-async fn load_security(pool: &SqlitePool) -> Result<(Vec<RoleMapping>, Directory), ApiError> {
+async fn load_security(
+    pool: &SqlitePool,
+    scope: &Scope,
+) -> Result<(Vec<RoleMapping>, Directory), ApiError> {
     let stored = |what: &str, errors: Vec<String>| ApiError::Conflict {
         message: format!("stored {what} no longer parse: {}", errors.join("; ")),
     };
-    let mappings = by_name(documents::list(pool, ResourceKind::RoleMapping.as_str()).await?);
+    let mappings =
+        by_name(documents::list(pool, scope.id, ResourceKind::RoleMapping.as_str()).await?);
     let mappings = role_mapping::parse_all(&mappings).map_err(|errors| {
         stored(
             "role mappings",
             errors.iter().map(ToString::to_string).collect(),
         )
     })?;
-    let roles = by_name(documents::list(pool, ResourceKind::Role.as_str()).await?);
-    let users = by_name(documents::list(pool, ResourceKind::User.as_str()).await?);
+    let roles = by_name(documents::list(pool, scope.id, ResourceKind::Role.as_str()).await?);
+    let users = by_name(documents::list(pool, scope.id, ResourceKind::User.as_str()).await?);
     let directory =
         Directory::parse(Some(&roles), Some(&users)).map_err(|e| stored("roles or users", e))?;
     Ok((mappings, directory))
@@ -108,16 +116,17 @@ async fn load_security(pool: &SqlitePool) -> Result<(Vec<RoleMapping>, Directory
 pub async fn validate(
     pool: &SqlitePool,
     fetcher: &JwksFetcher,
+    scope: &Scope,
     input: &ValidateInput,
 ) -> Result<ValidateOutcome, ApiError> {
-    let loaded = load_realms(pool, input.realm.as_deref()).await?;
+    let loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
     if !loaded.report.valid {
         return Ok(ValidateOutcome::InvalidConfig {
             error: "the configuration is invalid".to_owned(),
             diagnostics: loaded.report.diagnostics,
         });
     }
-    let (mappings, directory) = load_security(pool).await?;
+    let (mappings, directory) = load_security(pool, scope).await?;
     let context = Context {
         chain: &loaded.chain,
         mappings: &mappings,
@@ -165,9 +174,9 @@ pub async fn validate(
 ///
 /// # Errors
 /// A database failure.
-pub async fn info(pool: &SqlitePool) -> Result<PlaygroundInfo, ApiError> {
-    let loaded = load_realms(pool, None).await?;
-    let mut marks: BTreeMap<String, test_keys::TestKeyMark> = test_keys::marks(pool)
+pub async fn info(pool: &SqlitePool, scope: &Scope) -> Result<PlaygroundInfo, ApiError> {
+    let loaded = load_realms(pool, scope, None).await?;
+    let mut marks: BTreeMap<String, test_keys::TestKeyMark> = test_keys::marks(pool, scope.id)
         .await?
         .into_iter()
         .map(|m| (m.realm.clone(), m))
@@ -254,6 +263,7 @@ fn read_private_pem(pem: &str) -> Result<(EncodingKey, Value), String> {
 /// [`ApiError::Invalid`] on `private_pem`; [`ApiError::NotFound`] for an unknown realm.
 pub async fn set_test_key(
     pool: &SqlitePool,
+    scope: &Scope,
     actor: &str,
     input: &TestKeyInput,
 ) -> Result<TestKeyView, ApiError> {
@@ -261,7 +271,7 @@ pub async fn set_test_key(
         read_private_pem(&input.private_pem).map_err(|m| ApiError::invalid("private_pem", m))?;
     let realm = input.realm.as_str();
     let mut tx = pool.begin().await?;
-    if documents::find(&mut tx, ResourceKind::Realm.as_str(), realm)
+    if documents::find(&mut tx, scope.id, ResourceKind::Realm.as_str(), realm)
         .await?
         .is_none()
     {
@@ -271,6 +281,7 @@ pub async fn set_test_key(
     }
     test_keys::set(
         &mut tx,
+        scope.id,
         realm,
         input.private_pem.trim(),
         &public.to_string(),
@@ -281,7 +292,7 @@ pub async fn set_test_key(
         NewAuditEntry {
             actor,
             entity_kind: TEST_KEY_ENTITY,
-            entity_id: realm,
+            entity_id: &scope.entity_id(realm),
             action: AuditAction::Update,
             before: None,
             after: Some(json!({"public_jwk": public})),
@@ -289,8 +300,8 @@ pub async fn set_test_key(
     )
     .await?;
     tx.commit().await?;
-    let loaded = load_realms(pool, None).await?;
-    let mark = test_keys::marks(pool)
+    let loaded = load_realms(pool, scope, None).await?;
+    let mark = test_keys::marks(pool, scope.id)
         .await?
         .into_iter()
         .find(|m| m.realm == realm)
@@ -313,9 +324,14 @@ pub async fn set_test_key(
 ///
 /// # Errors
 /// [`ApiError::NotFound`] when the realm has none; a database failure.
-pub async fn clear_test_key(pool: &SqlitePool, actor: &str, realm: &str) -> Result<(), ApiError> {
+pub async fn clear_test_key(
+    pool: &SqlitePool,
+    scope: &Scope,
+    actor: &str,
+    realm: &str,
+) -> Result<(), ApiError> {
     let mut tx = pool.begin().await?;
-    if !test_keys::clear(&mut tx, realm).await? {
+    if !test_keys::clear(&mut tx, scope.id, realm).await? {
         return Err(ApiError::NotFound {
             message: format!("realm [{realm}] has no test key"),
         });
@@ -325,7 +341,7 @@ pub async fn clear_test_key(pool: &SqlitePool, actor: &str, realm: &str) -> Resu
         NewAuditEntry {
             actor,
             entity_kind: TEST_KEY_ENTITY,
-            entity_id: realm,
+            entity_id: &scope.entity_id(realm),
             action: AuditAction::Delete,
             before: Some(json!({"private_pem": "set"})),
             after: None,
@@ -343,9 +359,10 @@ pub async fn clear_test_key(pool: &SqlitePool, actor: &str, realm: &str) -> Resu
 /// realm does not allow or the key cannot sign, no HMAC key or test key.
 pub async fn generate(
     pool: &SqlitePool,
+    scope: &Scope,
     input: &GenerateInput,
 ) -> Result<GeneratedToken, ApiError> {
-    let loaded = load_realms(pool, Some(&input.realm)).await?;
+    let loaded = load_realms(pool, scope, Some(&input.realm)).await?;
     let realm = loaded
         .chain
         .jwt_realms()
@@ -394,7 +411,7 @@ pub async fn generate(
                     "a test private key signs RS*, PS* or ES* tokens; HS* tokens use the realm's HMAC key",
                 ));
             }
-            let pem = test_keys::private_pem(pool, &realm.name)
+            let pem = test_keys::private_pem(pool, scope.id, &realm.name)
                 .await?
                 .ok_or_else(|| {
                     ApiError::invalid(

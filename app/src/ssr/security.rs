@@ -11,13 +11,13 @@ use serde_json::{Map, Value, json};
 use sqlx::SqlitePool;
 use trust_core::{
     audit::AuditAction,
-    jwt::lint::Target,
     resource::{
         self, FieldError, ResourceKind, check_name,
         realm_config::{self, RealmConfig, SecretChange, SecretValues},
         sample_identity::SampleIdentity,
     },
     role_mapping::RoleMapping,
+    trust::{RemoteConfig, TrustedEnvironment},
 };
 
 use crate::{
@@ -27,7 +27,9 @@ use crate::{
         audit::{self, NewAuditEntry},
         documents::{self, DocumentRow, SecretMark},
     },
+    ssr::deployments::Scope,
     ssr::jwks_fetch::JwksFetcher,
+    ssr::trust,
 };
 
 impl From<FieldError> for ApiError {
@@ -42,7 +44,12 @@ struct Checked {
     secrets: BTreeMap<String, SecretChange>,
 }
 
-fn check(kind: ResourceKind, name: &str, body: &Value) -> Result<Checked, FieldError> {
+fn check(
+    scope: &Scope,
+    kind: ResourceKind,
+    name: &str,
+    body: &Value,
+) -> Result<Checked, FieldError> {
     let plain = |body: Value| Checked {
         body,
         secrets: BTreeMap::new(),
@@ -79,6 +86,17 @@ fn check(kind: ResourceKind, name: &str, body: &Value) -> Result<Checked, FieldE
             let identity = SampleIdentity::parse(body)?;
             plain(serde_json::to_value(identity).unwrap_or_default())
         }
+        ResourceKind::TrustedEnvironment => {
+            let env = TrustedEnvironment::parse(name, body, &scope.deployment)?;
+            plain(serde_json::to_value(env).unwrap_or_default())
+        }
+        ResourceKind::RemoteCluster => {
+            let update = RemoteConfig::parse(name, body)?;
+            Checked {
+                body: update.config.to_json(),
+                secrets: update.secrets,
+            }
+        }
     })
 }
 
@@ -101,10 +119,14 @@ fn not_found(kind: ResourceKind, name: &str) -> ApiError {
 ///
 /// # Errors
 /// A database failure.
-pub async fn list(pool: &SqlitePool, kind: ResourceKind) -> Result<Vec<ResourceView>, ApiError> {
-    let rows = documents::list(pool, kind.as_str()).await?;
-    let mut marks = marks_by_name(documents::secret_marks(pool, kind.as_str()).await?);
-    let mut diagnostics = diagnose(pool, kind, &rows).await?;
+pub async fn list(
+    pool: &SqlitePool,
+    scope: &Scope,
+    kind: ResourceKind,
+) -> Result<Vec<ResourceView>, ApiError> {
+    let rows = documents::list(pool, scope.id, kind.as_str()).await?;
+    let mut marks = marks_by_name(documents::secret_marks(pool, scope.id, kind.as_str()).await?);
+    let mut diagnostics = diagnose(pool, scope, kind, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -121,27 +143,30 @@ pub async fn list(pool: &SqlitePool, kind: ResourceKind) -> Result<Vec<ResourceV
 /// [`ApiError::NotFound`], or a database failure.
 pub async fn get(
     pool: &SqlitePool,
+    scope: &Scope,
     kind: ResourceKind,
     name: &str,
 ) -> Result<ResourceView, ApiError> {
-    if kind == ResourceKind::Realm {
-        // Realm lint needs the whole chain, so one realm is read through the list.
-        return list(pool, kind)
+    if matches!(kind, ResourceKind::Realm | ResourceKind::TrustedEnvironment) {
+        // Realm lint needs the whole chain, and environment checks every environment, so one
+        // is read through the list.
+        return list(pool, scope, kind)
             .await?
             .into_iter()
             .find(|v| v.name == name)
             .ok_or_else(|| not_found(kind, name));
     }
     let mut conn = pool.acquire().await?;
-    let row = documents::find(&mut conn, kind.as_str(), name)
+    let row = documents::find(&mut conn, scope.id, kind.as_str(), name)
         .await?
         .ok_or_else(|| not_found(kind, name))?;
-    let secure = marks_by_name(documents::secret_marks_of(&mut conn, kind.as_str(), name).await?)
-        .remove(name)
-        .unwrap_or_default();
+    let secure =
+        marks_by_name(documents::secret_marks_of(&mut conn, scope.id, kind.as_str(), name).await?)
+            .remove(name)
+            .unwrap_or_default();
     drop(conn);
     let rows = [row];
-    let found = diagnose(pool, kind, &rows)
+    let found = diagnose(pool, scope, kind, &rows)
         .await?
         .remove(name)
         .unwrap_or_default();
@@ -158,36 +183,38 @@ pub async fn get(
 /// for a resource that does not exist; a database failure (nothing is written then).
 pub async fn put(
     pool: &SqlitePool,
+    scope: &Scope,
     actor: &str,
     kind: ResourceKind,
     name: &str,
     body: &Value,
     version: Option<i64>,
 ) -> Result<ResourceView, ApiError> {
-    let checked = check(kind, name, body)?;
+    let checked = check(scope, kind, name, body)?;
     let body_json = checked.body.to_string();
     let mut tx = pool.begin().await?;
-    let existing = documents::find(&mut tx, kind.as_str(), name).await?;
-    let before_secrets = secret_names(&mut tx, kind, name).await?;
+    let existing = documents::find(&mut tx, scope.id, kind.as_str(), name).await?;
+    let before_secrets = secret_names(&mut tx, scope.id, kind, name).await?;
     let (row, action) = match (&existing, version) {
         (None, None) => {
-            let row = documents::insert(&mut tx, kind.as_str(), name, &body_json)
+            let row = documents::insert(&mut tx, scope.id, kind.as_str(), name, &body_json)
                 .await
                 .map_err(|e| match &e {
                     sqlx::Error::Database(db) if db.is_unique_violation() => {
-                        exists(kind, name, None)
+                        exists(kind.noun(), name, None)
                     }
                     _ => ApiError::from(e),
                 })?;
             (row, AuditAction::Create)
         }
         (None, Some(_)) => return Err(not_found(kind, name)),
-        (Some(row), None) => return Err(exists(kind, name, Some(row.version))),
+        (Some(row), None) => return Err(exists(kind.noun(), name, Some(row.version))),
         (Some(row), Some(version)) => {
             let updated =
-                documents::update(&mut tx, kind.as_str(), name, version, &body_json).await?;
+                documents::update(&mut tx, scope.id, kind.as_str(), name, version, &body_json)
+                    .await?;
             let Some(updated) = updated else {
-                return Err(stale(kind, name, version, row.version));
+                return Err(stale(kind.noun(), name, version, row.version));
             };
             (updated, AuditAction::Update)
         }
@@ -196,11 +223,12 @@ pub async fn put(
     for (setting, change) in &checked.secrets {
         match change {
             SecretChange::Set(value) => {
-                documents::set_secret(&mut tx, kind.as_str(), name, setting, value).await?;
+                documents::set_secret(&mut tx, scope.id, kind.as_str(), name, setting, value)
+                    .await?;
                 after_secrets.insert(setting.clone(), Value::String("set".to_owned()));
             }
             SecretChange::Clear => {
-                documents::clear_secret(&mut tx, kind.as_str(), name, setting).await?;
+                documents::clear_secret(&mut tx, scope.id, kind.as_str(), name, setting).await?;
                 after_secrets.insert(setting.clone(), Value::Null);
             }
         }
@@ -210,7 +238,7 @@ pub async fn put(
         NewAuditEntry {
             actor,
             entity_kind: kind.as_str(),
-            entity_id: name,
+            entity_id: &scope.entity_id(name),
             action,
             before: existing.as_ref().map(|row| image(row, &before_secrets)),
             after: Some(image(&row, &after_secrets)),
@@ -218,7 +246,7 @@ pub async fn put(
     )
     .await?;
     tx.commit().await?;
-    get(pool, kind, name).await
+    get(pool, scope, kind, name).await
 }
 
 /// Deletes a resource (only at `version`, when given) with its secrets.
@@ -227,26 +255,27 @@ pub async fn put(
 /// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version; a database failure.
 pub async fn delete(
     pool: &SqlitePool,
+    scope: &Scope,
     actor: &str,
     kind: ResourceKind,
     name: &str,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
     let mut tx = pool.begin().await?;
-    let Some(row) = documents::find(&mut tx, kind.as_str(), name).await? else {
+    let Some(row) = documents::find(&mut tx, scope.id, kind.as_str(), name).await? else {
         return Err(not_found(kind, name));
     };
     let version = version.unwrap_or(row.version);
-    let secrets = secret_names(&mut tx, kind, name).await?;
-    if !documents::delete(&mut tx, kind.as_str(), name, version).await? {
-        return Err(stale(kind, name, version, row.version));
+    let secrets = secret_names(&mut tx, scope.id, kind, name).await?;
+    if !documents::delete(&mut tx, scope.id, kind.as_str(), name, version).await? {
+        return Err(stale(kind.noun(), name, version, row.version));
     }
     audit::record(
         &mut tx,
         NewAuditEntry {
             actor,
             entity_kind: kind.as_str(),
-            entity_id: name,
+            entity_id: &scope.entity_id(name),
             action: AuditAction::Delete,
             before: Some(image(&row, &secrets)),
             after: None,
@@ -268,14 +297,15 @@ pub async fn delete(
 pub async fn fetch_jwks(
     pool: &SqlitePool,
     fetcher: &JwksFetcher,
+    scope: &Scope,
     actor: &str,
     name: &str,
     version: i64,
 ) -> Result<ResourceView, ApiError> {
     let kind = ResourceKind::Realm;
-    let current = get(pool, kind, name).await?;
+    let current = get(pool, scope, kind, name).await?;
     if current.version != version {
-        return Err(stale(kind, name, version, current.version));
+        return Err(stale(kind.noun(), name, version, current.version));
     }
     let key = format!("xpack.security.authc.realms.jwt.{name}.pkc_jwkset_path");
     let url = current.body["settings"]["pkc_jwkset_path"]
@@ -300,26 +330,26 @@ pub async fn fetch_jwks(
     })?;
     let mut body = current.body;
     body["pkc_jwkset"] = Value::String(content);
-    put(pool, actor, kind, name, &body, Some(version)).await
+    put(pool, scope, actor, kind, name, &body, Some(version)).await
 }
 
-fn exists(kind: ResourceKind, name: &str, version: Option<i64>) -> ApiError {
+/// The 409 for creating what exists (`noun` as in `role mapping`).
+pub(crate) fn exists(noun: &str, name: &str, version: Option<i64>) -> ApiError {
     let at = version
         .map(|v| format!(" at version {v}"))
         .unwrap_or_default();
     ApiError::Conflict {
         message: format!(
-            "{} [{name}] already exists{at}; to replace it, send the version you edited",
-            kind.noun()
+            "{noun} [{name}] already exists{at}; to replace it, send the version you edited"
         ),
     }
 }
 
-fn stale(kind: ResourceKind, name: &str, yours: i64, current: i64) -> ApiError {
+/// The 409 for an edit based on a version that is no longer current.
+pub(crate) fn stale(noun: &str, name: &str, yours: i64, current: i64) -> ApiError {
     ApiError::Conflict {
         message: format!(
-            "{} [{name}] was changed by someone else: your edit is based on version {yours}, it is now at version {current}. Reload it and apply your change again.",
-            kind.noun()
+            "{noun} [{name}] was changed by someone else: your edit is based on version {yours}, it is now at version {current}. Reload it and apply your change again."
         ),
     }
 }
@@ -327,14 +357,17 @@ fn stale(kind: ResourceKind, name: &str, yours: i64, current: i64) -> ApiError {
 /// The secrets set on one resource, as audit-image entries (`"set"`, redacted on write).
 async fn secret_names(
     conn: &mut sqlx::SqliteConnection,
+    deployment: i64,
     kind: ResourceKind,
     name: &str,
 ) -> Result<Map<String, Value>, sqlx::Error> {
-    Ok(documents::secret_marks_of(conn, kind.as_str(), name)
-        .await?
-        .into_iter()
-        .map(|s| (s.setting, Value::String("set".to_owned())))
-        .collect())
+    Ok(
+        documents::secret_marks_of(conn, deployment, kind.as_str(), name)
+            .await?
+            .into_iter()
+            .map(|s| (s.setting, Value::String("set".to_owned())))
+            .collect(),
+    )
 }
 
 /// What the audit log keeps of a resource: its body and which secrets are set (the audit
@@ -376,11 +409,14 @@ fn view(
 /// warnings.
 async fn diagnose(
     pool: &SqlitePool,
+    scope: &Scope,
     kind: ResourceKind,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
     match kind {
-        ResourceKind::Realm => lint_realms(pool, rows).await,
+        ResourceKind::Realm => lint_realms(pool, scope, rows).await,
+        ResourceKind::TrustedEnvironment => trust::environment_diagnostics(pool, scope, rows).await,
+        ResourceKind::RemoteCluster => trust::remote_diagnostics(pool, scope, rows).await,
         ResourceKind::RoleMapping => Ok(rows
             .iter()
             .filter_map(|row| {
@@ -425,10 +461,13 @@ pub fn realm_configs(rows: &[DocumentRow]) -> Vec<RealmConfig> {
 ///
 /// # Errors
 /// A database failure.
-pub async fn realm_secrets(pool: &SqlitePool) -> Result<SecretValues, sqlx::Error> {
+pub async fn realm_secrets(
+    pool: &SqlitePool,
+    deployment: i64,
+) -> Result<SecretValues, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     Ok(
-        documents::secret_values(&mut conn, ResourceKind::Realm.as_str())
+        documents::secret_values(&mut conn, deployment, ResourceKind::Realm.as_str())
             .await?
             .into_iter()
             .map(|s| ((s.name, s.setting), s.value))
@@ -438,11 +477,12 @@ pub async fn realm_secrets(pool: &SqlitePool) -> Result<SecretValues, sqlx::Erro
 
 async fn lint_realms(
     pool: &SqlitePool,
+    scope: &Scope,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
     let configs = realm_configs(rows);
-    let secrets = realm_secrets(pool).await?;
-    let loaded = realm_config::lint(&configs, &secrets, Target::default());
+    let secrets = realm_secrets(pool, scope.id).await?;
+    let loaded = realm_config::lint(&configs, &secrets, scope.target());
     Ok(configs
         .iter()
         .map(|config| {

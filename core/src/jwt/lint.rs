@@ -48,7 +48,7 @@ impl Diagnostic {
 }
 
 /// Where the configuration will run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeploymentKind {
     /// Self-managed Elasticsearch: every order is available.

@@ -19,15 +19,16 @@ use app::{
     ssr::{AppState, auth::SessionUser, playground},
 };
 
-use super::ApiJson;
+use super::{ApiJson, InScope};
 
 /// `POST /api/v1/playground/validate`: 200 with the verdict (authenticated or not), or 422
 /// with the startup errors when Elasticsearch would not start with the realms involved.
 pub async fn validate(
     State(state): State<AppState>,
+    InScope(scope): InScope,
     ApiJson(input): ApiJson<ValidateInput>,
 ) -> Result<Response, ApiError> {
-    let outcome = playground::validate(&state.pool, &state.jwks, &input).await?;
+    let outcome = playground::validate(&state.pool, &state.jwks, &scope, &input).await?;
     let status = match outcome {
         ValidateOutcome::Verdict(_) => StatusCode::OK,
         ValidateOutcome::InvalidConfig { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -36,16 +37,22 @@ pub async fn validate(
 }
 
 /// `GET /api/v1/playground`.
-pub async fn info(State(state): State<AppState>) -> Result<Json<PlaygroundInfo>, ApiError> {
-    playground::info(&state.pool).await.map(Json)
+pub async fn info(
+    State(state): State<AppState>,
+    InScope(scope): InScope,
+) -> Result<Json<PlaygroundInfo>, ApiError> {
+    playground::info(&state.pool, &scope).await.map(Json)
 }
 
 /// `POST /api/v1/playground/generate`.
 pub async fn generate(
     State(state): State<AppState>,
+    InScope(scope): InScope,
     ApiJson(input): ApiJson<GenerateInput>,
 ) -> Result<Json<GeneratedToken>, ApiError> {
-    playground::generate(&state.pool, &input).await.map(Json)
+    playground::generate(&state.pool, &scope, &input)
+        .await
+        .map(Json)
 }
 
 /// The body of `PUT /api/v1/realms/{name}/test-key`.
@@ -58,6 +65,7 @@ pub struct TestKeyBody {
 /// `PUT /api/v1/realms/{name}/test-key`.
 pub async fn set_test_key(
     State(state): State<AppState>,
+    InScope(scope): InScope,
     Extension(user): Extension<SessionUser>,
     Path(realm): Path<String>,
     ApiJson(body): ApiJson<TestKeyBody>,
@@ -66,7 +74,7 @@ pub async fn set_test_key(
         realm,
         private_pem: body.private_pem,
     };
-    playground::set_test_key(&state.pool, &user.username, &input)
+    playground::set_test_key(&state.pool, &scope, &user.username, &input)
         .await
         .map(Json)
 }
@@ -74,9 +82,10 @@ pub async fn set_test_key(
 /// `DELETE /api/v1/realms/{name}/test-key`.
 pub async fn clear_test_key(
     State(state): State<AppState>,
+    InScope(scope): InScope,
     Extension(user): Extension<SessionUser>,
     Path(realm): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    playground::clear_test_key(&state.pool, &user.username, &realm).await?;
+    playground::clear_test_key(&state.pool, &scope, &user.username, &realm).await?;
     Ok(StatusCode::NO_CONTENT)
 }

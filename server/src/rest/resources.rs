@@ -17,7 +17,7 @@ use app::{
     ssr::{AppState, auth::SessionUser, security},
 };
 
-use super::ApiJson;
+use super::{ApiJson, InScope};
 
 /// `?version=N`: the version an edit or delete is based on.
 #[derive(Debug, Default, Deserialize)]
@@ -27,7 +27,11 @@ pub struct VersionQuery {
 }
 
 impl VersionQuery {
-    fn parse(&self) -> Result<Option<i64>, ApiError> {
+    /// The version, checked.
+    ///
+    /// # Errors
+    /// [`ApiError::Invalid`] on `version` for anything but a whole number ≥ 1.
+    pub fn parse(&self) -> Result<Option<i64>, ApiError> {
         self.version
             .as_deref()
             .map(|v| {
@@ -47,33 +51,42 @@ pub fn collection(kind: ResourceKind) -> Router<AppState> {
     Router::new()
         .route(
             "/",
-            get(move |State(state): State<AppState>| async move {
-                security::list(&state.pool, kind).await.map(Json)
-            }),
+            get(
+                move |State(state): State<AppState>, InScope(scope): InScope| async move {
+                    security::list(&state.pool, &scope, kind).await.map(Json)
+                },
+            ),
         )
         .route(
             "/{name}",
             get(
-                move |State(state): State<AppState>, Path(name): Path<String>| async move {
-                    security::get(&state.pool, kind, &name).await.map(Json)
+                move |State(state): State<AppState>,
+                      InScope(scope): InScope,
+                      Path(name): Path<String>| async move {
+                    security::get(&state.pool, &scope, kind, &name)
+                        .await
+                        .map(Json)
                 },
             )
             .put(
                 move |State(state): State<AppState>,
+                      InScope(scope): InScope,
                       Extension(user): Extension<SessionUser>,
                       Path(name): Path<String>,
                       Query(query): Query<VersionQuery>,
                       ApiJson(body): ApiJson<Value>| async move {
-                    put(state, user, kind, name, query, body).await
+                    put(state, scope, user, kind, name, query, body).await
                 },
             )
             .delete(
                 move |State(state): State<AppState>,
+                      InScope(scope): InScope,
                       Extension(user): Extension<SessionUser>,
                       Path(name): Path<String>,
                       Query(query): Query<VersionQuery>| async move {
                     let version = query.parse()?;
-                    security::delete(&state.pool, &user.username, kind, &name, version).await?;
+                    security::delete(&state.pool, &scope, &user.username, kind, &name, version)
+                        .await?;
                     Ok::<_, ApiError>(StatusCode::NO_CONTENT)
                 },
             ),
@@ -84,6 +97,7 @@ pub fn collection(kind: ResourceKind) -> Router<AppState> {
 /// `POST /api/v1/realms/{name}/fetch-jwks?version=N`: fetch the realm's https JWK set now.
 pub async fn fetch_jwks(
     State(state): State<AppState>,
+    InScope(scope): InScope,
     Extension(user): Extension<SessionUser>,
     Path(name): Path<String>,
     Query(query): Query<VersionQuery>,
@@ -91,13 +105,21 @@ pub async fn fetch_jwks(
     let version = query
         .parse()?
         .ok_or_else(|| ApiError::invalid("version", "send the version of the realm you read"))?;
-    security::fetch_jwks(&state.pool, &state.jwks, &user.username, &name, version)
-        .await
-        .map(Json)
+    security::fetch_jwks(
+        &state.pool,
+        &state.jwks,
+        &scope,
+        &user.username,
+        &name,
+        version,
+    )
+    .await
+    .map(Json)
 }
 
 async fn put(
     state: AppState,
+    scope: app::ssr::deployments::Scope,
     user: SessionUser,
     kind: ResourceKind,
     name: String,
@@ -105,7 +127,16 @@ async fn put(
     body: Value,
 ) -> Result<(StatusCode, Json<ResourceView>), ApiError> {
     let version = query.parse()?;
-    let view = security::put(&state.pool, &user.username, kind, &name, &body, version).await?;
+    let view = security::put(
+        &state.pool,
+        &scope,
+        &user.username,
+        kind,
+        &name,
+        &body,
+        version,
+    )
+    .await?;
     let status = if version.is_none() {
         StatusCode::CREATED
     } else {

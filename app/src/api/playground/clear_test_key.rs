@@ -10,7 +10,8 @@ pub async fn clear_test_key(realm: String) -> Result<(), ApiError> {
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::playground::clear_test_key(&state.pool, &user.username, &realm).await
+            let scope = ssr::context::scope().await?;
+            ssr::playground::clear_test_key(&state.pool, &scope, &user.username, &realm).await
         }
         .await,
     )

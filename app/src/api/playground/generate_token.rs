@@ -11,7 +11,8 @@ pub async fn generate_token(input: GenerateInput) -> Result<GeneratedToken, ApiE
         async {
             ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::playground::generate(&state.pool, &input).await
+            let scope = ssr::context::scope().await?;
+            ssr::playground::generate(&state.pool, &scope, &input).await
         }
         .await,
     )

@@ -11,7 +11,8 @@ pub async fn playground_setup() -> Result<PlaygroundInfo, ApiError> {
         async {
             ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::playground::info(&state.pool).await
+            let scope = ssr::context::scope().await?;
+            ssr::playground::info(&state.pool, &scope).await
         }
         .await,
     )

@@ -11,7 +11,8 @@ pub async fn set_test_key(input: TestKeyInput) -> Result<TestKeyView, ApiError> 
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::playground::set_test_key(&state.pool, &user.username, &input).await
+            let scope = ssr::context::scope().await?;
+            ssr::playground::set_test_key(&state.pool, &scope, &user.username, &input).await
         }
         .await,
     )

@@ -12,7 +12,8 @@ pub async fn validate_token(input: ValidateInput) -> Result<ValidateOutcome, Api
         async {
             ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::playground::validate(&state.pool, &state.jwks, &input).await
+            let scope = ssr::context::scope().await?;
+            ssr::playground::validate(&state.pool, &state.jwks, &scope, &input).await
         }
         .await,
     )

@@ -15,7 +15,8 @@ pub async fn delete_resource(
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::security::delete(&state.pool, &user.username, kind, &name, version).await
+            let scope = ssr::context::scope().await?;
+            ssr::security::delete(&state.pool, &scope, &user.username, kind, &name, version).await
         }
         .await,
     )

@@ -11,8 +11,16 @@ pub async fn fetch_jwks(name: String, version: i64) -> Result<ResourceView, ApiE
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::security::fetch_jwks(&state.pool, &state.jwks, &user.username, &name, version)
-                .await
+            let scope = ssr::context::scope().await?;
+            ssr::security::fetch_jwks(
+                &state.pool,
+                &state.jwks,
+                &scope,
+                &user.username,
+                &name,
+                version,
+            )
+            .await
         }
         .await,
     )

@@ -11,7 +11,8 @@ pub async fn list_resources(kind: ResourceKind) -> Result<Vec<ResourceView>, Api
         async {
             ssr::current_user().await?;
             let state = ssr::state()?;
-            ssr::security::list(&state.pool, kind).await
+            let scope = ssr::context::scope().await?;
+            ssr::security::list(&state.pool, &scope, kind).await
         }
         .await,
     )

@@ -14,8 +14,10 @@ pub async fn put_resource(input: PutResourceInput) -> Result<ResourceView, ApiEr
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
+            let scope = ssr::context::scope().await?;
             ssr::security::put(
                 &state.pool,
+                &scope,
                 &user.username,
                 input.kind,
                 &input.name,

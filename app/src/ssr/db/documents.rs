@@ -1,6 +1,7 @@
 //! The `documents` table: named, versioned JSON documents of one kind each (realms, role
-//! mappings, roles, native users, sample identities), and the `secrets` table of write-only
-//! values that belong to them.
+//! mappings, roles, native users, sample identities, trusted environments, remote clusters),
+//! each in one deployment, and the `secrets` table of write-only values that belong to them.
+//! Every function takes the deployment's row id.
 //!
 //! Writes take a connection so that callers run a change and its audit entry in one
 //! transaction. Versions are compared in the `UPDATE` itself, so two concurrent edits of the
@@ -44,11 +45,16 @@ pub struct SecretValue {
 ///
 /// # Errors
 /// Any database error.
-pub async fn list(pool: &SqlitePool, kind: &str) -> Result<Vec<DocumentRow>, sqlx::Error> {
+pub async fn list(
+    pool: &SqlitePool,
+    deployment: i64,
+    kind: &str,
+) -> Result<Vec<DocumentRow>, sqlx::Error> {
     sqlx::query_as!(
         DocumentRow,
         r#"SELECT name, body_json, version AS "version!: i64", updated_at
-           FROM documents WHERE kind = ? ORDER BY name"#,
+           FROM documents WHERE deployment = ? AND kind = ? ORDER BY name"#,
+        deployment,
         kind
     )
     .fetch_all(pool)
@@ -61,13 +67,15 @@ pub async fn list(pool: &SqlitePool, kind: &str) -> Result<Vec<DocumentRow>, sql
 /// Any database error.
 pub async fn find(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
     sqlx::query_as!(
         DocumentRow,
         r#"SELECT name, body_json, version AS "version!: i64", updated_at
-           FROM documents WHERE kind = ? AND name = ?"#,
+           FROM documents WHERE deployment = ? AND kind = ? AND name = ?"#,
+        deployment,
         kind,
         name
     )
@@ -81,14 +89,16 @@ pub async fn find(
 /// Any database error, including a primary-key conflict when it exists already.
 pub async fn insert(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
     body_json: &str,
 ) -> Result<DocumentRow, sqlx::Error> {
     sqlx::query_as!(
         DocumentRow,
-        r#"INSERT INTO documents (kind, name, body_json, version) VALUES (?, ?, ?, 1)
+        r#"INSERT INTO documents (deployment, kind, name, body_json, version) VALUES (?, ?, ?, ?, 1)
            RETURNING name, body_json, version AS "version!: i64", updated_at"#,
+        deployment,
         kind,
         name,
         body_json
@@ -104,6 +114,7 @@ pub async fn insert(
 /// Any database error.
 pub async fn update(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
     version: i64,
@@ -113,9 +124,10 @@ pub async fn update(
         DocumentRow,
         r#"UPDATE documents SET body_json = ?, version = version + 1,
                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-           WHERE kind = ? AND name = ? AND version = ?
+           WHERE deployment = ? AND kind = ? AND name = ? AND version = ?
            RETURNING name, body_json, version AS "version!: i64", updated_at"#,
         body_json,
+        deployment,
         kind,
         name,
         version
@@ -130,12 +142,14 @@ pub async fn update(
 /// Any database error.
 pub async fn delete(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
     version: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
-        "DELETE FROM documents WHERE kind = ? AND name = ? AND version = ?",
+        "DELETE FROM documents WHERE deployment = ? AND kind = ? AND name = ? AND version = ?",
+        deployment,
         kind,
         name,
         version
@@ -149,10 +163,15 @@ pub async fn delete(
 ///
 /// # Errors
 /// Any database error.
-pub async fn secret_marks(pool: &SqlitePool, kind: &str) -> Result<Vec<SecretMark>, sqlx::Error> {
+pub async fn secret_marks(
+    pool: &SqlitePool,
+    deployment: i64,
+    kind: &str,
+) -> Result<Vec<SecretMark>, sqlx::Error> {
     sqlx::query_as!(
         SecretMark,
-        "SELECT name, setting, changed_at FROM secrets WHERE kind = ? ORDER BY name, setting",
+        "SELECT name, setting, changed_at FROM secrets WHERE deployment = ? AND kind = ? ORDER BY name, setting",
+        deployment,
         kind
     )
     .fetch_all(pool)
@@ -165,12 +184,14 @@ pub async fn secret_marks(pool: &SqlitePool, kind: &str) -> Result<Vec<SecretMar
 /// Any database error.
 pub async fn secret_marks_of(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
 ) -> Result<Vec<SecretMark>, sqlx::Error> {
     sqlx::query_as!(
         SecretMark,
-        "SELECT name, setting, changed_at FROM secrets WHERE kind = ? AND name = ? ORDER BY setting",
+        "SELECT name, setting, changed_at FROM secrets WHERE deployment = ? AND kind = ? AND name = ? ORDER BY setting",
+        deployment,
         kind,
         name
     )
@@ -184,11 +205,13 @@ pub async fn secret_marks_of(
 /// Any database error.
 pub async fn secret_values(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
 ) -> Result<Vec<SecretValue>, sqlx::Error> {
     sqlx::query_as!(
         SecretValue,
-        "SELECT name, setting, value FROM secrets WHERE kind = ? ORDER BY name, setting",
+        "SELECT name, setting, value FROM secrets WHERE deployment = ? AND kind = ? ORDER BY name, setting",
+        deployment,
         kind
     )
     .fetch_all(conn)
@@ -201,15 +224,17 @@ pub async fn secret_values(
 /// Any database error (the document must exist).
 pub async fn set_secret(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
     setting: &str,
     value: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        r#"INSERT INTO secrets (kind, name, setting, value) VALUES (?, ?, ?, ?)
-           ON CONFLICT (kind, name, setting) DO UPDATE SET value = excluded.value,
+        r#"INSERT INTO secrets (deployment, kind, name, setting, value) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (deployment, kind, name, setting) DO UPDATE SET value = excluded.value,
                changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"#,
+        deployment,
         kind,
         name,
         setting,
@@ -226,12 +251,14 @@ pub async fn set_secret(
 /// Any database error.
 pub async fn clear_secret(
     conn: &mut SqliteConnection,
+    deployment: i64,
     kind: &str,
     name: &str,
     setting: &str,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
-        "DELETE FROM secrets WHERE kind = ? AND name = ? AND setting = ?",
+        "DELETE FROM secrets WHERE deployment = ? AND kind = ? AND name = ? AND setting = ?",
+        deployment,
         kind,
         name,
         setting

@@ -18,10 +18,12 @@ pub struct TestKeyMark {
 ///
 /// # Errors
 /// Any database error.
-pub async fn marks(pool: &SqlitePool) -> Result<Vec<TestKeyMark>, sqlx::Error> {
+pub async fn marks(pool: &SqlitePool, deployment: i64) -> Result<Vec<TestKeyMark>, sqlx::Error> {
     sqlx::query_as!(
         TestKeyMark,
-        r#"SELECT realm, public_jwk, changed_at FROM test_signing_keys ORDER BY realm"#
+        r#"SELECT realm, public_jwk, changed_at FROM test_signing_keys WHERE deployment = ?
+           ORDER BY realm"#,
+        deployment
     )
     .fetch_all(pool)
     .await
@@ -31,9 +33,15 @@ pub async fn marks(pool: &SqlitePool) -> Result<Vec<TestKeyMark>, sqlx::Error> {
 ///
 /// # Errors
 /// Any database error.
-pub async fn private_pem(pool: &SqlitePool, realm: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn private_pem(
+    pool: &SqlitePool,
+    deployment: i64,
+    realm: &str,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
-        r#"SELECT private_pem FROM test_signing_keys WHERE kind = 'realm' AND realm = ?"#,
+        r#"SELECT private_pem FROM test_signing_keys
+           WHERE deployment = ? AND kind = 'realm' AND realm = ?"#,
+        deployment,
         realm
     )
     .fetch_optional(pool)
@@ -46,15 +54,18 @@ pub async fn private_pem(pool: &SqlitePool, realm: &str) -> Result<Option<String
 /// Any database error (a foreign-key violation when the realm does not exist).
 pub async fn set(
     conn: &mut SqliteConnection,
+    deployment: i64,
     realm: &str,
     private_pem: &str,
     public_jwk: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        r#"INSERT INTO test_signing_keys (realm, private_pem, public_jwk) VALUES (?, ?, ?)
-           ON CONFLICT (kind, realm) DO UPDATE SET private_pem = excluded.private_pem,
+        r#"INSERT INTO test_signing_keys (deployment, realm, private_pem, public_jwk)
+           VALUES (?, ?, ?, ?)
+           ON CONFLICT (deployment, kind, realm) DO UPDATE SET private_pem = excluded.private_pem,
                public_jwk = excluded.public_jwk,
                changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"#,
+        deployment,
         realm,
         private_pem,
         public_jwk
@@ -68,9 +79,14 @@ pub async fn set(
 ///
 /// # Errors
 /// Any database error.
-pub async fn clear(conn: &mut SqliteConnection, realm: &str) -> Result<bool, sqlx::Error> {
+pub async fn clear(
+    conn: &mut SqliteConnection,
+    deployment: i64,
+    realm: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
-        r#"DELETE FROM test_signing_keys WHERE kind = 'realm' AND realm = ?"#,
+        r#"DELETE FROM test_signing_keys WHERE deployment = ? AND kind = 'realm' AND realm = ?"#,
+        deployment,
         realm
     )
     .execute(conn)

@@ -1,0 +1,58 @@
+//! The pieces every editor form shares: the "Saved." notice, the submit button, reloading
+//! after a successful save or delete, and the error that belongs to no field.
+
+use leptos::prelude::*;
+
+use crate::{components::styles::BUTTON_PRIMARY, error::ApiError, nav::reload_to};
+
+/// "Saved." after a save reloaded the page.
+#[component]
+pub fn SavedNotice(
+    /// Whether the page was loaded by a save.
+    saved: bool,
+) -> impl IntoView {
+    saved.then(|| view! {
+        <p role="status" class="mt-4 rounded-md bg-green-50 px-4 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">"Saved."</p>
+    })
+}
+
+/// The form's submit button: disabled while saving or while the form's check refuses it.
+#[component]
+pub fn SubmitButton(
+    /// Its label (`Save deployment`).
+    label: &'static str,
+    /// Saving now.
+    #[prop(into)]
+    pending: Signal<bool>,
+    /// The check refuses the form.
+    #[prop(into)]
+    blocked: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=BUTTON_PRIMARY disabled=move || pending.get() || blocked.get()>
+            {move || if pending.get() { "Saving…" } else { label }}
+        </button>
+    }
+}
+
+/// Loads `to(answer)` as a new page once `value` holds a successful answer.
+pub fn reload_on_success<T, V>(value: V, to: impl Fn(&T) -> String + 'static)
+where
+    T: Clone + Send + Sync + 'static,
+    V: Get<Value = Option<Result<T, ApiError>>> + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = value.get() {
+            reload_to(&to(&answer));
+        }
+    });
+}
+
+/// The first failure among `answers` that is not a field refusal (those show under their
+/// field).
+pub fn unexpected<const N: usize>(answers: [Option<ApiError>; N]) -> Option<ApiError> {
+    answers
+        .into_iter()
+        .flatten()
+        .find(|e| !matches!(e, ApiError::Invalid { .. }))
+}

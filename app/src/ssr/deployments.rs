@@ -1,0 +1,288 @@
+//! Deployments: which one a request works on ([`Scope`]), and their versioned, audited
+//! create / replace / delete.
+//!
+//! A request works on the deployment it names (`?deployment=<name>` on the JSON API), else
+//! the one its session selected with the top-bar switcher, else the oldest. The last
+//! deployment cannot be deleted, so there always is one.
+
+use serde_json::{Value, json};
+use sqlx::SqlitePool;
+use tower_sessions::Session;
+use trust_core::{
+    audit::AuditAction,
+    jwt::lint::Target,
+    trust::{Deployment, deployment::check_deployment_name},
+};
+
+use crate::{
+    api::{
+        deployments::{DeploymentList, DeploymentView},
+        security::DiagnosticView,
+    },
+    error::ApiError,
+    ssr::db::{
+        audit::{self, NewAuditEntry},
+        deployments::{self, DeploymentRow},
+    },
+    ssr::security::{exists, stale},
+};
+
+/// The session key of the selected deployment's name.
+const SELECTED_KEY: &str = "deployment";
+
+/// The deployment a request works on.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    /// Row id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Its checked body.
+    pub deployment: Deployment,
+}
+
+impl Scope {
+    /// What realm lint targets.
+    pub fn target(&self) -> Target {
+        self.deployment.target()
+    }
+
+    /// How audit entries name a resource of this deployment: `<deployment>/<name>`.
+    pub fn entity_id(&self, name: &str) -> String {
+        format!("{}/{name}", self.name)
+    }
+
+    fn from_row(row: DeploymentRow) -> Self {
+        let deployment = parse_row(&row);
+        Self {
+            id: row.id,
+            name: row.name,
+            deployment,
+        }
+    }
+}
+
+/// A stored body as a [`Deployment`] (a body that no longer parses is logged and read as the
+/// defaults, never a failed request).
+fn parse_row(row: &DeploymentRow) -> Deployment {
+    serde_json::from_str::<Value>(&row.body_json)
+        .map_err(|e| e.to_string())
+        .and_then(|body| Deployment::parse(&row.name, &body).map_err(|e| e.to_string()))
+        .unwrap_or_else(|error| {
+            tracing::error!(deployment = %row.name, %error, "stored deployment no longer parses");
+            Deployment::default()
+        })
+}
+
+fn not_found(name: &str) -> ApiError {
+    ApiError::NotFound {
+        message: format!("deployment [{name}] does not exist"),
+    }
+}
+
+/// The deployment a request works on: `requested` (404 when unknown), else the session's
+/// selection (ignored when it was deleted), else the oldest.
+///
+/// # Errors
+/// [`ApiError::NotFound`] for an unknown requested name; a database failure.
+pub async fn resolve(
+    pool: &SqlitePool,
+    requested: Option<&str>,
+    session: Option<&Session>,
+) -> Result<Scope, ApiError> {
+    let mut conn = pool.acquire().await?;
+    if let Some(name) = requested {
+        return deployments::find(&mut conn, name)
+            .await?
+            .map(Scope::from_row)
+            .ok_or_else(|| not_found(name));
+    }
+    if let Some(session) = session
+        && let Ok(Some(name)) = session.get::<String>(SELECTED_KEY).await
+        && let Some(row) = deployments::find(&mut conn, &name).await?
+    {
+        return Ok(Scope::from_row(row));
+    }
+    drop(conn);
+    deployments::list(pool)
+        .await?
+        .into_iter()
+        .next()
+        .map(Scope::from_row)
+        .ok_or_else(|| {
+            tracing::error!("no deployment exists");
+            ApiError::Internal
+        })
+}
+
+/// Every deployment, as [`Scope`]s (for checks across deployments).
+///
+/// # Errors
+/// A database failure.
+pub async fn all(pool: &SqlitePool) -> Result<Vec<Scope>, ApiError> {
+    Ok(deployments::list(pool)
+        .await?
+        .into_iter()
+        .map(Scope::from_row)
+        .collect())
+}
+
+/// Selects `name` for this session.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; a session-store or database failure.
+pub async fn select(pool: &SqlitePool, session: &Session, name: &str) -> Result<(), ApiError> {
+    let scope = resolve(pool, Some(name), None).await?;
+    session
+        .insert(SELECTED_KEY, scope.name)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "session store error");
+            ApiError::Internal
+        })
+}
+
+fn view(row: DeploymentRow) -> DeploymentView {
+    let diagnostics = parse_row(&row)
+        .diagnostics()
+        .into_iter()
+        .map(DiagnosticView::from)
+        .collect();
+    DeploymentView {
+        body: serde_json::from_str(&row.body_json).unwrap_or(Value::Null),
+        name: row.name,
+        version: row.version,
+        updated_at: row.updated_at,
+        diagnostics,
+    }
+}
+
+/// Every deployment and the one `current` names.
+///
+/// # Errors
+/// A database failure.
+pub async fn list(pool: &SqlitePool, current: &Scope) -> Result<DeploymentList, ApiError> {
+    Ok(DeploymentList {
+        current: current.name.clone(),
+        deployments: deployments::list(pool)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect(),
+    })
+}
+
+/// One deployment.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; a database failure.
+pub async fn get(pool: &SqlitePool, name: &str) -> Result<DeploymentView, ApiError> {
+    let mut conn = pool.acquire().await?;
+    deployments::find(&mut conn, name)
+        .await?
+        .map(view)
+        .ok_or_else(|| not_found(name))
+}
+
+fn image(row: &DeploymentRow) -> Value {
+    let body = serde_json::from_str(&row.body_json).unwrap_or(Value::Null);
+    json!({"version": row.version, "body": body})
+}
+
+/// Creates (`version` absent) or replaces (the version read) a deployment.
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming the field; [`ApiError::Conflict`] when it exists and no
+/// version was given, or the version is stale; [`ApiError::NotFound`] for a version given
+/// for a deployment that does not exist; a database failure (nothing is written then).
+pub async fn put(
+    pool: &SqlitePool,
+    actor: &str,
+    name: &str,
+    body: &Value,
+    version: Option<i64>,
+) -> Result<DeploymentView, ApiError> {
+    let checked = Deployment::parse(name, body).map_err(ApiError::from)?;
+    let body_json = checked.to_json().to_string();
+    let mut tx = pool.begin().await?;
+    let existing = deployments::find(&mut tx, name).await?;
+    let (row, action) = match (&existing, version) {
+        (None, None) => {
+            let row = deployments::insert(&mut tx, name, &body_json)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(db) if db.is_unique_violation() => {
+                        exists("deployment", name, None)
+                    }
+                    _ => ApiError::from(e),
+                })?;
+            (row, AuditAction::Create)
+        }
+        (None, Some(_)) => return Err(not_found(name)),
+        (Some(row), None) => return Err(exists("deployment", name, Some(row.version))),
+        (Some(row), Some(version)) => {
+            let Some(updated) = deployments::update(&mut tx, name, version, &body_json).await?
+            else {
+                return Err(stale("deployment", name, version, row.version));
+            };
+            (updated, AuditAction::Update)
+        }
+    };
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: "deployment",
+            entity_id: name,
+            action,
+            before: existing.as_ref().map(image),
+            after: Some(image(&row)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(view(row))
+}
+
+/// Deletes a deployment (only at `version`, when given) with all its resources.
+///
+/// # Errors
+/// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version or the last
+/// deployment; a database failure.
+pub async fn delete(
+    pool: &SqlitePool,
+    actor: &str,
+    name: &str,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
+    check_deployment_name(name).map_err(ApiError::from)?;
+    let mut tx = pool.begin().await?;
+    let Some(row) = deployments::find(&mut tx, name).await? else {
+        return Err(not_found(name));
+    };
+    if deployments::count(&mut tx).await? <= 1 {
+        return Err(ApiError::Conflict {
+            message: format!(
+                "deployment [{name}] is the only one; create another before deleting it"
+            ),
+        });
+    }
+    let version = version.unwrap_or(row.version);
+    if !deployments::delete(&mut tx, name, version).await? {
+        return Err(stale("deployment", name, version, row.version));
+    }
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor,
+            entity_kind: "deployment",
+            entity_id: name,
+            action: AuditAction::Delete,
+            before: Some(image(&row)),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
