@@ -2,9 +2,14 @@
 //! ECE/ECH trust payload or the self-managed counterpart, and remote clusters with what both
 //! sides configure. Environments and remote clusters are stored and edited through the
 //! generic resource functions ([`crate::api::security`]); these functions add the views
-//! that need more than one document.
+//! that need more than one document. One file per server function.
 
-mod functions;
+pub mod delete_deployment;
+pub mod list_deployments;
+pub mod load_trust_overview;
+pub mod put_deployment;
+pub mod remote_clusters;
+pub mod select_deployment;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,7 +21,12 @@ use trust_core::trust::{
 
 use crate::api::security::{DiagnosticView, ResourceView};
 
-pub use functions::*;
+pub use delete_deployment::{DeleteDeployment, delete_deployment};
+pub use list_deployments::{ListDeployments, list_deployments};
+pub use load_trust_overview::{LoadTrustOverview, load_trust_overview};
+pub use put_deployment::{PutDeployment, put_deployment};
+pub use remote_clusters::{RemoteClusters, remote_clusters};
+pub use select_deployment::{SelectDeployment, select_deployment};
 
 /// A deployment as the browser and the API see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -160,3 +160,25 @@ where
         Callback::new(move |value: T| form.update(|f| set(f, value))),
     )
 }
+
+/// What a form shows as its refusal: the in-browser check's — except on a new form nobody
+/// has touched yet, which would otherwise greet the admin with errors — else the server's.
+pub fn form_refusal<F, T>(
+    form: RwSignal<F>,
+    is_new: bool,
+    check: Memo<Result<T, (String, String)>>,
+    server: impl Fn() -> Option<(String, String)> + Send + Sync + 'static,
+) -> Refusal
+where
+    F: Clone + PartialEq + Send + Sync + 'static,
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let pristine = StoredValue::new(form.get_untracked());
+    Signal::derive(move || {
+        let touched = !is_new || form.with(|f| pristine.with_value(|p| f != p));
+        touched
+            .then(|| check.get().err())
+            .flatten()
+            .or_else(&server)
+    })
+}

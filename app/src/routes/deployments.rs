@@ -11,7 +11,7 @@ use crate::{
         diagnostic_list::DiagnosticList,
         editor_parts::{SavedNotice, SubmitButton, reload_on_success, unexpected},
         error_message::ErrorMessage,
-        form_field::{CheckField, FormField, SelectField, bind, server_refusal},
+        form_field::{CheckField, FormField, SelectField, bind, form_refusal, server_refusal},
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
     },
     forms::trust_form::DeploymentForm,
@@ -127,11 +127,8 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
         form.with(DeploymentForm::check)
             .map_err(|e| (e.field, e.message))
     });
-    let refusal = Signal::derive(move || {
-        check
-            .get()
-            .err()
-            .or_else(|| server_refusal(save.value().get()))
+    let refusal = form_refusal(form, is_new, check, move || {
+        server_refusal(save.value().get())
     });
     let other_error = move || {
         unexpected([

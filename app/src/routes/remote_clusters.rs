@@ -13,7 +13,9 @@ use crate::{
         diagnostic_list::DiagnosticList,
         editor_parts::{SavedNotice, SubmitButton, reload_on_success, unexpected},
         error_message::ErrorMessage,
-        form_field::{CheckField, FormField, SelectField, bind, refuses, server_refusal},
+        form_field::{
+            CheckField, FormField, SelectField, bind, form_refusal, refuses, server_refusal,
+        },
         secret_field::SecretField,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, LABEL, MUTED, PAGE_TITLE},
     },
@@ -146,11 +148,8 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
             .map(drop)
             .map_err(|e| (e.field, e.message))
     });
-    let refusal = Signal::derive(move || {
-        check
-            .get()
-            .err()
-            .or_else(|| server_refusal(save.value().get()))
+    let refusal = form_refusal(form, is_new, check, move || {
+        server_refusal(save.value().get())
     });
     let other_error = move || {
         unexpected([
