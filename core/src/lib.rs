@@ -13,6 +13,7 @@ pub mod config;
 pub mod cross_cluster;
 pub mod directory;
 pub mod dn;
+pub mod export;
 pub mod fuzzing;
 pub mod jwt;
 pub mod login_throttle;
