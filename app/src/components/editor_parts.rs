@@ -3,7 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::{components::styles::BUTTON_PRIMARY, error::ApiError, nav::reload_to};
+use crate::{
+    api::security::{DeleteResource, PutResource, ResourceView},
+    components::{error_message::ErrorMessage, styles::BUTTON_PRIMARY},
+    error::ApiError,
+    nav::{reload_to, urlencode},
+};
 
 /// "Saved." after a save reloaded the page.
 #[component]
@@ -55,4 +60,32 @@ pub fn unexpected<const N: usize>(answers: [Option<ApiError>; N]) -> Option<ApiE
         .into_iter()
         .flatten()
         .find(|e| !matches!(e, ApiError::Invalid { .. }))
+}
+
+/// The save and delete actions of a resource editor on `page`: a save reloads the saved
+/// resource's editor (`?edit=<name>&saved=1`), a delete the list.
+pub fn resource_actions(
+    page: &'static str,
+) -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
+    let save = ServerAction::<PutResource>::new();
+    let remove = ServerAction::<DeleteResource>::new();
+    reload_on_success(save.value(), move |view: &ResourceView| {
+        format!("{page}?edit={}&saved=1", urlencode(&view.name))
+    });
+    reload_on_success(remove.value(), move |()| page.to_owned());
+    (save, remove)
+}
+
+/// The failure in either action's answer that is not a field refusal, shown as an alert.
+pub fn action_failure<A, B>(
+    save: impl Get<Value = Option<Result<A, ApiError>>> + Send + Sync + 'static,
+    remove: impl Get<Value = Option<Result<B, ApiError>>> + Send + Sync + 'static,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+    move || {
+        unexpected([
+            save.get().and_then(Result::err),
+            remove.get().and_then(Result::err),
+        ])
+        .map(|error| view! { <ErrorMessage error /> }.into_any())
+    }
 }

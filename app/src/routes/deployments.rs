@@ -9,7 +9,7 @@ use crate::{
     },
     components::{
         diagnostic_list::DiagnosticList,
-        editor_parts::{SavedNotice, SubmitButton, reload_on_success, unexpected},
+        editor_parts::{SavedNotice, SubmitButton, action_failure, reload_on_success},
         error_message::ErrorMessage,
         form_field::{CheckField, FormField, SelectField, bind, form_refusal, server_refusal},
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
@@ -130,13 +130,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = move || {
-        unexpected([
-            save.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ])
-        .map(|error| view! { <ErrorMessage error /> })
-    };
+    let other_error = action_failure(save.value(), remove.value());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if check.get_untracked().is_err() {

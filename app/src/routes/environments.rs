@@ -5,13 +5,13 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{
         deployments::{EnvironmentView, TrustOverview, load_trust_overview},
-        security::{DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView},
+        security::{PutResource, PutResourceInput, ResourceKind},
     },
     components::{
         code_block::CodeBlock,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
-        editor_parts::{SavedNotice, SubmitButton, reload_on_success, unexpected},
+        editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
         form_field::{FormField, SelectField, bind, form_refusal, server_refusal},
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
@@ -203,12 +203,7 @@ fn EnvironmentEditor(
         |e| EnvironmentForm::from_view(&e.resource),
     ));
     let owner = StoredValue::new(overview.owner.clone());
-    let save = ServerAction::<PutResource>::new();
-    let remove = ServerAction::<DeleteResource>::new();
-    reload_on_success(save.value(), |view: &ResourceView| {
-        format!("/environments?edit={}&saved=1", urlencode(&view.name))
-    });
-    reload_on_success(remove.value(), |()| "/environments".to_owned());
+    let (save, remove) = resource_actions("/environments");
     let check = Memo::new(move |_| {
         let owner = owner.get_value();
         form.with(|f| f.check(&owner))
@@ -218,13 +213,7 @@ fn EnvironmentEditor(
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = move || {
-        unexpected([
-            save.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ])
-        .map(|error| view! { <ErrorMessage error /> })
-    };
+    let other_error = action_failure(save.value(), remove.value());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if check.get_untracked().is_err() {

@@ -5,13 +5,13 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{
         deployments::{DeploymentList, RemoteView, list_deployments, remote_clusters},
-        security::{DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView},
+        security::{PutResource, PutResourceInput, ResourceKind},
     },
     components::{
         code_block::CodeBlock,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
-        editor_parts::{SavedNotice, SubmitButton, reload_on_success, unexpected},
+        editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
         form_field::{
             CheckField, FormField, SelectField, bind, form_refusal, refuses, server_refusal,
@@ -137,12 +137,7 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     let saved_credentials = initial.saved_secrets.get("credentials").cloned();
     let saved_key = initial.saved_secrets.get("signing_key").cloned();
     let form = RwSignal::new(initial);
-    let save = ServerAction::<PutResource>::new();
-    let remove = ServerAction::<DeleteResource>::new();
-    reload_on_success(save.value(), |view: &ResourceView| {
-        format!("/remote-clusters?edit={}&saved=1", urlencode(&view.name))
-    });
-    reload_on_success(remove.value(), |()| "/remote-clusters".to_owned());
+    let (save, remove) = resource_actions("/remote-clusters");
     let check = Memo::new(move |_| {
         form.with(RemoteForm::check)
             .map(drop)
@@ -151,13 +146,7 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = move || {
-        unexpected([
-            save.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ])
-        .map(|error| view! { <ErrorMessage error /> })
-    };
+    let other_error = action_failure(save.value(), remove.value());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let f = form.get_untracked();
