@@ -125,8 +125,22 @@ pub async fn list(
     kind: ResourceKind,
 ) -> Result<Vec<ResourceView>, ApiError> {
     let rows = documents::list(pool, scope.id, kind.as_str()).await?;
+    let diagnostics = diagnose(pool, scope, kind, &rows).await?;
+    views_of(pool, scope, kind, rows, diagnostics).await
+}
+
+/// `rows` as views, with their secret marks and the findings the caller already has.
+///
+/// # Errors
+/// A database failure.
+pub(crate) async fn views_of(
+    pool: &SqlitePool,
+    scope: &Scope,
+    kind: ResourceKind,
+    rows: Vec<DocumentRow>,
+    mut diagnostics: BTreeMap<String, Vec<DiagnosticView>>,
+) -> Result<Vec<ResourceView>, ApiError> {
     let mut marks = marks_by_name(documents::secret_marks(pool, scope.id, kind.as_str()).await?);
-    let mut diagnostics = diagnose(pool, scope, kind, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| {

@@ -150,7 +150,18 @@ pub async fn environment_diagnostics(
 pub async fn overview(pool: &SqlitePool, scope: &Scope) -> Result<TrustOverview, ApiError> {
     let loaded = Environments::load(pool).await?;
     let mut parts = analyse_all(&loaded, scope);
-    let resources = security::list(pool, scope, ResourceKind::TrustedEnvironment).await?;
+    let kind = ResourceKind::TrustedEnvironment;
+    let rows = documents::list(pool, scope.id, kind.as_str()).await?;
+    let diagnostics = parts
+        .iter_mut()
+        .map(|(name, p)| {
+            (
+                name.clone(),
+                views(std::mem::take(&mut p.found.diagnostics)),
+            )
+        })
+        .collect();
+    let resources = security::views_of(pool, scope, kind, rows, diagnostics).await?;
     let environments = resources
         .into_iter()
         .map(|resource| {
@@ -246,9 +257,14 @@ pub async fn remote_diagnostics(
 /// # Errors
 /// A database failure.
 pub async fn remotes(pool: &SqlitePool, scope: &Scope) -> Result<Vec<RemoteView>, ApiError> {
-    let rows = documents::list(pool, scope.id, ResourceKind::RemoteCluster.as_str()).await?;
+    let kind = ResourceKind::RemoteCluster;
+    let rows = documents::list(pool, scope.id, kind.as_str()).await?;
     let mut analyses = analyse_remotes(pool, scope, &rows).await?;
-    Ok(security::list(pool, scope, ResourceKind::RemoteCluster)
+    let diagnostics = analyses
+        .iter()
+        .map(|(name, a)| (name.clone(), views(a.diagnostics.clone())))
+        .collect();
+    Ok(security::views_of(pool, scope, kind, rows, diagnostics)
         .await?
         .into_iter()
         .filter_map(|resource| {

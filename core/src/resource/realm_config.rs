@@ -292,6 +292,32 @@ fn parse_settings(
     Ok(out)
 }
 
+/// What a `secure_settings` entry asks for: a string sets the value, `null` clears it.
+///
+/// # Errors
+/// On `field`: an empty string, a value over [`MAX_SECRET_BYTES`], or a non-string.
+pub fn secret_change(field: &str, value: &Value) -> Result<SecretChange, FieldError> {
+    match value {
+        Value::Null => Ok(SecretChange::Clear),
+        Value::String(s) if s.is_empty() => Err(FieldError::new(
+            field,
+            "an empty value is not a secret; send null to clear it",
+        )),
+        Value::String(s) if s.len() > MAX_SECRET_BYTES => Err(FieldError::new(
+            field,
+            format!("at most {MAX_SECRET_BYTES} bytes are accepted"),
+        )),
+        Value::String(s) => Ok(SecretChange::Set(s.clone())),
+        other => Err(FieldError::new(
+            field,
+            format!(
+                "expected the secret as a string (or null to clear it), found {}",
+                json_type(other)
+            ),
+        )),
+    }
+}
+
 fn parse_secrets(
     kind: &str,
     secrets: Option<&Map<String, Value>>,
@@ -307,38 +333,12 @@ fn parse_secrets(
                 ),
             ));
         }
-        let change = match value {
-            Value::Null => SecretChange::Clear,
-            Value::String(s) if s.is_empty() => {
-                return Err(FieldError::new(
-                    field,
-                    "an empty value is not a secret; send null to clear it",
-                ));
-            }
-            Value::String(s) if s.len() > MAX_SECRET_BYTES => {
-                return Err(FieldError::new(
-                    field,
-                    format!("at most {MAX_SECRET_BYTES} bytes are accepted"),
-                ));
-            }
-            Value::String(s) => {
-                if key == "hmac_jwkset" {
-                    parse_jwks(s).map_err(|e| {
-                        FieldError::new(field.clone(), format!("JWKSet parse failed: {}", e.0))
-                    })?;
-                }
-                SecretChange::Set(s.clone())
-            }
-            other => {
-                return Err(FieldError::new(
-                    field,
-                    format!(
-                        "expected the secret as a string (or null to clear it), found {}",
-                        json_type(other)
-                    ),
-                ));
-            }
-        };
+        let change = secret_change(&field, value)?;
+        if let (SecretChange::Set(s), "hmac_jwkset") = (&change, key.as_str()) {
+            parse_jwks(s).map_err(|e| {
+                FieldError::new(field.clone(), format!("JWKSet parse failed: {}", e.0))
+            })?;
+        }
         out.insert(key.clone(), change);
     }
     Ok(out)

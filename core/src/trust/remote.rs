@@ -23,7 +23,7 @@ use crate::cert::{self, CERTIFICATE_INPUT};
 use crate::cross_cluster::{self, CrossClusterKey, Mode, RemoteCluster, Security};
 use crate::jwt::lint::{DeploymentKind, Diagnostic, StackVersion};
 use crate::resource::FieldError;
-use crate::resource::realm_config::{MAX_SECRET_BYTES, SecretChange};
+use crate::resource::realm_config::{SecretChange, secret_change};
 
 /// The keystore setting holding the remote's encoded cross-cluster API key.
 pub const CREDENTIALS: &str = "credentials";
@@ -248,34 +248,16 @@ fn parse_secrets(value: Option<&Value>) -> Result<BTreeMap<String, SecretChange>
                 ),
             ));
         }
-        let change = match value {
-            Value::Null => SecretChange::Clear,
-            Value::String(s) if s.trim().is_empty() => {
-                return Err(FieldError::new(
-                    field,
-                    "an empty value is not a secret; send null to clear it",
-                ));
-            }
-            Value::String(s) if s.len() > MAX_SECRET_BYTES => {
-                return Err(FieldError::new(
-                    field,
-                    format!("at most {MAX_SECRET_BYTES} bytes are accepted"),
-                ));
-            }
-            Value::String(s) if key == CREDENTIALS => {
+        let change = match secret_change(&field, value)? {
+            SecretChange::Set(s) if key == CREDENTIALS => {
                 check_encoded(s.trim()).map_err(|m| FieldError::new(field.clone(), m))?;
                 SecretChange::Set(s.trim().to_owned())
             }
-            Value::String(s) => {
-                check_key_type(s).map_err(|m| FieldError::new(field.clone(), m))?;
-                SecretChange::Set(s.clone())
+            SecretChange::Set(s) => {
+                check_key_type(&s).map_err(|m| FieldError::new(field.clone(), m))?;
+                SecretChange::Set(s)
             }
-            _ => {
-                return Err(FieldError::new(
-                    field,
-                    "a secret is a string, or null to clear it",
-                ));
-            }
+            SecretChange::Clear => SecretChange::Clear,
         };
         out.insert(key.clone(), change);
     }
