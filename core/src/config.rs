@@ -80,62 +80,17 @@ impl Settings {
     /// # Errors
     /// Any YAML syntax error, a document that is not a mapping, or a duplicate flattened key.
     pub fn from_yaml(text: &str) -> Result<Self, ConfigError> {
-        let docs = YamlLoader::load_from_str(text).map_err(|e| ConfigError::Yaml {
-            reason: e.to_string(),
-        })?;
         let mut settings = Self::default();
-        let Some(doc) = docs.into_iter().next() else {
-            return Ok(settings);
-        };
-        match doc {
-            Yaml::Hash(_) => settings.flatten("", &doc)?,
-            Yaml::Null | Yaml::BadValue => {}
-            _ => return Err(ConfigError::NotAMapping),
-        }
+        walk_yaml(text, &mut |key, leaf| {
+            let value = match leaf {
+                Leaf::Scalar(node) => RawValue::Scalar(scalar_text(node).unwrap_or_default()),
+                Leaf::List(items) => {
+                    RawValue::List(items.iter().copied().filter_map(scalar_text).collect())
+                }
+            };
+            settings.insert(key, value)
+        })?;
         Ok(settings)
-    }
-
-    fn flatten(&mut self, prefix: &str, node: &Yaml) -> Result<(), ConfigError> {
-        match node {
-            Yaml::Hash(map) => {
-                for (k, v) in map {
-                    let Some(part) = scalar_text(k) else {
-                        return Err(ConfigError::UnsupportedValue {
-                            key: prefix.to_owned(),
-                            reason: "a key must be a scalar".to_owned(),
-                        });
-                    };
-                    let key = if prefix.is_empty() {
-                        part
-                    } else {
-                        format!("{prefix}.{part}")
-                    };
-                    self.flatten(&key, v)?;
-                }
-                Ok(())
-            }
-            Yaml::Array(items) => {
-                if items
-                    .iter()
-                    .all(|i| scalar_text(i).is_some() || matches!(i, Yaml::Null))
-                {
-                    let list = items.iter().filter_map(scalar_text).collect();
-                    return self.insert(prefix, RawValue::List(list));
-                }
-                for (i, item) in items.iter().enumerate() {
-                    self.flatten(&format!("{prefix}.{i}"), item)?;
-                }
-                Ok(())
-            }
-            Yaml::Null | Yaml::BadValue => Ok(()),
-            other => match scalar_text(other) {
-                Some(text) => self.insert(prefix, RawValue::Scalar(text)),
-                None => Err(ConfigError::UnsupportedValue {
-                    key: prefix.to_owned(),
-                    reason: "YAML aliases are not supported".to_owned(),
-                }),
-            },
-        }
     }
 
     fn insert(&mut self, key: &str, value: RawValue) -> Result<(), ConfigError> {
@@ -225,6 +180,122 @@ impl Settings {
             RawValue::List(items) => items.clone(),
             RawValue::Scalar(s) => value::split_list(s),
         })
+    }
+}
+
+/// A leaf of a settings file: one scalar, or a sequence of scalars.
+enum Leaf<'a> {
+    Scalar(&'a Yaml),
+    List(Vec<&'a Yaml>),
+}
+
+/// Parses YAML text and hands every flattened leaf to `sink` with its dotted key.
+fn walk_yaml(
+    text: &str,
+    sink: &mut dyn FnMut(&str, Leaf<'_>) -> Result<(), ConfigError>,
+) -> Result<(), ConfigError> {
+    let docs = YamlLoader::load_from_str(text).map_err(|e| ConfigError::Yaml {
+        reason: e.to_string(),
+    })?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(());
+    };
+    match doc {
+        Yaml::Hash(_) => walk(&doc, "", sink),
+        Yaml::Null | Yaml::BadValue => Ok(()),
+        _ => Err(ConfigError::NotAMapping),
+    }
+}
+
+fn walk(
+    node: &Yaml,
+    prefix: &str,
+    sink: &mut dyn FnMut(&str, Leaf<'_>) -> Result<(), ConfigError>,
+) -> Result<(), ConfigError> {
+    match node {
+        Yaml::Hash(map) => {
+            for (k, v) in map {
+                let Some(part) = scalar_text(k) else {
+                    return Err(ConfigError::UnsupportedValue {
+                        key: prefix.to_owned(),
+                        reason: "a key must be a scalar".to_owned(),
+                    });
+                };
+                let key = if prefix.is_empty() {
+                    part
+                } else {
+                    format!("{prefix}.{part}")
+                };
+                walk(v, &key, sink)?;
+            }
+            Ok(())
+        }
+        Yaml::Array(items) => {
+            if items
+                .iter()
+                .all(|i| scalar_text(i).is_some() || matches!(i, Yaml::Null))
+            {
+                let list = items.iter().filter(|i| scalar_text(i).is_some()).collect();
+                return sink(prefix, Leaf::List(list));
+            }
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{prefix}.{i}"), sink)?;
+            }
+            Ok(())
+        }
+        Yaml::Null | Yaml::BadValue => Ok(()),
+        other if scalar_text(other).is_some() => sink(prefix, Leaf::Scalar(other)),
+        _ => Err(ConfigError::UnsupportedValue {
+            key: prefix.to_owned(),
+            reason: "YAML aliases are not supported".to_owned(),
+        }),
+    }
+}
+
+/// Reads a settings file keeping each scalar's YAML type, as the console stores settings:
+/// integers and floats become JSON numbers, booleans JSON booleans, everything else strings;
+/// sequences become arrays. Same flattening and errors as [`Settings::from_yaml`]; ordered
+/// by key.
+///
+/// # Errors
+/// As [`Settings::from_yaml`].
+pub fn typed_settings(text: &str) -> Result<BTreeMap<String, serde_json::Value>, ConfigError> {
+    let mut out: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    walk_yaml(text, &mut |key, leaf| {
+        let value = match leaf {
+            Leaf::Scalar(node) => typed_scalar(node),
+            Leaf::List(items) => {
+                serde_json::Value::Array(items.into_iter().map(typed_scalar).collect())
+            }
+        };
+        if let Some(previous) = out.get(key) {
+            let show =
+                |v: &serde_json::Value| crate::resource::realm_config::raw_value(v).display();
+            return Err(ConfigError::DuplicateKey {
+                key: key.to_owned(),
+                previous: show(previous),
+                current: show(&value),
+            });
+        }
+        out.insert(key.to_owned(), value);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn typed_scalar(node: &Yaml) -> serde_json::Value {
+    match node {
+        Yaml::Integer(i) => serde_json::Value::from(*i),
+        Yaml::Boolean(b) => serde_json::Value::Bool(*b),
+        Yaml::Real(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(
+                || serde_json::Value::String(text.clone()),
+                serde_json::Value::Number,
+            ),
+        other => serde_json::Value::String(scalar_text(other).unwrap_or_default()),
     }
 }
 

@@ -328,21 +328,22 @@ impl Deployment {
         if self.kind == DeploymentKind::SelfManaged {
             let prefix = "xpack.security.transport.ssl";
             out.push((format!("{prefix}.enabled"), json!(ssl.enabled)));
-            if ssl.enabled {
+            if ssl.enabled || ssl.verification_mode != VerificationMode::Full {
                 let mode = serde_json::to_value(ssl.verification_mode).unwrap_or(Value::Null);
                 out.push((format!("{prefix}.verification_mode"), mode));
-                if let Some(key) = &ssl.key {
-                    out.push((format!("{prefix}.key"), json!(key)));
-                }
-                if let Some(cert) = &ssl.certificate {
-                    out.push((format!("{prefix}.certificate"), json!(cert)));
-                }
-                if !ssl.certificate_authorities.is_empty() {
-                    out.push((
-                        format!("{prefix}.certificate_authorities"),
-                        json!(ssl.certificate_authorities),
-                    ));
-                }
+            }
+            // Paths are written even while TLS is off, so that turning it on loses nothing.
+            if let Some(key) = &ssl.key {
+                out.push((format!("{prefix}.key"), json!(key)));
+            }
+            if let Some(cert) = &ssl.certificate {
+                out.push((format!("{prefix}.certificate"), json!(cert)));
+            }
+            if !ssl.certificate_authorities.is_empty() {
+                out.push((
+                    format!("{prefix}.certificate_authorities"),
+                    json!(ssl.certificate_authorities),
+                ));
             }
         }
         let signing = &self.remote_signing;
