@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audit;
 pub mod deployments;
+pub mod export;
 pub mod playground;
 pub mod security;
 pub mod session;

@@ -12,11 +12,11 @@ use crate::{
     components::console_layout::ConsoleLayout,
     routes::{
         account::AccountPage, audit_log::AuditLogPage, certificates::CertificatesPage,
-        deployments::DeploymentsPage, environments::EnvironmentsPage, login::LoginPage,
-        not_found::NotFound, overview::Overview, playground::PlaygroundPage,
+        deployments::DeploymentsPage, environments::EnvironmentsPage, export::ExportPage,
+        login::LoginPage, not_found::NotFound, overview::Overview, playground::PlaygroundPage,
         realm_editor::RealmEditorPage, realms::RealmsPage, remote_clusters::RemoteClustersPage,
         role_mapping_editor::RoleMappingEditorPage, role_mappings::RoleMappingsPage,
-        roles_users::RolesUsersPage, section_page::SectionPage,
+        roles_users::RolesUsersPage,
     },
 };
 
@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/playground") view=PlaygroundPage />
                     <Route path=path!("/certificates") view=CertificatesPage />
-                    <Route path=path!("/export") view=|| view! { <SectionPage path="/export" /> } />
+                    <Route path=path!("/export") view=ExportPage />
                     <Route path=path!("/audit") view=AuditLogPage />
                     <Route path=path!("/account") view=AccountPage />
                 </ParentRoute>

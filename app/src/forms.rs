@@ -4,6 +4,7 @@
 
 pub mod cert_form;
 pub mod directory_form;
+pub mod export_form;
 pub mod playground_form;
 pub mod realm_form;
 pub mod role_mapping_form;

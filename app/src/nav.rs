@@ -1,5 +1,4 @@
-//! The console's sections: one table drives the side navigation, the overview cards and the
-//! empty states of sections whose pages are still to come.
+//! The console's sections: one table drives the side navigation and the overview cards.
 
 /// One page of the console.
 #[derive(Debug)]
@@ -10,8 +9,6 @@ pub struct Section {
     pub label: &'static str,
     /// One sentence: what the admin does here.
     pub summary: &'static str,
-    /// What the page will hold (shown in its empty state until it is built).
-    pub planned: &'static [&'static str],
 }
 
 /// A titled group of sections in the side navigation.
@@ -32,30 +29,16 @@ pub const NAV: &[NavGroup] = &[
                 path: "/realms",
                 label: "Realms",
                 summary: "JWT realms in chain order, with Elasticsearch's own startup checks.",
-                planned: &[
-                    "Every JWT realm setting, grouped as you think about it, with ES defaults",
-                    "Lint diagnostics in Elasticsearch's wording beside each field, as you type",
-                    "Key sets (JWKS, HMAC) with per-key algorithm usability",
-                ],
             },
             Section {
                 path: "/role-mappings",
                 label: "Role mappings",
                 summary: "Rules that turn authenticated users into roles.",
-                planned: &[
-                    "Visual all / any / field / except builder, kept in sync with the JSON",
-                    "Test a mapping against sample identities before saving",
-                    "Warnings for mappings that match everyone or grant superuser",
-                ],
             },
             Section {
                 path: "/roles-users",
                 label: "Roles & users",
                 summary: "Roles with run_as, and the native users they may run as.",
-                planned: &[
-                    "Cluster and index privileges, run_as patterns, metadata",
-                    "Native users as run_as and delegated-authorization targets",
-                ],
             },
         ],
     },
@@ -66,25 +49,21 @@ pub const NAV: &[NavGroup] = &[
                 path: "/deployments",
                 label: "Deployments",
                 summary: "The clusters the console manages: IDs, version, transport TLS and signing trust.",
-                planned: &[],
             },
             Section {
                 path: "/environments",
                 label: "Environments",
                 summary: "Trusted environments and the cluster IDs each one trusts.",
-                planned: &[],
             },
             Section {
                 path: "/remote-clusters",
                 label: "Remote clusters",
                 summary: "Remote clusters with API-key or certificate security.",
-                planned: &[],
             },
             Section {
                 path: "/certificates",
                 label: "Certificate workbench",
                 summary: "A certificate as Elasticsearch sees it, and certificate_identity patterns tested against it.",
-                planned: &[],
             },
         ],
     },
@@ -95,27 +74,16 @@ pub const NAV: &[NavGroup] = &[
                 path: "/playground",
                 label: "Token playground",
                 summary: "Paste a JWT and see exactly what Elasticsearch would do with it.",
-                planned: &[
-                    "Instant decoding in the browser, with human-readable times",
-                    "Step-by-step validation trace per realm, in Elasticsearch's wording",
-                    "The resulting user, roles and run_as outcome",
-                ],
             },
             Section {
                 path: "/export",
                 label: "Export",
                 summary: "elasticsearch.yml, keystore commands and API requests.",
-                planned: &[
-                    "Deterministic elasticsearch.yml and keystore commands",
-                    "Role-mapping, role and API-key requests for Dev Tools or curl",
-                    "An ordered apply plan, and import of existing configuration",
-                ],
             },
             Section {
                 path: "/audit",
                 label: "Audit log",
                 summary: "Every change made in the console: who, when, before and after.",
-                planned: &[],
             },
         ],
     },

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod context;
 pub mod db;
 pub mod deployments;
+pub mod export;
 pub mod http;
 pub mod jwks_fetch;
 pub mod playground;

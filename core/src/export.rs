@@ -28,7 +28,8 @@ pub mod diff;
 pub mod import;
 mod plan;
 mod requests;
-#[cfg(test)]
+// Property and snapshot tests need proptest and insta, which are native-only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 pub mod zip;
 

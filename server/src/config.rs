@@ -34,6 +34,14 @@ pub enum Command {
     /// against a certificate_identity pattern, the chain to a CA, validity and key match
     /// (exit 0 when every check given passes, 1 when one fails, 2 unreadable input).
     CheckCert(crate::cli::CheckCertArgs),
+    /// Write a deployment's export (elasticsearch.yml, keystore commands and JSON, API
+    /// requests, apply plan, support files) into a directory (exit 0 written, 1 refused by
+    /// lint errors without --draft, 2 usage error).
+    Export(crate::transfer::ExportArgs),
+    /// Import an existing elasticsearch.yml (and optionally its keystore values, role mappings
+    /// and roles) into a deployment in one transaction (exit 0 applied or previewed, 1 the
+    /// files have problems, 2 usage error).
+    Import(crate::transfer::ImportArgs),
 }
 
 /// Options of `serve`.

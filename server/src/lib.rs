@@ -14,6 +14,7 @@ pub mod rest;
 pub mod router;
 pub mod serve;
 pub mod telemetry;
+pub mod transfer;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::CheckToken(args) => cli::check_token(&args),
         Command::Lint(args) => cli::lint(&args),
         Command::CheckCert(args) => cli::check_cert(&args),
+        Command::Export(args) => transfer::export(&args),
+        Command::Import(args) => transfer::import(&args),
         Command::Serve(args) => {
             telemetry::init(cli.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod certificates;
 pub mod cross_cluster;
 pub mod deployments;
+pub mod export;
 pub mod health;
 pub mod playground;
 pub mod resources;

@@ -76,6 +76,21 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
                 .put(rest::deployments::put)
                 .delete(rest::deployments::delete),
         )
+        .route("/deployments/{name}/export", get(rest::export::show))
+        .route(
+            "/deployments/{name}/export/reveal",
+            post(rest::export::reveal),
+        )
+        .route(
+            "/deployments/{name}/export/{artifact}",
+            get(rest::export::artifact),
+        )
+        .route(
+            "/deployments/{name}/import",
+            post(rest::export::import).layer(axum::extract::DefaultBodyLimit::max(
+                rest::RESOURCE_BODY_LIMIT,
+            )),
+        )
         .route("/trust", get(rest::deployments::overview))
         .route("/trust/remote-clusters", get(rest::deployments::remotes))
         .route("/playground", get(rest::playground::info))

@@ -305,6 +305,35 @@ fn session_error(error: tower_sessions::session::Error) -> ApiError {
     ApiError::Internal
 }
 
+/// Checks that `password` is the current password of the logged-in user `user_id` (a
+/// re-authentication before showing secrets).
+///
+/// # Errors
+/// [`ApiError::Invalid`] on `password` when it is not; a database failure.
+pub async fn confirm_password(
+    pool: &SqlitePool,
+    user_id: i64,
+    password: String,
+) -> Result<(), ApiError> {
+    let Some(user) = users::find_by_id(pool, user_id).await? else {
+        return Err(ApiError::Unauthenticated);
+    };
+    if password.is_empty() {
+        return Err(ApiError::invalid(
+            "password",
+            "enter your console password to reveal secret values",
+        ));
+    }
+    if verify_password(Some(user.password_hash), password).await? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "password",
+            "is not your console password",
+        ))
+    }
+}
+
 /// Changes `user`'s password after checking the current one; one transaction with its audit
 /// entry.
 ///

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod deployments;
 pub mod documents;
+pub mod exports;
 pub mod test_keys;
 pub mod users;
 

@@ -202,13 +202,29 @@ pub async fn put(
     body: &Value,
     version: Option<i64>,
 ) -> Result<DeploymentView, ApiError> {
+    let mut tx = pool.begin().await?;
+    let row = put_in(&mut tx, actor, name, body, version).await?;
+    tx.commit().await?;
+    Ok(view(row))
+}
+
+/// [`put`] inside the caller's transaction; returns the stored row.
+///
+/// # Errors
+/// As [`put`]; the caller's transaction must then be dropped.
+pub async fn put_in(
+    tx: &mut sqlx::SqliteConnection,
+    actor: &str,
+    name: &str,
+    body: &Value,
+    version: Option<i64>,
+) -> Result<DeploymentRow, ApiError> {
     let checked = Deployment::parse(name, body).map_err(ApiError::from)?;
     let body_json = checked.to_json().to_string();
-    let mut tx = pool.begin().await?;
-    let existing = deployments::find(&mut tx, name).await?;
+    let existing = deployments::find(&mut *tx, name).await?;
     let (row, action) = match (&existing, version) {
         (None, None) => {
-            let row = deployments::insert(&mut tx, name, &body_json)
+            let row = deployments::insert(&mut *tx, name, &body_json)
                 .await
                 .map_err(|e| match &e {
                     sqlx::Error::Database(db) if db.is_unique_violation() => {
@@ -221,7 +237,7 @@ pub async fn put(
         (None, Some(_)) => return Err(not_found(name)),
         (Some(row), None) => return Err(exists("deployment", name, Some(row.version))),
         (Some(row), Some(version)) => {
-            let Some(updated) = deployments::update(&mut tx, name, version, &body_json).await?
+            let Some(updated) = deployments::update(&mut *tx, name, version, &body_json).await?
             else {
                 return Err(stale("deployment", name, version, row.version));
             };
@@ -229,7 +245,7 @@ pub async fn put(
         }
     };
     audit::record(
-        &mut tx,
+        &mut *tx,
         NewAuditEntry {
             actor,
             entity_kind: "deployment",
@@ -240,8 +256,7 @@ pub async fn put(
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(view(row))
+    Ok(row)
 }
 
 /// Deletes a deployment (only at `version`, when given) with all its resources.

@@ -101,7 +101,7 @@ fn check(
 }
 
 /// A realm's stored body: `{"type", "settings", "pkc_jwkset"?}` (secrets live apart).
-fn stored_realm(config: &RealmConfig) -> Value {
+pub fn stored_realm(config: &RealmConfig) -> Value {
     let mut body = json!({"type": config.kind, "settings": config.settings_json()});
     if let Some(jwks) = &config.pkc_jwkset {
         body["pkc_jwkset"] = Value::String(jwks.clone());
@@ -204,14 +204,32 @@ pub async fn put(
     body: &Value,
     version: Option<i64>,
 ) -> Result<ResourceView, ApiError> {
+    let mut tx = pool.begin().await?;
+    put_in(&mut tx, scope, actor, kind, name, body, version).await?;
+    tx.commit().await?;
+    get(pool, scope, kind, name).await
+}
+
+/// [`put`] inside the caller's transaction (so that an import applies all or nothing).
+///
+/// # Errors
+/// As [`put`]; the caller's transaction must then be dropped.
+pub async fn put_in(
+    tx: &mut sqlx::SqliteConnection,
+    scope: &Scope,
+    actor: &str,
+    kind: ResourceKind,
+    name: &str,
+    body: &Value,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
     let checked = check(scope, kind, name, body)?;
     let body_json = checked.body.to_string();
-    let mut tx = pool.begin().await?;
-    let existing = documents::find(&mut tx, scope.id, kind.as_str(), name).await?;
-    let before_secrets = secret_names(&mut tx, scope.id, kind, name).await?;
+    let existing = documents::find(&mut *tx, scope.id, kind.as_str(), name).await?;
+    let before_secrets = secret_names(&mut *tx, scope.id, kind, name).await?;
     let (row, action) = match (&existing, version) {
         (None, None) => {
-            let row = documents::insert(&mut tx, scope.id, kind.as_str(), name, &body_json)
+            let row = documents::insert(&mut *tx, scope.id, kind.as_str(), name, &body_json)
                 .await
                 .map_err(|e| match &e {
                     sqlx::Error::Database(db) if db.is_unique_violation() => {
@@ -225,7 +243,7 @@ pub async fn put(
         (Some(row), None) => return Err(exists(kind.noun(), name, Some(row.version))),
         (Some(row), Some(version)) => {
             let updated =
-                documents::update(&mut tx, scope.id, kind.as_str(), name, version, &body_json)
+                documents::update(&mut *tx, scope.id, kind.as_str(), name, version, &body_json)
                     .await?;
             let Some(updated) = updated else {
                 return Err(stale(kind.noun(), name, version, row.version));
@@ -237,18 +255,18 @@ pub async fn put(
     for (setting, change) in &checked.secrets {
         match change {
             SecretChange::Set(value) => {
-                documents::set_secret(&mut tx, scope.id, kind.as_str(), name, setting, value)
+                documents::set_secret(&mut *tx, scope.id, kind.as_str(), name, setting, value)
                     .await?;
                 after_secrets.insert(setting.clone(), Value::String("set".to_owned()));
             }
             SecretChange::Clear => {
-                documents::clear_secret(&mut tx, scope.id, kind.as_str(), name, setting).await?;
+                documents::clear_secret(&mut *tx, scope.id, kind.as_str(), name, setting).await?;
                 after_secrets.insert(setting.clone(), Value::Null);
             }
         }
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         NewAuditEntry {
             actor,
             entity_kind: kind.as_str(),
@@ -259,8 +277,7 @@ pub async fn put(
         },
     )
     .await?;
-    tx.commit().await?;
-    get(pool, scope, kind, name).await
+    Ok(())
 }
 
 /// Deletes a resource (only at `version`, when given) with its secrets.

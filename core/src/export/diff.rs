@@ -89,20 +89,22 @@ pub fn changed(diff: &[Line]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
 
     fn same(l: &str) -> Line {
         Line::Same(l.to_owned())
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn equal_texts_have_no_changes() {
         let d = lines("a\nb\n", "a\nb\n");
         assert_eq!(d, vec![same("a"), same("b")]);
         assert!(!changed(&d));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn a_changed_line_is_removed_then_added_between_common_lines() {
         let d = lines("a\nb\nc\n", "a\nB\nc\nd\n");
         assert_eq!(
@@ -118,7 +120,7 @@ mod tests {
         assert!(changed(&d));
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_diff_rebuilds_both_texts() {
         let (old, new) = ("x\ny\nz\nw\n", "y\nq\nw\nx\n");
         let d = lines(old, new);

@@ -16,8 +16,8 @@ pub(super) struct Request {
     pub method: &'static str,
     /// Path with percent-encoded segments.
     pub path: String,
-    /// The JSON body.
-    pub body: Option<Value>,
+    /// The JSON body, pretty-printed once (both syntaxes show the same text).
+    pub body: Option<String>,
 }
 
 /// Percent-encodes one path segment (role names may hold spaces and punctuation).
@@ -31,6 +31,10 @@ pub(super) fn encode_segment(segment: &str) -> String {
         }
     }
     out
+}
+
+fn pretty(body: &Value) -> String {
+    serde_json::to_string_pretty(body).unwrap_or_default()
 }
 
 /// Every request of the bundle, in apply order.
@@ -60,7 +64,7 @@ pub(super) fn requests(bundle: &Bundle, secrets: Secrets) -> Vec<Request> {
             ),
             method: "PUT",
             path: "/_cluster/settings".to_owned(),
-            body: Some(json!({ "persistent": dynamic })),
+            body: Some(pretty(&json!({ "persistent": dynamic }))),
         });
     }
     for (name, body) in &bundle.roles {
@@ -68,7 +72,7 @@ pub(super) fn requests(bundle: &Bundle, secrets: Secrets) -> Vec<Request> {
             comment: None,
             method: "PUT",
             path: format!("/_security/role/{}", encode_segment(name)),
-            body: Some(body.clone()),
+            body: Some(pretty(body)),
         });
     }
     for (name, user) in &bundle.users {
@@ -89,7 +93,7 @@ pub(super) fn requests(bundle: &Bundle, secrets: Secrets) -> Vec<Request> {
             comment,
             method: "PUT",
             path: format!("/_security/user/{}", encode_segment(name)),
-            body: Some(body),
+            body: Some(pretty(&body)),
         });
     }
     for (name, body) in &bundle.role_mappings {
@@ -97,7 +101,7 @@ pub(super) fn requests(bundle: &Bundle, secrets: Secrets) -> Vec<Request> {
             comment: None,
             method: "PUT",
             path: format!("/_security/role_mapping/{}", encode_segment(name)),
-            body: Some(body.clone()),
+            body: Some(pretty(body)),
         });
     }
     for remote in remotes {
@@ -109,7 +113,7 @@ pub(super) fn requests(bundle: &Bundle, secrets: Secrets) -> Vec<Request> {
                 )),
                 method: "POST",
                 path: "/_security/cross_cluster/api_key".to_owned(),
-                body: Some(body.clone()),
+                body: Some(pretty(body)),
             });
         }
     }
@@ -125,7 +129,7 @@ pub(super) fn console(requests: &[Request]) -> String {
         }
         out.push_str(&format!("{} {}\n", r.method, r.path));
         if let Some(body) = &r.body {
-            out.push_str(&serde_json::to_string_pretty(body).unwrap_or_default());
+            out.push_str(body);
             out.push('\n');
         }
         out.push('\n');
@@ -147,7 +151,7 @@ pub(super) fn curl(requests: &[Request]) -> String {
                 "curl -sS -X {} \"$ES_URL{}\" -u \"$ES_USER\" -H 'Content-Type: application/json' --data-binary @- <<'JSON'\n{}\nJSON\n",
                 r.method,
                 r.path,
-                serde_json::to_string_pretty(body).unwrap_or_default()
+                body
             )),
             None => out.push_str(&format!(
                 "curl -sS -X {} \"$ES_URL{}\" -u \"$ES_USER\"\n",

@@ -119,15 +119,17 @@ pub fn read(archive: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
 
 #[cfg(test)]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn crc32_matches_the_standard_check_value() {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
         assert_eq!(crc32(b""), 0);
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn archives_are_deterministic_and_read_back() {
         let entries = vec![
             ("a/elasticsearch.yml".to_owned(), b"x: 1\n".to_vec()),
@@ -139,7 +141,7 @@ mod tests {
         assert_eq!(&one[..4], b"PK\x03\x04");
     }
 
-    #[test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn a_corrupted_archive_is_refused() {
         let mut archive = write(&[("f".to_owned(), b"content".to_vec())]);
         archive[31] ^= 0xFF;

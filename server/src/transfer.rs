@@ -1,0 +1,246 @@
+//! `trust-console export` and `import`: a deployment's files to a directory, and an existing
+//! cluster's files into a deployment, against the console's database (`--data-dir` /
+//! `--database-url`, like `serve`). The same services as the API; the actor is `cli`.
+//!
+//! Exit codes: 0 done, 1 refused (lint errors without `--draft`, import problems),
+//! 2 usage error (unreadable file, unknown deployment, database unreachable).
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use app::error::ApiError;
+use app::ssr::{db, deployments, export};
+use clap::Args;
+use serde_json::{Value, json};
+use trust_core::export::{ImportInput, Secrets};
+
+/// The actor audit entries and export records name.
+const ACTOR: &str = "cli";
+
+/// Where the database is (as `serve` takes it).
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseArgs {
+    /// Directory of the console's data; the SQLite file lives here unless --database-url is
+    /// given.
+    #[arg(long, env = "TRUST_CONSOLE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("trust-console.db").display()
+            )
+        })
+    }
+}
+
+/// `export` options.
+#[derive(Clone, Debug, Args)]
+pub struct ExportArgs {
+    /// The deployment to export.
+    #[arg(long, default_value = "default")]
+    pub deployment: String,
+    /// Directory to write the files into (created when missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Export even though Elasticsearch would refuse to start with the configuration.
+    #[arg(long)]
+    pub draft: bool,
+    /// Write secret values too (secure-settings.yml, the keystore JSON, signing keys).
+    #[arg(long)]
+    pub include_secrets: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// `import` options.
+#[derive(Clone, Debug, Args)]
+pub struct ImportArgs {
+    /// The deployment to import into.
+    #[arg(long, default_value = "default")]
+    pub deployment: String,
+    /// The `elasticsearch.yml`. Files it names by relative path (`pkc_jwkset_path`, signing
+    /// certificates and keys) are read from its directory when present.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Keystore values as flat YAML (`key: value`).
+    #[arg(long)]
+    pub secure_settings: Option<PathBuf>,
+    /// `GET /_security/role_mapping` output.
+    #[arg(long)]
+    pub role_mappings: Option<PathBuf>,
+    /// `GET /_security/role` output.
+    #[arg(long)]
+    pub roles: Option<PathBuf>,
+    /// Only show what would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(2)
+}
+
+fn failed(error: &ApiError) -> ExitCode {
+    let code = match error {
+        ApiError::Invalid { .. } | ApiError::Conflict { .. } => 1,
+        _ => 2,
+    };
+    let _ = writeln!(std::io::stderr(), "error: {error}");
+    ExitCode::from(code)
+}
+
+fn block_on(future: impl Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(future),
+        Err(error) => usage_error(&format!("cannot start the async runtime: {error}")),
+    }
+}
+
+/// The database (migrated) and the deployment the command works on.
+async fn open(
+    args: &DatabaseArgs,
+    deployment: &str,
+) -> Result<(sqlx::SqlitePool, deployments::Scope), String> {
+    if args.database_url.is_none() && !args.data_dir.join("trust-console.db").exists() {
+        return Err(format!(
+            "no console database in [{}]; pass --data-dir or --database-url as for serve",
+            args.data_dir.display()
+        ));
+    }
+    let url = args.url();
+    let pool = db::open(&url)
+        .await
+        .map_err(|e| format!("cannot open [{url}]: {e}"))?;
+    db::MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| format!("cannot apply database migrations: {e}"))?;
+    let scope = deployments::resolve(&pool, Some(deployment), None)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((pool, scope))
+}
+
+/// Runs `export`.
+pub fn export(args: &ExportArgs) -> ExitCode {
+    block_on(async {
+        let (pool, scope) = match open(&args.database, &args.deployment).await {
+            Ok(opened) => opened,
+            Err(message) => return usage_error(&message),
+        };
+        let secrets = if args.include_secrets {
+            Secrets::Revealed
+        } else {
+            Secrets::Masked
+        };
+        let files = match export::export_files(&pool, &scope, ACTOR, secrets, args.draft).await {
+            Ok(files) => files,
+            Err(error) => return failed(&error),
+        };
+        let mut written = Vec::new();
+        for (path, content) in &files {
+            let target = args.out.join(path);
+            if let Some(parent) = target.parent()
+                && let Err(e) = std::fs::create_dir_all(parent)
+            {
+                return usage_error(&format!("cannot create [{}]: {e}", parent.display()));
+            }
+            if let Err(e) = std::fs::write(&target, content) {
+                return usage_error(&format!("cannot write [{}]: {e}", target.display()));
+            }
+            written.push(path.clone());
+        }
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&json!({"deployment": scope.name, "files": written}))
+                .unwrap_or_default()
+        );
+        ExitCode::SUCCESS
+    })
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))
+}
+
+/// The files the yml names by relative path, read from its directory when present.
+fn named_files(yml: &str, dir: &Path) -> BTreeMap<String, String> {
+    let Ok(settings) = trust_core::config::typed_settings(yml) else {
+        return BTreeMap::new();
+    };
+    settings
+        .iter()
+        .filter(|(key, _)| {
+            key.ends_with(".pkc_jwkset_path")
+                || key.ends_with(".signing.certificate")
+                || key.ends_with(".signing.key")
+        })
+        .filter_map(|(_, value)| value.as_str())
+        .filter(|path| !path.starts_with("http://") && !path.starts_with("https://"))
+        .filter_map(|path| {
+            let content = std::fs::read_to_string(dir.join(path)).ok()?;
+            Some((path.to_owned(), content))
+        })
+        .collect()
+}
+
+/// Runs `import`.
+pub fn import(args: &ImportArgs) -> ExitCode {
+    let input = match read_input(args) {
+        Ok(input) => input,
+        Err(message) => return usage_error(&message),
+    };
+    block_on(async {
+        let (pool, scope) = match open(&args.database, &args.deployment).await {
+            Ok(opened) => opened,
+            Err(message) => return usage_error(&message),
+        };
+        match export::import(&pool, &scope, ACTOR, &input, !args.dry_run).await {
+            Ok(preview) => {
+                let value: Value = serde_json::to_value(&preview).unwrap_or_default();
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                );
+                if preview.problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    for problem in &preview.problems {
+                        let _ = writeln!(std::io::stderr(), "error: {problem}");
+                    }
+                    ExitCode::from(1)
+                }
+            }
+            Err(error) => failed(&error),
+        }
+    })
+}
+
+fn read_input(args: &ImportArgs) -> Result<ImportInput, String> {
+    let yml = read(&args.config)?;
+    let dir = args.config.parent().unwrap_or_else(|| Path::new("."));
+    Ok(ImportInput {
+        files: named_files(&yml, dir),
+        yml,
+        secure_settings: args.secure_settings.as_deref().map(read).transpose()?,
+        role_mappings: args.role_mappings.as_deref().map(read).transpose()?,
+        roles: args.roles.as_deref().map(read).transpose()?,
+    })
+}
