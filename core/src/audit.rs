@@ -26,17 +26,23 @@ pub enum AuditAction {
     LoginFailed,
     /// A console user logged out.
     Logout,
+    /// A console user was shown an export's secret values (after re-entering the password).
+    RevealSecrets,
+    /// A reveal of secret values was refused (wrong password).
+    RevealRefused,
 }
 
 impl AuditAction {
     /// Every action, in display order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Create,
         Self::Update,
         Self::Delete,
         Self::Login,
         Self::LoginFailed,
         Self::Logout,
+        Self::RevealSecrets,
+        Self::RevealRefused,
     ];
 
     /// The stored spelling (`create`, `update`, …, `login_failed`).
@@ -48,6 +54,8 @@ impl AuditAction {
             Self::Login => "login",
             Self::LoginFailed => "login_failed",
             Self::Logout => "logout",
+            Self::RevealSecrets => "reveal_secrets",
+            Self::RevealRefused => "reveal_refused",
         }
     }
 }

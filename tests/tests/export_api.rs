@@ -200,6 +200,16 @@ async fn export_is_gated_masked_and_diffed() {
         .await;
     assert_eq!(status, 200, "{shown}");
     assert!(shown.to_string().contains(HMAC_KEY));
+    let (_, audit) = api.get("/api/v1/audit?limit=5").await;
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity_kind"] == "export")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["reveal_secrets", "reveal_refused"], "{audit}");
+    assert!(!audit.to_string().contains(HMAC_KEY));
     let no_csrf = api
         .http()
         .post(console.url(&reveal))

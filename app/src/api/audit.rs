@@ -20,7 +20,8 @@ pub struct AuditEntryView {
     pub entity_kind: String,
     /// Entity id.
     pub entity_id: String,
-    /// What happened (`create`, `update`, `delete`, `login`, `login_failed`, `logout`).
+    /// What happened (`create`, `update`, `delete`, `login`, `login_failed`, `logout`,
+    /// `reveal_secrets`, `reveal_refused`).
     pub action: String,
     /// Entity before the change.
     pub before: Option<Value>,

@@ -360,7 +360,8 @@ pub async fn download(
     })
 }
 
-/// The artifacts with secret values, after `user` re-entered their password.
+/// The artifacts with secret values, after `user` re-entered their password. Every attempt
+/// is audited (`reveal_secrets` or `reveal_refused`).
 ///
 /// # Errors
 /// [`ApiError::Invalid`] on `password`; a database failure.
@@ -370,9 +371,28 @@ pub async fn reveal(
     scope: &Scope,
     password: String,
 ) -> Result<Vec<Artifact>, ApiError> {
-    auth::confirm_password(pool, user.user_id, password).await?;
+    let confirmed = auth::confirm_password(pool, user.user_id, password).await;
+    let action = match &confirmed {
+        Ok(()) => AuditAction::RevealSecrets,
+        Err(ApiError::Invalid { .. }) => AuditAction::RevealRefused,
+        Err(_) => return confirmed.map(|()| Vec::new()),
+    };
+    let mut conn = pool.acquire().await?;
+    audit_db::record(
+        &mut conn,
+        NewAuditEntry {
+            actor: &user.username,
+            entity_kind: "export",
+            entity_id: &scope.name,
+            action,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    drop(conn);
+    confirmed?;
     let bundle = bundle(pool, scope).await?;
-    tracing::info!(deployment = %scope.name, actor = %user.username, "export secrets revealed");
     Ok(export::render(&bundle, CONSOLE_VERSION, Secrets::Revealed))
 }
 
