@@ -49,8 +49,8 @@ pub enum ApiError {
         /// What conflicts.
         message: String,
     },
-    /// Too many failed logins (429).
-    #[error("too many failed logins; try again in {retry_after_secs} s")]
+    /// Too many wrong passwords, at login or when re-entering it (429).
+    #[error("too many wrong passwords; try again in {retry_after_secs} s")]
     RateLimited {
         /// Seconds until a new attempt is accepted.
         retry_after_secs: u64,

@@ -221,6 +221,42 @@ async fn export_is_gated_masked_and_diffed() {
 }
 
 #[tokio::test]
+async fn wrong_reveal_passwords_lock_the_account_like_failed_logins() {
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let reveal = format!("{EXPORT}/reveal");
+    for _ in 0..5 {
+        let (status, wrong) = api.post_json(&reveal, &json!({"password": "guess"})).await;
+        assert_eq!(status, 400, "{wrong}");
+    }
+    let (status, locked) = api
+        .post_json(&reveal, &json!({"password": ADMIN_PASSWORD}))
+        .await;
+    assert_eq!(
+        (status, locked["error"]["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{locked}"
+    );
+    assert!(locked["error"]["retry_after_secs"].as_u64().unwrap() > 0);
+    // The same account limit as logins: a new login is refused too.
+    let login = client()
+        .post(console.url("/api/v1/session"))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 429);
+    let (_, audit) = api.get("/api/v1/audit?limit=10").await;
+    let refused = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity_kind"] == "export" && e["action"] == "reveal_refused")
+        .count();
+    assert_eq!(refused, 6, "{audit}");
+}
+
+#[tokio::test]
 async fn import_previews_then_applies_in_one_transaction() {
     let console = Console::start();
     let api = Api::login(&console).await;

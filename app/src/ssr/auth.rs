@@ -305,17 +305,24 @@ fn session_error(error: tower_sessions::session::Error) -> ApiError {
     ApiError::Internal
 }
 
-/// Checks that `password` is the current password of the logged-in user `user_id` (a
+/// Checks that `password` is the current password of the logged-in `user` (a
 /// re-authentication before showing secrets).
 ///
+/// A wrong password here is a password guess like a failed login, so it shares the login
+/// throttle: it counts against the account and the address, and a locked-out account is
+/// refused here too. An empty password is refused before it counts.
+///
 /// # Errors
-/// [`ApiError::Invalid`] on `password` when it is not; a database failure.
+/// [`ApiError::Invalid`] on `password` when it is not; [`ApiError::RateLimited`] when
+/// throttled; a database failure.
 pub async fn confirm_password(
     pool: &SqlitePool,
-    user_id: i64,
+    throttle: &LoginThrottle,
+    user: &SessionUser,
     password: String,
+    address: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    let Some(user) = users::find_by_id(pool, user_id).await? else {
+    let Some(stored) = users::find_by_id(pool, user.user_id).await? else {
         return Err(ApiError::Unauthenticated);
     };
     if password.is_empty() {
@@ -324,9 +331,13 @@ pub async fn confirm_password(
             "enter your console password to reveal secret values",
         ));
     }
-    if verify_password(Some(user.password_hash), password).await? {
+    let now = unix_now();
+    throttle.check(&stored.username, address, now)?;
+    if verify_password(Some(stored.password_hash), password).await? {
+        throttle.clear_account(&stored.username);
         Ok(())
     } else {
+        throttle.record_failure(&stored.username, address, now);
         Err(ApiError::invalid(
             "password",
             "is not your console password",
@@ -536,6 +547,34 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    #[tokio::test]
+    async fn wrong_reveal_passwords_share_the_login_throttle() {
+        let (pool, admin) = pool_with_admin().await;
+        let throttle = LoginThrottle::default();
+        let user = SessionUser {
+            user_id: admin.id,
+            username: admin.username.clone(),
+            csrf_token: random_token(),
+        };
+        let address = Some(IpAddr::from([127, 0, 0, 1]));
+        let confirm = |password: &str| {
+            confirm_password(&pool, &throttle, &user, password.to_owned(), address)
+        };
+        confirm("a-long-admin-password").await.unwrap();
+        let empty = confirm("").await.unwrap_err();
+        assert_eq!(empty.field(), Some("password"));
+        for _ in 0..ThrottlePolicy::PER_ACCOUNT.max_failures {
+            let wrong = confirm("not the password").await.unwrap_err();
+            assert_eq!(wrong.field(), Some("password"), "{wrong}");
+        }
+        // Locked out: even the right password is refused, and so is a login.
+        assert!(matches!(
+            confirm("a-long-admin-password").await,
+            Err(ApiError::RateLimited { retry_after_secs }) if retry_after_secs > 0
+        ));
+        assert!(throttle.check("admin", None, unix_now()).is_err());
     }
 
     #[tokio::test]

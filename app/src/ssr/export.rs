@@ -3,7 +3,7 @@
 //! password check); refuses a non-draft export while Elasticsearch would refuse to start;
 //! records each download for the next diff; and applies an import in one transaction.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, net::IpAddr};
 
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
@@ -28,7 +28,7 @@ use crate::{
     },
     error::ApiError,
     ssr::{
-        auth::{self, SessionUser},
+        auth::{self, LoginThrottle, SessionUser},
         db::{
             audit::{self as audit_db, NewAuditEntry},
             deployments as deployment_rows,
@@ -284,9 +284,9 @@ pub async fn export_files(
             .collect::<Vec<_>>()
     )
     .to_string();
-    let mut conn = pool.acquire().await?;
-    exports::record(&mut conn, scope.id, actor, &files_json).await?;
-    drop(conn);
+    let mut tx = pool.begin().await?;
+    exports::record(&mut tx, scope.id, actor, &files_json).await?;
+    tx.commit().await?;
     let artifacts = if secrets == Secrets::Revealed {
         export::render(&bundle, CONSOLE_VERSION, secrets)
     } else {
@@ -360,21 +360,24 @@ pub async fn download(
     })
 }
 
-/// The artifacts with secret values, after `user` re-entered their password. Every attempt
-/// is audited (`reveal_secrets` or `reveal_refused`).
+/// The artifacts with secret values, after `user` re-entered their password (throttled like a
+/// login, see [`auth::confirm_password`]). Every attempt is audited (`reveal_secrets` or
+/// `reveal_refused`).
 ///
 /// # Errors
-/// [`ApiError::Invalid`] on `password`; a database failure.
+/// [`ApiError::Invalid`] on `password`; [`ApiError::RateLimited`]; a database failure.
 pub async fn reveal(
     pool: &SqlitePool,
+    throttle: &LoginThrottle,
     user: &SessionUser,
     scope: &Scope,
     password: String,
+    address: Option<IpAddr>,
 ) -> Result<Vec<Artifact>, ApiError> {
-    let confirmed = auth::confirm_password(pool, user.user_id, password).await;
+    let confirmed = auth::confirm_password(pool, throttle, user, password, address).await;
     let action = match &confirmed {
         Ok(()) => AuditAction::RevealSecrets,
-        Err(ApiError::Invalid { .. }) => AuditAction::RevealRefused,
+        Err(ApiError::Invalid { .. } | ApiError::RateLimited { .. }) => AuditAction::RevealRefused,
         Err(_) => return confirmed.map(|()| Vec::new()),
     };
     let mut conn = pool.acquire().await?;

@@ -4,14 +4,17 @@
 //! - `GET …/export/{artifact}[?draft=true]`: one artifact as text, or `zip` for all of them
 //!   with the support files (recorded as the previous export); refused with a 400 listing
 //!   the errors while Elasticsearch would refuse to start, unless `draft=true`;
-//! - `POST …/export/reveal` `{"password"}`: the artifacts with secret values;
+//! - `POST …/export/reveal` `{"password"}`: the artifacts with secret values (a wrong
+//!   password counts as a failed login; a 429 when throttled);
 //! - `POST …/import[?apply=true]` with `{"yml", "secure_settings"?, "role_mappings"?,
 //!   "roles"?, "files"?}`: the preview, or applied in one transaction; a 400 with every
 //!   problem when the files do not pass.
 
+use std::net::SocketAddr;
+
 use axum::{
     Extension, Json,
-    extract::{Path, Query, State},
+    extract::{ConnectInfo, Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -83,13 +86,22 @@ pub async fn artifact(
 pub async fn reveal(
     State(state): State<AppState>,
     Extension(user): Extension<SessionUser>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(name): Path<String>,
     ApiJson(request): ApiJson<RevealRequest>,
 ) -> Result<Json<Vec<Artifact>>, ApiError> {
     let scope = deployments::resolve(&state.pool, Some(&name), None).await?;
-    export::reveal(&state.pool, &user, &scope, request.password)
-        .await
-        .map(Json)
+    let throttle = &state.throttle;
+    export::reveal(
+        &state.pool,
+        throttle,
+        &user,
+        &scope,
+        request.password,
+        Some(address.ip()),
+    )
+    .await
+    .map(Json)
 }
 
 /// `?apply=` of an import.

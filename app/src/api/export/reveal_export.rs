@@ -14,7 +14,16 @@ pub async fn reveal_export(request: RevealRequest) -> Result<Vec<Artifact>, ApiE
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
             let scope = ssr::context::scope().await?;
-            ssr::export::reveal(&state.pool, &user, &scope, request.password).await
+            let address = ssr::context::client_address().await;
+            ssr::export::reveal(
+                &state.pool,
+                &state.throttle,
+                &user,
+                &scope,
+                request.password,
+                address,
+            )
+            .await
         }
         .await,
     )

@@ -72,7 +72,13 @@ pub async fn replace_unmodelled(
     Ok(())
 }
 
-/// Records an export; returns its id.
+/// Exports kept per deployment; older ones are deleted as new ones are recorded (only the
+/// latest is read, for the diff; the audit log is the history).
+pub const KEPT_PER_DEPLOYMENT: i64 = 20;
+
+/// Records an export and deletes the deployment's exports beyond the newest
+/// [`KEPT_PER_DEPLOYMENT`]; returns its id. Run it in a transaction for both to happen or
+/// neither.
 ///
 /// # Errors
 /// Any database error.
@@ -88,9 +94,31 @@ pub async fn record(
         actor,
         files_json
     )
-    .execute(conn)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM exports WHERE deployment = ? AND id NOT IN
+           (SELECT id FROM exports WHERE deployment = ? ORDER BY id DESC LIMIT ?)",
+        deployment,
+        deployment,
+        KEPT_PER_DEPLOYMENT
+    )
+    .execute(&mut *conn)
     .await?;
     Ok(done.last_insert_rowid())
+}
+
+/// How many exports of a deployment are kept.
+///
+/// # Errors
+/// Any database error.
+pub async fn count(conn: &mut SqliteConnection, deployment: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "count!: i64" FROM exports WHERE deployment = ?"#,
+        deployment
+    )
+    .fetch_one(conn)
+    .await
 }
 
 /// The latest export of a deployment.
@@ -109,4 +137,59 @@ pub async fn latest(
     )
     .fetch_optional(conn)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db;
+
+    #[tokio::test]
+    async fn only_the_newest_exports_are_kept_per_deployment() {
+        let pool = db::open("sqlite::memory:").await.unwrap();
+        db::MIGRATOR.run(&pool).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let default = sqlx::query_scalar!(
+            r#"SELECT id AS "id!: i64" FROM deployments WHERE name = 'default'"#
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        let other = sqlx::query!(
+            "INSERT INTO deployments (name, body_json, version) VALUES ('other', '{}', 1)"
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap()
+        .last_insert_rowid();
+        record(&mut conn, other, "admin", "[0]").await.unwrap();
+        let extra = 5;
+        for n in 1..=KEPT_PER_DEPLOYMENT + extra {
+            record(&mut conn, default, "admin", &format!("[{n}]"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            count(&mut conn, default).await.unwrap(),
+            KEPT_PER_DEPLOYMENT
+        );
+        assert_eq!(
+            count(&mut conn, other).await.unwrap(),
+            1,
+            "another deployment's exports stay"
+        );
+        let newest = latest(&mut conn, default).await.unwrap().unwrap();
+        assert_eq!(
+            newest.files_json,
+            format!("[{}]", KEPT_PER_DEPLOYMENT + extra)
+        );
+        let oldest_kept = sqlx::query_scalar!(
+            "SELECT files_json FROM exports WHERE deployment = ? ORDER BY id LIMIT 1",
+            default
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(oldest_kept, format!("[{}]", extra + 1));
+    }
 }
