@@ -25,6 +25,7 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AttributeTypeAndValue, SubjectPublicKeyInfo, X509Name};
 
 use crate::jwt::algorithm::Algorithm;
+use crate::limits;
 use crate::jwt::keys::parse_jwks;
 use crate::jwt::pem::spki_to_jwk;
 use crate::patterns::PatternError;
@@ -50,6 +51,14 @@ pub enum CertError {
     /// The private key cannot be read.
     #[error("the private key cannot be read: {0}")]
     Key(String),
+    /// The input is over one of the [`crate::limits`] for PEM text.
+    #[error("the {what} {limit}")]
+    TooLarge {
+        /// Which input.
+        what: &'static str,
+        /// Which limit, in words.
+        limit: String,
+    },
 }
 
 /// A certificate as an admin needs to see it.
@@ -163,11 +172,21 @@ pub const CA_INPUT: &str = "CA certificates";
 /// # Errors
 /// No certificate, or one that does not parse; `what` names the input in the message.
 pub fn read_certificates(pem: &str, what: &'static str) -> Result<Vec<Cert>, CertError> {
+    check_pem_size(pem, what)?;
     let mut out = Vec::new();
     for block in x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes()) {
         let Ok(block) = block else { break };
         if block.label != "CERTIFICATE" {
             continue;
+        }
+        if out.len() == limits::PEM_MAX_CERTIFICATES {
+            return Err(CertError::TooLarge {
+                what,
+                limit: format!(
+                    "holds more than {} certificates",
+                    limits::PEM_MAX_CERTIFICATES
+                ),
+            });
         }
         X509Certificate::from_der(&block.contents).map_err(|e| CertError::Unparsable {
             what,
@@ -182,6 +201,24 @@ pub fn read_certificates(pem: &str, what: &'static str) -> Result<Vec<Cert>, Cer
         return Err(CertError::NoCertificate(what));
     }
     Ok(out)
+}
+
+/// Refuses PEM text over [`limits::PEM_MAX_BYTES`] before it is decoded.
+///
+/// # Errors
+/// [`CertError::TooLarge`].
+pub fn check_pem_size(pem: &str, what: &'static str) -> Result<(), CertError> {
+    if pem.len() > limits::PEM_MAX_BYTES {
+        return Err(CertError::TooLarge {
+            what,
+            limit: format!(
+                "is {} bytes; at most {} are read",
+                pem.len(),
+                limits::PEM_MAX_BYTES
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Java's RFC 2253 keywords (`AVAKeyword` entries marked RFC 2253 compliant).
@@ -656,6 +693,7 @@ fn ecdsa_der_to_raw(der: &[u8], size: usize) -> Option<Vec<u8>> {
 /// A key that cannot be read (encrypted, no PEM, or an EC key without its public point).
 pub fn key_matches(cert: &Cert, pem: &str) -> Result<bool, CertError> {
     let fail = |m: &str| CertError::Key(m.to_owned());
+    check_pem_size(pem, "private key")?;
     let block = x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes())
         .filter_map(Result::ok)
         .find(|b| b.label.contains("PRIVATE KEY"))

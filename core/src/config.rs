@@ -4,9 +4,15 @@
 
 pub mod value;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::{
+    Yaml,
+    parser::{Event, Parser, Tag},
+    scanner::TScalarStyle,
+};
+
+use crate::limits;
 
 pub use value::{SettingError, TimeValue};
 
@@ -61,6 +67,36 @@ pub enum ConfigError {
         /// The second value.
         current: String,
     },
+    /// The text is larger than [`limits::SETTINGS_MAX_BYTES`].
+    #[error("the settings file is {bytes} bytes; at most {max} are read")]
+    TooLarge {
+        /// The text's size.
+        bytes: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Mappings and sequences nest deeper than [`limits::SETTINGS_MAX_DEPTH`].
+    #[error("the settings file nests deeper than {max} levels (line {line})")]
+    TooDeep {
+        /// The line where the limit was passed.
+        line: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// More than [`limits::SETTINGS_MAX_NODES`] values, mappings and sequences.
+    #[error("the settings file has more than {max} values, mappings and sequences")]
+    TooManyNodes {
+        /// The limit.
+        max: usize,
+    },
+    /// A flattened key is longer than [`limits::SETTING_KEY_MAX_BYTES`].
+    #[error("a setting key on line {line} is longer than {max} bytes")]
+    KeyTooLong {
+        /// The line of the key.
+        line: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A value Elasticsearch cannot hold in a setting (a mapping inside a list, for example).
     #[error("setting [{key}] has an unsupported value: {reason}")]
     UnsupportedValue {
@@ -83,10 +119,8 @@ impl Settings {
         let mut settings = Self::default();
         walk_yaml(text, &mut |key, leaf| {
             let value = match leaf {
-                Leaf::Scalar(node) => RawValue::Scalar(scalar_text(node).unwrap_or_default()),
-                Leaf::List(items) => {
-                    RawValue::List(items.iter().copied().filter_map(scalar_text).collect())
-                }
+                Leaf::Scalar(node) => RawValue::Scalar(scalar_text(&node).unwrap_or_default()),
+                Leaf::List(items) => RawValue::List(items.iter().filter_map(scalar_text).collect()),
             };
             settings.insert(key, value)
         })?;
@@ -184,71 +218,263 @@ impl Settings {
 }
 
 /// A leaf of a settings file: one scalar, or a sequence of scalars.
-enum Leaf<'a> {
-    Scalar(&'a Yaml),
-    List(Vec<&'a Yaml>),
+enum Leaf {
+    Scalar(Yaml),
+    List(Vec<Yaml>),
 }
 
+/// One open collection while the event stream is walked.
+enum Frame {
+    /// A mapping: its dotted prefix, the keys seen in it (YAML refuses a repeated key in one
+    /// mapping, as Elasticsearch's strict duplicate detection does), and the key whose value
+    /// comes next.
+    Map {
+        prefix: String,
+        seen: HashSet<String>,
+        key: Option<String>,
+    },
+    /// A sequence. While every item is a scalar (or null) the items are kept to become one list
+    /// setting; the first collection item turns it into indexed keys (`prefix.0.field`), and the
+    /// scalars kept so far are handed on as indexed scalars.
+    Seq {
+        prefix: String,
+        next_index: usize,
+        scalars: Option<Vec<Yaml>>,
+    },
+}
+
+type Sink<'s> = dyn FnMut(&str, Leaf) -> Result<(), ConfigError> + 's;
+
 /// Parses YAML text and hands every flattened leaf to `sink` with its dotted key.
-fn walk_yaml(
-    text: &str,
-    sink: &mut dyn FnMut(&str, Leaf<'_>) -> Result<(), ConfigError>,
-) -> Result<(), ConfigError> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| ConfigError::Yaml {
-        reason: e.to_string(),
-    })?;
-    let Some(doc) = docs.into_iter().next() else {
-        return Ok(());
-    };
-    match doc {
-        Yaml::Hash(_) => walk(&doc, "", sink),
-        Yaml::Null | Yaml::BadValue => Ok(()),
-        _ => Err(ConfigError::NotAMapping),
+///
+/// The text is read as a stream of parser events, never as a tree: nothing recurses per level,
+/// an alias is refused where it appears (never expanded), and the limits in
+/// [`crate::limits`] (size, depth, nodes, key length) are checked as each event arrives. Only
+/// the first document counts; later ones are still checked for syntax and limits.
+fn walk_yaml(text: &str, sink: &mut Sink<'_>) -> Result<(), ConfigError> {
+    if text.len() > limits::SETTINGS_MAX_BYTES {
+        return Err(ConfigError::TooLarge {
+            bytes: text.len(),
+            max: limits::SETTINGS_MAX_BYTES,
+        });
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut nodes = 0_usize;
+    let mut documents = 0_usize;
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| ConfigError::Yaml {
+            reason: e.to_string(),
+        })?;
+        let line = mark.line();
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::DocumentStart => documents += 1,
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) => {
+                nodes += 1;
+                if nodes > limits::SETTINGS_MAX_NODES {
+                    return Err(ConfigError::TooManyNodes {
+                        max: limits::SETTINGS_MAX_NODES,
+                    });
+                }
+                if documents > 1 {
+                    continue;
+                }
+                let opens = !matches!(event, Event::Scalar(..));
+                if opens && stack.len() >= limits::SETTINGS_MAX_DEPTH {
+                    return Err(ConfigError::TooDeep {
+                        line,
+                        max: limits::SETTINGS_MAX_DEPTH,
+                    });
+                }
+                node(&mut stack, event, line, sink)?;
+            }
+            Event::Alias(_) => {
+                if documents > 1 {
+                    continue;
+                }
+                return Err(ConfigError::UnsupportedValue {
+                    key: current_key(&stack),
+                    reason: format!(
+                        "YAML aliases are not supported (line {line}); write the value out in full"
+                    ),
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if documents > 1 {
+                    continue;
+                }
+                if let Some(Frame::Seq {
+                    prefix,
+                    scalars: Some(items),
+                    ..
+                }) = stack.pop()
+                {
+                    sink(&prefix, Leaf::List(items))?;
+                }
+            }
+        }
     }
 }
 
-fn walk(
-    node: &Yaml,
-    prefix: &str,
-    sink: &mut dyn FnMut(&str, Leaf<'_>) -> Result<(), ConfigError>,
+/// The dotted key a value arriving now would get (for messages).
+fn current_key(stack: &[Frame]) -> String {
+    match stack.last() {
+        Some(Frame::Map { prefix, key, .. }) => {
+            key.as_deref().map_or_else(|| prefix.clone(), |k| join(prefix, k))
+        }
+        Some(Frame::Seq {
+            prefix, next_index, ..
+        }) => join(prefix, &next_index.to_string()),
+        None => String::new(),
+    }
+}
+
+fn join(prefix: &str, part: &str) -> String {
+    if prefix.is_empty() {
+        part.to_owned()
+    } else {
+        format!("{prefix}.{part}")
+    }
+}
+
+/// Handles one scalar or collection start at the top of `stack`.
+fn node(
+    stack: &mut Vec<Frame>,
+    event: Event,
+    line: usize,
+    sink: &mut Sink<'_>,
 ) -> Result<(), ConfigError> {
-    match node {
-        Yaml::Hash(map) => {
-            for (k, v) in map {
-                let Some(part) = scalar_text(k) else {
+    // Where the node goes: the key it is the value of, or `None` when it is a mapping key.
+    let key = match stack.last_mut() {
+        None => {
+            // The document's root: a mapping, or nothing at all.
+            return match event {
+                Event::MappingStart(..) => {
+                    stack.push(new_map(String::new()));
+                    Ok(())
+                }
+                Event::Scalar(..) => match scalar(event) {
+                    Yaml::Null | Yaml::BadValue => Ok(()),
+                    _ => Err(ConfigError::NotAMapping),
+                },
+                _ => Err(ConfigError::NotAMapping),
+            };
+        }
+        Some(Frame::Map { prefix, seen, key }) => match key.take() {
+            Some(part) => join(prefix, &part),
+            None => {
+                let part = match event {
+                    Event::Scalar(..) => scalar_text(&scalar(event)),
+                    _ => None,
+                };
+                let Some(part) = part else {
                     return Err(ConfigError::UnsupportedValue {
-                        key: prefix.to_owned(),
+                        key: prefix.clone(),
                         reason: "a key must be a scalar".to_owned(),
                     });
                 };
-                let key = if prefix.is_empty() {
-                    part
-                } else {
-                    format!("{prefix}.{part}")
-                };
-                walk(v, &key, sink)?;
+                if prefix.len() + part.len() >= limits::SETTING_KEY_MAX_BYTES {
+                    return Err(ConfigError::KeyTooLong {
+                        line,
+                        max: limits::SETTING_KEY_MAX_BYTES,
+                    });
+                }
+                if !seen.insert(part.clone()) {
+                    return Err(ConfigError::Yaml {
+                        reason: format!("duplicated key [{part}] in one mapping at line {line}"),
+                    });
+                }
+                *key = Some(part);
+                return Ok(());
             }
-            Ok(())
+        },
+        Some(Frame::Seq {
+            prefix,
+            next_index,
+            scalars,
+        }) => {
+            let index = *next_index;
+            *next_index += 1;
+            if let Event::Scalar(..) = event {
+                let value = scalar(event);
+                match scalars {
+                    Some(items) => {
+                        if scalar_text(&value).is_some() {
+                            items.push(value);
+                        }
+                    }
+                    None => leaf(&join(prefix, &index.to_string()), value, sink)?,
+                }
+                return Ok(());
+            }
+            // A collection inside the sequence: indexed keys from now on.
+            if let Some(items) = scalars.take() {
+                for (i, value) in items.into_iter().enumerate() {
+                    leaf(&join(prefix, &i.to_string()), value, sink)?;
+                }
+            }
+            join(prefix, &index.to_string())
         }
-        Yaml::Array(items) => {
-            if items
-                .iter()
-                .all(|i| scalar_text(i).is_some() || matches!(i, Yaml::Null))
-            {
-                let list = items.iter().filter(|i| scalar_text(i).is_some()).collect();
-                return sink(prefix, Leaf::List(list));
-            }
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &format!("{prefix}.{i}"), sink)?;
-            }
-            Ok(())
-        }
-        Yaml::Null | Yaml::BadValue => Ok(()),
-        other if scalar_text(other).is_some() => sink(prefix, Leaf::Scalar(other)),
-        _ => Err(ConfigError::UnsupportedValue {
-            key: prefix.to_owned(),
-            reason: "YAML aliases are not supported".to_owned(),
+    };
+    match event {
+        Event::MappingStart(..) => stack.push(new_map(key)),
+        Event::SequenceStart(..) => stack.push(Frame::Seq {
+            prefix: key,
+            next_index: 0,
+            scalars: Some(Vec::new()),
         }),
+        other => leaf(&key, scalar(other), sink)?,
+    }
+    Ok(())
+}
+
+fn new_map(prefix: String) -> Frame {
+    Frame::Map {
+        prefix,
+        seen: HashSet::new(),
+        key: None,
+    }
+}
+
+/// A scalar value: null and unreadable tagged values are unset, anything else a setting.
+fn leaf(key: &str, value: Yaml, sink: &mut Sink<'_>) -> Result<(), ConfigError> {
+    if scalar_text(&value).is_some() {
+        sink(key, Leaf::Scalar(value))
+    } else {
+        Ok(())
+    }
+}
+
+/// A scalar event resolved to its YAML type the way `yaml_rust2`'s loader resolves it.
+fn scalar(event: Event) -> Yaml {
+    let Event::Scalar(text, style, _, tag) = event else {
+        return Yaml::BadValue;
+    };
+    if style != TScalarStyle::Plain {
+        return Yaml::String(text);
+    }
+    match tag {
+        Some(Tag { handle, suffix }) if handle == "tag:yaml.org,2002:" => match suffix.as_str() {
+            "bool" => match text.as_str() {
+                "true" | "True" | "TRUE" => Yaml::Boolean(true),
+                "false" | "False" | "FALSE" => Yaml::Boolean(false),
+                _ => Yaml::BadValue,
+            },
+            "int" => text.parse::<i64>().map_or(Yaml::BadValue, Yaml::Integer),
+            "float" => match Yaml::from_str(&text) {
+                Yaml::Real(_) | Yaml::Integer(_) => Yaml::Real(text),
+                _ => Yaml::BadValue,
+            },
+            "null" => match text.as_str() {
+                "~" | "null" => Yaml::Null,
+                _ => Yaml::BadValue,
+            },
+            _ => Yaml::String(text),
+        },
+        Some(_) => Yaml::String(text),
+        None => Yaml::from_str(&text),
     }
 }
 
@@ -263,10 +489,8 @@ pub fn typed_settings(text: &str) -> Result<BTreeMap<String, serde_json::Value>,
     let mut out: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     walk_yaml(text, &mut |key, leaf| {
         let value = match leaf {
-            Leaf::Scalar(node) => typed_scalar(node),
-            Leaf::List(items) => {
-                serde_json::Value::Array(items.into_iter().map(typed_scalar).collect())
-            }
+            Leaf::Scalar(node) => typed_scalar(&node),
+            Leaf::List(items) => serde_json::Value::Array(items.iter().map(typed_scalar).collect()),
         };
         if let Some(previous) = out.get(key) {
             let show =
@@ -373,5 +597,105 @@ mod tests {
         assert!(Settings::from_yaml("").unwrap().is_empty());
         let s = Settings::from_yaml("a:\n  - x: 1\n  - x: 2\n").unwrap();
         assert_eq!(s.text("a.1.x").unwrap(), "2");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn deep_nesting_is_refused_before_it_is_walked() {
+        // The 12 KB document that aborted the server: 6,000 nested sequences.
+        let text = format!("a:\n  {}x", "- ".repeat(6000));
+        assert_eq!(
+            Settings::from_yaml(&text),
+            Err(ConfigError::TooDeep {
+                line: 2,
+                max: limits::SETTINGS_MAX_DEPTH
+            })
+        );
+        assert_eq!(
+            ConfigError::TooDeep { line: 2, max: 100 }.to_string(),
+            "the settings file nests deeper than 100 levels (line 2)"
+        );
+        // Deep mappings, and flow collections, are refused the same way.
+        let mut mappings = String::new();
+        for level in 0..200 {
+            mappings.push_str(&format!("{}k{level}:\n", "  ".repeat(level)));
+        }
+        assert!(matches!(
+            typed_settings(&mappings),
+            Err(ConfigError::TooDeep { .. })
+        ));
+        let flow = format!("a: {}x{}", "[".repeat(300), "]".repeat(300));
+        assert!(Settings::from_yaml(&flow).is_err());
+        // Exactly at the limit still reads.
+        let at_limit = format!("a: {}x{}", "[".repeat(99), "]".repeat(99));
+        assert!(Settings::from_yaml(&at_limit).is_ok());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn aliases_are_refused_not_expanded() {
+        // The issue's ~330 bytes of chained anchors, which took 1.1 GB when expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(",");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let err = Settings::from_yaml(&text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "setting [a1.0] has an unsupported value: YAML aliases are not supported (line 2); write the value out in full"
+        );
+        // An anchor alone is harmless; its alias as a key is refused too.
+        assert_eq!(Settings::from_yaml("a: &x 1\n").unwrap().text("a").unwrap(), "1");
+        assert!(matches!(
+            typed_settings("a: &x 1\n*x : 2\n"),
+            Err(ConfigError::UnsupportedValue { .. })
+        ));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn size_nodes_and_key_length_are_bounded() {
+        let big = format!("a: \"{}\"\n", "x".repeat(limits::SETTINGS_MAX_BYTES));
+        assert!(matches!(
+            Settings::from_yaml(&big),
+            Err(ConfigError::TooLarge { .. })
+        ));
+        let many = format!("a: [{}]\n", vec!["1"; limits::SETTINGS_MAX_NODES].join(","));
+        assert_eq!(
+            Settings::from_yaml(&many),
+            Err(ConfigError::TooManyNodes {
+                max: limits::SETTINGS_MAX_NODES
+            })
+        );
+        // YAML keys are at most 1,024 characters each, but nested they add up.
+        let mut long_key = String::new();
+        for level in 0..6 {
+            long_key.push_str(&format!("{}{}:\n", "  ".repeat(level), "k".repeat(1000)));
+        }
+        assert_eq!(
+            Settings::from_yaml(&long_key),
+            Err(ConfigError::KeyTooLong {
+                line: 5,
+                max: limits::SETTING_KEY_MAX_BYTES
+            })
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn sequences_of_mappings_index_and_repeated_keys_are_refused() {
+        let s = Settings::from_yaml("a:\n  - x\n  - y: 1\n  - ~\n  - z\n").unwrap();
+        assert_eq!(s.text("a.0").unwrap(), "x");
+        assert_eq!(s.text("a.1.y").unwrap(), "1");
+        assert_eq!(s.text("a.3").unwrap(), "z");
+        assert!(!s.contains("a"));
+        let err = Settings::from_yaml("a:\n  b: 1\na:\n  c: 2\n").unwrap_err();
+        assert!(matches!(err, ConfigError::Yaml { .. }), "{err}");
+        // Only the first document counts, but later ones must still be YAML.
+        assert_eq!(Settings::from_yaml("a: 1\n---\nb: 2\n").unwrap().len(), 1);
+        assert!(Settings::from_yaml("a: 1\n---\nb: [\n").is_err());
+        let typed = typed_settings("a: 1\nb: !!str 2\nc: 1.5\nd: yes\ne: [true, 3]\n").unwrap();
+        assert_eq!(typed["a"], serde_json::json!(1));
+        assert_eq!(typed["b"], serde_json::json!("2"));
+        assert_eq!(typed["c"], serde_json::json!(1.5));
+        assert_eq!(typed["d"], serde_json::json!("yes"));
+        assert_eq!(typed["e"], serde_json::json!([true, 3]));
     }
 }

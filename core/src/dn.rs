@@ -42,6 +42,14 @@ pub enum DnError {
     /// A `#` hex value is malformed.
     #[error("invalid hex value [{0}]")]
     Hex(String),
+    /// Longer than [`crate::limits::DN_MAX_CHARS`].
+    #[error("a DN is at most {max} characters long; this one has {len}")]
+    TooLong {
+        /// The DN's length in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
 }
 
 impl std::str::FromStr for DistinguishedName {
@@ -51,6 +59,13 @@ impl std::str::FromStr for DistinguishedName {
         let mut rdns = Vec::new();
         if s.trim().is_empty() {
             return Ok(Self { rdns });
+        }
+        let len = s.chars().count();
+        if len > crate::limits::DN_MAX_CHARS {
+            return Err(DnError::TooLong {
+                len,
+                max: crate::limits::DN_MAX_CHARS,
+            });
         }
         let chars: Vec<char> = s.chars().collect();
         let mut i = 0;
@@ -287,6 +302,18 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn long_dns_are_refused_before_they_are_read() {
+        let long = format!("cn={}", "a".repeat(crate::limits::DN_MAX_CHARS));
+        assert_eq!(
+            long.parse::<DistinguishedName>().unwrap_err().to_string(),
+            "a DN is at most 65536 characters long; this one has 65539"
+        );
+        assert!(normalize(&long).is_none());
+        let many = vec!["cn=a"; 10_000].join(",");
+        assert_eq!(many.parse::<DistinguishedName>().unwrap().len(), 10_000);
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn normalizes_case_spacing_and_order() {

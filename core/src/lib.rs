@@ -16,6 +16,7 @@ pub mod dn;
 pub mod export;
 pub mod fuzzing;
 pub mod jwt;
+pub mod limits;
 pub mod login_throttle;
 pub mod paging;
 pub mod patterns;

@@ -9,6 +9,8 @@ pub mod lucene;
 
 use regex::Regex;
 
+use crate::limits;
+
 /// Why a pattern cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -46,6 +48,53 @@ impl PatternError {
             pattern: pattern.to_owned(),
             construct: construct.into(),
         }
+    }
+}
+
+/// Refuses a pattern longer than [`limits::PATTERN_MAX_CHARS`] before it is translated.
+pub(crate) fn check_length(pattern: &str) -> Result<(), PatternError> {
+    let chars = pattern.chars().count();
+    if chars > limits::PATTERN_MAX_CHARS {
+        return Err(PatternError::invalid(
+            &pattern.chars().take(64).chain("…".chars()).collect::<String>(),
+            format!(
+                "pattern is {chars} characters long; at most {} are allowed",
+                limits::PATTERN_MAX_CHARS
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Group nesting while a pattern is read, refused past [`limits::PATTERN_MAX_DEPTH`].
+pub(crate) struct Depth<'a> {
+    pattern: &'a str,
+    open: usize,
+}
+
+impl<'a> Depth<'a> {
+    pub(crate) fn new(pattern: &'a str) -> Self {
+        Self { pattern, open: 0 }
+    }
+
+    /// One more level opens.
+    pub(crate) fn open(&mut self) -> Result<(), PatternError> {
+        self.open += 1;
+        if self.open > limits::PATTERN_MAX_DEPTH {
+            return Err(PatternError::invalid(
+                &self.pattern.chars().take(64).chain("…".chars()).collect::<String>(),
+                format!(
+                    "pattern nests deeper than {} levels",
+                    limits::PATTERN_MAX_DEPTH
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A level closes (an unbalanced close is the dialect's own error, reported elsewhere).
+    pub(crate) fn close(&mut self) {
+        self.open = self.open.saturating_sub(1);
     }
 }
 
@@ -99,6 +148,7 @@ impl AutomatonPattern {
     /// # Errors
     /// Invalid patterns, and Lucene operators `regex` cannot express (`~`, `&`).
     pub fn parse(pattern: &str) -> Result<Self, PatternError> {
+        check_length(pattern)?;
         if !pattern.starts_with('/') && !pattern.contains(['?', '\\']) {
             return Ok(Self {
                 source: pattern.to_owned(),

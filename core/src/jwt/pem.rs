@@ -28,6 +28,9 @@ pub enum PemError {
     /// The DER inside does not parse.
     #[error("the {0} does not parse: {1}")]
     Der(&'static str, String),
+    /// Longer than [`crate::limits::PEM_MAX_BYTES`].
+    #[error("the PEM text is {0} bytes; at most {max} are read", max = crate::limits::PEM_MAX_BYTES)]
+    TooLarge(usize),
     /// A key type or curve a JWT realm cannot use.
     #[error("unsupported key: {0}; JWT realms verify with RSA and EC P-256, P-384 or P-521 keys")]
     Unsupported(String),
@@ -47,6 +50,9 @@ fn b64(bytes: &[u8]) -> Value {
 /// # Errors
 /// What keeps the block from being a usable verification key.
 pub fn pem_to_jwk(pem: &str, kid: Option<&str>) -> Result<Value, PemError> {
+    if pem.len() > crate::limits::PEM_MAX_BYTES {
+        return Err(PemError::TooLarge(pem.len()));
+    }
     let (_, block) =
         x509_parser::pem::parse_x509_pem(pem.trim().as_bytes()).map_err(|_| PemError::NotPem)?;
     let certificate;

@@ -86,7 +86,9 @@ fn compact(e: &regex::Error) -> String {
 }
 
 fn translate(pattern: &str) -> Result<String, PatternError> {
+    super::check_length(pattern)?;
     let chars: Vec<char> = pattern.chars().collect();
+    let mut depth = super::Depth::new(pattern);
     let unsupported = |construct: &str| PatternError::unsupported(pattern, construct.to_owned());
     let mut out = String::with_capacity(pattern.len() + 8);
     let mut class_depth = 0usize;
@@ -183,6 +185,7 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
                 continue;
             }
             '[' => {
+                depth.open()?;
                 class_depth += 1;
                 out.push('[');
                 if chars.get(i + 1) == Some(&'^') {
@@ -191,6 +194,7 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
                 }
             }
             ']' if class_depth > 0 => {
+                depth.close();
                 class_depth -= 1;
                 out.push(']');
             }
@@ -202,7 +206,12 @@ fn translate(pattern: &str) -> Result<String, PatternError> {
             // `--`, `~~` and `&&` are set operators in `regex` classes but literals in Java.
             '~' | '&' if class_depth > 0 => out.push_str(&format!("\\x{{{:X}}}", u32::from(c))),
             '-' if class_depth > 0 && chars.get(i + 1) == Some(&'-') => out.push_str("\\x{2D}"),
+            ')' if class_depth == 0 => {
+                depth.close();
+                out.push(')');
+            }
             '(' if class_depth == 0 => {
+                depth.open()?;
                 let consumed = group_open(pattern, &chars[i..], &mut out)?;
                 i += consumed;
                 continue;
@@ -499,5 +508,19 @@ mod tests {
                 .unwrap()
                 .matches_whole("CN=a.example.com")
         );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn hostile_nesting_and_length_are_bounded() {
+        let deep = format!("{}x{}", "(".repeat(1000), ")".repeat(1000));
+        let err = JavaRegex::parse(&deep).unwrap_err().to_string();
+        assert!(err.contains("pattern nests deeper than 100 levels"), "{err}");
+        let classes = format!("{}x{}", "[".repeat(1000), "]".repeat(1000));
+        assert!(JavaRegex::parse(&classes).is_err());
+        let long = format!("^{}$", "a|".repeat(5000));
+        let err = JavaRegex::parse(&long).unwrap_err().to_string();
+        assert!(err.contains("at most 4096 are allowed"), "{err}");
+        let ok = format!("{}x{}", "(?:".repeat(100), ")".repeat(100));
+        assert!(JavaRegex::parse(&ok).unwrap().find("x"));
     }
 }

@@ -15,11 +15,16 @@
 use super::{PatternError, push_literal};
 
 /// Translates the text between the slashes; `pattern` (with slashes) is used in errors.
+///
+/// Group nesting is bounded by [`crate::limits::PATTERN_MAX_DEPTH`] (the parser recurses once
+/// per group) and a union is read in a loop, so no input controls the recursion depth.
 pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternError> {
+    super::check_length(pattern)?;
     let mut parser = Parser {
         pattern,
         chars: inner.chars().collect(),
         pos: 0,
+        depth: super::Depth::new(pattern),
     };
     let out = parser.union()?;
     if parser.pos < parser.chars.len() {
@@ -35,6 +40,7 @@ struct Parser<'a> {
     pattern: &'a str,
     chars: Vec<char>,
     pos: usize,
+    depth: super::Depth<'a>,
 }
 
 impl Parser<'_> {
@@ -64,10 +70,16 @@ impl Parser<'_> {
     }
 
     fn union(&mut self) -> Result<String, PatternError> {
-        let mut out = self.inter()?;
-        if self.eat('|') {
-            out = format!("(?:{out}|{})", self.union()?);
+        let first = self.inter()?;
+        if self.peek() != Some('|') {
+            return Ok(first);
         }
+        let mut out = format!("(?:{first}");
+        while self.eat('|') {
+            out.push('|');
+            out.push_str(&self.inter()?);
+        }
+        out.push(')');
         Ok(out)
     }
 
@@ -235,7 +247,9 @@ impl Parser<'_> {
                 if self.eat(')') {
                     return Ok(String::new());
                 }
+                self.depth.open()?;
                 let inner = self.union()?;
+                self.depth.close();
                 if !self.eat(')') {
                     return Err(self.invalid(format!("expected ')' at position {}", self.pos)));
                 }
@@ -393,5 +407,24 @@ mod tests {
                 "{pattern}: {err}"
             );
         }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn hostile_nesting_and_alternation_are_bounded() {
+        // The 10 KB value that aborted the server on PUT.
+        let deep = format!("/{}x{}/", "(".repeat(5000), ")".repeat(5000));
+        let err = AutomatonPattern::parse(&deep).unwrap_err().to_string();
+        assert!(err.contains("pattern is 10003 characters long; at most 4096 are allowed"), "{err}");
+        let deep = format!("/{}x{}/", "(".repeat(1000), ")".repeat(1000));
+        let err = AutomatonPattern::parse(&deep).unwrap_err().to_string();
+        assert!(err.contains("pattern nests deeper than 100 levels"), "{err}");
+        // At the limit it still translates and matches.
+        let ok = format!("/{}x{}/", "(".repeat(100), ")".repeat(100));
+        assert!(matches(&ok, "x"));
+        // A long union is read in a loop, not one recursion per branch.
+        let union = format!("/{}b/", "a|".repeat(2000));
+        assert!(matches(&union, "a"));
+        assert!(matches(&union, "b"));
+        assert!(!matches(&union, "aa"));
     }
 }

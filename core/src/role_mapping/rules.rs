@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::model::{FieldHit, UserModel};
-use crate::dn;
+use crate::{dn, limits};
 use crate::patterns::{AutomatonPattern, PatternError, is_lucene_regexp};
 
 /// A parsed rule.
@@ -94,7 +94,7 @@ impl Rule {
     /// # Errors
     /// The first problem, in Elasticsearch's wording.
     pub fn parse(name: &str, value: &Value) -> Result<Self, RulesError> {
-        parse_object(name, value, false)
+        parse_object(name, value, false, 0)
     }
 
     /// Whether the user matches.
@@ -208,7 +208,21 @@ fn describe(path: &str, rule: &FieldRule, hit: &FieldHit) -> String {
     }
 }
 
-fn parse_object(name: &str, value: &Value, allow_except: bool) -> Result<Rule, RulesError> {
+/// One object of the DSL at nesting `depth` (the outermost is 0); deeper than
+/// [`limits::RULES_MAX_DEPTH`] is refused before it is read, so evaluating, explaining and
+/// dropping the parsed rules stay shallow.
+fn parse_object(
+    name: &str,
+    value: &Value,
+    allow_except: bool,
+    depth: usize,
+) -> Result<Rule, RulesError> {
+    if depth > limits::RULES_MAX_DEPTH {
+        return Err(parse_error(format!(
+            "rules nest deeper than {} levels",
+            limits::RULES_MAX_DEPTH
+        )));
+    }
     let Value::Object(map) = value else {
         return Err(parse_error(format!(
             "expected [{name}] to be an object but found [{}] instead",
@@ -221,7 +235,7 @@ fn parse_object(name: &str, value: &Value, allow_except: bool) -> Result<Rule, R
             "object [{name}] does not contain any fields"
         )));
     };
-    let rule = parse_expression(field, body, allow_except, name)?;
+    let rule = parse_expression(field, body, allow_except, name, depth)?;
     if entries.next().is_some() {
         return Err(parse_error(format!(
             "object [{name}] contains multiple fields"
@@ -235,14 +249,16 @@ fn parse_expression(
     body: &Value,
     allow_except: bool,
     name: &str,
+    depth: usize,
 ) -> Result<Rule, RulesError> {
     match field {
-        "any" => Ok(Rule::Any(parse_children("any", body, false)?)),
-        "all" => Ok(Rule::All(parse_children("all", body, true)?)),
+        "any" => Ok(Rule::Any(parse_children("any", body, false, depth)?)),
+        "all" => Ok(Rule::All(parse_children("all", body, true, depth)?)),
         "field" => parse_field(body).map(Rule::Field),
         "except" if allow_except => {
             expect_object(body)?;
-            Ok(Rule::Except(Box::new(parse_object("except", body, false)?)))
+            let inner = parse_object("except", body, false, depth + 1)?;
+            Ok(Rule::Except(Box::new(inner)))
         }
         "except" => Err(parse_error(format!(
             "field [except] is not allowed within [{name}]"
@@ -253,13 +269,18 @@ fn parse_expression(
     }
 }
 
-fn parse_children(field: &str, body: &Value, allow_except: bool) -> Result<Vec<Rule>, RulesError> {
+fn parse_children(
+    field: &str,
+    body: &Value,
+    allow_except: bool,
+    depth: usize,
+) -> Result<Vec<Rule>, RulesError> {
     let Value::Array(items) = body else {
         return Err(parse_error(format!("field [{field}] requires an array")));
     };
     items
         .iter()
-        .map(|item| parse_object(field, item, allow_except))
+        .map(|item| parse_object(field, item, allow_except, depth + 1))
         .collect()
 }
 

@@ -12,6 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::rules::token_name;
+use crate::limits;
 
 /// `format` of a role template.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -119,9 +120,9 @@ impl RoleTemplate {
                 let mut all = own.clone();
                 all.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let root = Value::Object(all);
-                let mut out = String::new();
-                render(nodes, &mut vec![&root], &mut out);
-                Ok(out)
+                let mut out = Output::default();
+                render(nodes, &mut vec![&root], &mut out)?;
+                Ok(out.text)
             }
         }
     }
@@ -208,8 +209,17 @@ fn parse_script(value: &Value) -> Result<Script, String> {
     }
 }
 
-/// Compiles Mustache source into nodes.
+/// Compiles Mustache source into nodes. The source length and the section nesting are bounded
+/// ([`limits::TEMPLATE_MAX_BYTES`], [`limits::TEMPLATE_MAX_DEPTH`]) before the tree grows, so
+/// rendering (which recurses once per section level) and dropping the tree stay shallow.
 fn compile(source: &str) -> Result<Vec<Node>, String> {
+    if source.len() > limits::TEMPLATE_MAX_BYTES {
+        return Err(format!(
+            "the template source is {} bytes; at most {} are allowed",
+            source.len(),
+            limits::TEMPLATE_MAX_BYTES
+        ));
+    }
     let mut stack: Vec<(String, bool, Vec<Node>)> = vec![(String::new(), false, Vec::new())];
     let mut rest = source;
     while let Some(start) = rest.find("{{") {
@@ -247,7 +257,15 @@ fn compile(source: &str) -> Result<Vec<Node>, String> {
                     "changing delimiters is not supported: [{{{{{tag}}}}}]"
                 ));
             }
-            Some('#' | '^') => stack.push((name.to_owned(), sigil == Some('^'), Vec::new())),
+            Some('#' | '^') => {
+                if stack.len() > limits::TEMPLATE_MAX_DEPTH {
+                    return Err(format!(
+                        "template sections nest deeper than {} levels",
+                        limits::TEMPLATE_MAX_DEPTH
+                    ));
+                }
+                stack.push((name.to_owned(), sigil == Some('^'), Vec::new()));
+            }
             Some('/') => {
                 if top == 0 {
                     return Err(format!("closing tag [{name}] has no open section"));
@@ -332,14 +350,48 @@ fn java_string(value: &Value) -> String {
     }
 }
 
-fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut String) {
+/// Rendered text with the budget of one rendering: at most
+/// [`limits::TEMPLATE_MAX_RENDER_STEPS`] nodes visited and
+/// [`limits::TEMPLATE_MAX_RENDERED_BYTES`] written, so nested sections over lists cannot
+/// multiply into unbounded work.
+#[derive(Default)]
+struct Output {
+    text: String,
+    steps: usize,
+}
+
+impl Output {
+    fn step(&mut self) -> Result<(), String> {
+        self.steps += 1;
+        if self.steps > limits::TEMPLATE_MAX_RENDER_STEPS {
+            return Err(format!(
+                "rendering the template took more than {} steps (sections over lists multiply)",
+                limits::TEMPLATE_MAX_RENDER_STEPS
+            ));
+        }
+        if self.text.len() > limits::TEMPLATE_MAX_RENDERED_BYTES {
+            return Err(format!(
+                "the rendered template is longer than {} bytes",
+                limits::TEMPLATE_MAX_RENDERED_BYTES
+            ));
+        }
+        Ok(())
+    }
+
+    fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+}
+
+fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut Output) -> Result<(), String> {
     for node in nodes {
+        out.step()?;
         match node {
             Node::Text(text) => out.push_str(text),
             Node::Var { name, escape } => {
                 let text = lookup(name, scopes).map(stringify).unwrap_or_default();
                 if *escape {
-                    json_escape(&text, out);
+                    json_escape(&text, &mut out.text);
                 } else {
                     out.push_str(&text);
                 }
@@ -355,15 +407,21 @@ fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut String) {
                     Some(_) => false,
                 };
                 if empty {
-                    render(children, scopes, out);
+                    render(children, scopes, out)?;
                 }
             }
-            Node::Section { name, children, .. } => section(name, children, scopes, out),
+            Node::Section { name, children, .. } => section(name, children, scopes, out)?,
         }
     }
+    out.step()
 }
 
-fn section(name: &str, children: &[Node], scopes: &mut Vec<&Value>, out: &mut String) {
+fn section(
+    name: &str,
+    children: &[Node],
+    scopes: &mut Vec<&Value>,
+    out: &mut Output,
+) -> Result<(), String> {
     let body_name = || match children {
         [Node::Text(text)] => Some(text.as_str()),
         _ => None,
@@ -376,7 +434,7 @@ fn section(name: &str, children: &[Node], scopes: &mut Vec<&Value>, out: &mut St
                 other => out.push_str(&stringify(other)),
             }
         }
-        return;
+        return Ok(());
     }
     if let Some(delimiter) = join_delimiter(name) {
         let body = body_name().unwrap_or_default();
@@ -387,28 +445,32 @@ fn section(name: &str, children: &[Node], scopes: &mut Vec<&Value>, out: &mut St
             }
             _ => out.push_str(body),
         }
-        return;
+        return Ok(());
     }
     if name.eq_ignore_ascii_case("url") {
-        let mut inner = String::new();
-        render(children, scopes, &mut inner);
-        url_encode(&inner, out);
-        return;
+        let start = out.text.len();
+        render(children, scopes, out)?;
+        let inner = out.text.split_off(start);
+        url_encode(&inner, &mut out.text);
+        return Ok(());
     }
     match lookup(name, scopes) {
-        None | Some(Value::Null | Value::Bool(false)) => {}
+        None | Some(Value::Null | Value::Bool(false)) => Ok(()),
         Some(Value::Bool(true)) => render(children, scopes, out),
         Some(Value::Array(items)) => {
             for item in items {
                 scopes.push(item);
-                render(children, scopes, out);
+                let rendered = render(children, scopes, out);
                 scopes.pop();
+                rendered?;
             }
+            Ok(())
         }
         Some(other) => {
             scopes.push(other);
-            render(children, scopes, out);
+            let rendered = render(children, scopes, out);
             scopes.pop();
+            rendered
         }
     }
 }
@@ -503,5 +565,56 @@ fn java_class(value: &Value) -> &'static str {
         Value::Object(_) => "java.util.HashMap",
         Value::String(_) => "java.lang.String",
         Value::Null => "null",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn template(source: &str) -> Result<RoleTemplate, String> {
+        RoleTemplate::parse(&json!({ "template": { "source": source } }))
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn nested_sections_are_refused_when_stored() {
+        // The persistent denial of service: 16,000 nested sections were stored and then
+        // overflowed the stack on every render and every drop of the parsed tree.
+        let source = format!("{}x{}", "{{#a}}".repeat(16_000), "{{/a}}".repeat(16_000));
+        let err = template(&source).unwrap_err();
+        assert_eq!(err, "the template source is 192001 bytes; at most 65536 are allowed");
+        let source = format!("{}x{}", "{{#a}}".repeat(101), "{{/a}}".repeat(101));
+        let err = template(&source).unwrap_err();
+        assert_eq!(err, "template sections nest deeper than 100 levels");
+        let source = format!("{}x{}", "{{#a}}".repeat(100), "{{/a}}".repeat(100));
+        let ok = template(&source).unwrap();
+        let params = json!({ "a": true });
+        assert_eq!(ok.render(params.as_object().unwrap()).unwrap(), "x");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn sections_over_lists_cannot_multiply_without_bound() {
+        // 100 items, eight levels deep: 10^16 visits if nothing stopped it.
+        let source = format!("{}x{}", "{{#a}}".repeat(8), "{{/a}}".repeat(8));
+        let params = json!({ "a": (0..100).collect::<Vec<_>>() });
+        let err = template(&source)
+            .unwrap()
+            .render(params.as_object().unwrap())
+            .unwrap_err();
+        assert!(err.contains("more than 1000000 steps"), "{err}");
+        // Long output is cut off by size before the step budget.
+        let params = json!({ "a": (0..1000).collect::<Vec<_>>(), "big": "y".repeat(10_000) });
+        let err = template("{{#a}}{{big}}{{/a}}")
+            .unwrap()
+            .render(params.as_object().unwrap())
+            .unwrap_err();
+        assert_eq!(err, "the rendered template is longer than 1048576 bytes");
+        // Ordinary templates are untouched.
+        let params = json!({ "groups": ["a", "b"] });
+        let ok = template("{{#groups}}r_{{.}} {{/groups}}").unwrap();
+        assert_eq!(ok.render(params.as_object().unwrap()).unwrap(), "r_a r_b ");
     }
 }

@@ -437,3 +437,21 @@ fn lints_flag_what_elasticsearch_silently_accepts() {
         ]
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn rule_nesting_is_bounded() {
+    // Built as a value (JSON text this deep is refused by the JSON reader's own limit first).
+    let mut deep = json!({"field": {"username": "a"}});
+    for _ in 0..101 {
+        deep = json!({ "any": [deep] });
+    }
+    assert_eq!(
+        rule_error(deep),
+        "failed to parse rules expression. rules nest deeper than 100 levels"
+    );
+    let mut ok = json!({"field": {"username": "a"}});
+    for _ in 0..100 {
+        ok = json!({ "all": [ok] });
+    }
+    assert!(!rule(ok).matches(&user(&[], None, json!({}))));
+}
