@@ -55,6 +55,12 @@ pub enum ApiError {
         /// Seconds until a new attempt is accepted.
         retry_after_secs: u64,
     },
+    /// The server is at its limit for this kind of work (password hashing); try again (503).
+    #[error("the console is busy; try again in {retry_after_secs} s")]
+    Busy {
+        /// Seconds after which a new attempt is likely to be served.
+        retry_after_secs: u64,
+    },
     /// The server could not be reached or answered something unreadable (client side only).
     #[error("could not reach the console server: {message}")]
     Transport {
@@ -85,6 +91,7 @@ impl ApiError {
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
             Self::Transport { .. } => "transport",
             Self::Internal => "internal",
         }
@@ -99,8 +106,19 @@ impl ApiError {
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
             Self::RateLimited { .. } => 429,
+            Self::Busy { .. } => 503,
             Self::Transport { .. } => 502,
             Self::Internal => 500,
+        }
+    }
+
+    /// How long the client should wait before trying again (`Retry-After`), if it should.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 
@@ -121,10 +139,7 @@ impl ApiError {
                     other => other.to_string(),
                 },
                 field: self.field().map(str::to_owned),
-                retry_after_secs: match self {
-                    Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-                    _ => None,
-                },
+                retry_after_secs: self.retry_after_secs(),
             },
         }
     }
@@ -148,6 +163,9 @@ impl ApiError {
             "conflict" => Self::Conflict { message },
             "rate_limited" => Self::RateLimited {
                 retry_after_secs: retry_after_secs.unwrap_or(0),
+            },
+            "busy" => Self::Busy {
+                retry_after_secs: retry_after_secs.unwrap_or(1),
             },
             "internal" => Self::Internal,
             _ => Self::Transport { message },
@@ -236,6 +254,9 @@ mod tests {
             },
             ApiError::RateLimited {
                 retry_after_secs: 42,
+            },
+            ApiError::Busy {
+                retry_after_secs: 1,
             },
             ApiError::Internal,
         ] {

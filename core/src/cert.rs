@@ -25,9 +25,9 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::x509::{AttributeTypeAndValue, SubjectPublicKeyInfo, X509Name};
 
 use crate::jwt::algorithm::Algorithm;
-use crate::limits;
 use crate::jwt::keys::parse_jwks;
 use crate::jwt::pem::spki_to_jwk;
+use crate::limits;
 use crate::patterns::PatternError;
 use crate::patterns::java::JavaRegex;
 

@@ -321,9 +321,9 @@ fn walk_yaml(text: &str, sink: &mut Sink<'_>) -> Result<(), ConfigError> {
 /// The dotted key a value arriving now would get (for messages).
 fn current_key(stack: &[Frame]) -> String {
     match stack.last() {
-        Some(Frame::Map { prefix, key, .. }) => {
-            key.as_deref().map_or_else(|| prefix.clone(), |k| join(prefix, k))
-        }
+        Some(Frame::Map { prefix, key, .. }) => key
+            .as_deref()
+            .map_or_else(|| prefix.clone(), |k| join(prefix, k)),
         Some(Frame::Seq {
             prefix, next_index, ..
         }) => join(prefix, &next_index.to_string()),
@@ -644,7 +644,10 @@ mod tests {
             "setting [a1.0] has an unsupported value: YAML aliases are not supported (line 2); write the value out in full"
         );
         // An anchor alone is harmless; its alias as a key is refused too.
-        assert_eq!(Settings::from_yaml("a: &x 1\n").unwrap().text("a").unwrap(), "1");
+        assert_eq!(
+            Settings::from_yaml("a: &x 1\n").unwrap().text("a").unwrap(),
+            "1"
+        );
         assert!(matches!(
             typed_settings("a: &x 1\n*x : 2\n"),
             Err(ConfigError::UnsupportedValue { .. })

@@ -268,8 +268,42 @@ fn pretty(value: &Value) -> String {
     text
 }
 
+/// Whether `path` may name a support file written next to the yml (`config/<path>` in the zip,
+/// `<out>/config/<path>` from the CLI): relative, at most one folder deep (`certs/ca.crt`),
+/// each part made of letters, digits, `.`, `_` and `-`, and no part `.` or `..`. Anything else
+/// (an absolute path, `../`, a backslash) could write outside the export folder, so such a file
+/// is left out of the export and the admin places it by hand.
+///
+/// # Errors
+/// What is wrong with the path, for a message.
+pub fn check_support_path(path: &str) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 2 {
+        return Err(format!(
+            "[{path}] is more than one folder deep; support files are written as config/<folder>/<file> at most"
+        ));
+    }
+    for part in parts {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err(format!(
+                "[{path}] is not a relative file path inside the config folder"
+            ));
+        }
+        if let Some(c) = part
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
+            return Err(format!(
+                "[{path}] contains {c:?}; support file names use letters, digits, '.', '_' and '-'"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The support files the yml refers to by relative path: pasted PKC JWK sets and signing
-/// certificates (and, revealed, signing keys), by path.
+/// certificates (and, revealed, signing keys), by path. Paths that fail
+/// [`check_support_path`] are left out.
 pub fn support_files(bundle: &Bundle, secrets: Secrets) -> Vec<(String, String, bool)> {
     let mut out = Vec::new();
     for realm in &bundle.realms {
@@ -303,6 +337,7 @@ pub fn support_files(bundle: &Bundle, secrets: Secrets) -> Vec<(String, String, 
             }
         }
     }
+    out.retain(|(path, _, _)| check_support_path(path).is_ok());
     out.sort();
     out.dedup_by(|a, b| a.0 == b.0);
     out

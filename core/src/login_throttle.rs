@@ -1,10 +1,26 @@
-//! Failed-login throttling: a fixed window per key (an account or a client address).
+//! Failed-login throttling: fixed windows per key, and the scheme that combines them.
 //!
 //! After `max_failures` failed logins inside one window, further attempts for that key are
-//! refused until the window ends, whether or not the password would be right. A success
-//! does not clear an address's window (an attacker with one valid account must not reset
-//! their counter), but the caller clears the account's own window on success.
+//! refused until the window ends, whether or not the password would be right.
+//!
+//! [`Throttle`] combines three windows so that an attacker can neither guess quickly nor lock
+//! the administrator out (OWASP ASVS 4.0.3 V2.2.1: anti-automation that also mitigates
+//! account-lockout attacks, and no more than 100 failed attempts per hour on one account):
+//!
+//! - per (account, address): 5 failures in 15 minutes lock that pair only — the right password
+//!   from another address still gets in;
+//! - per address: 20 failures in 15 minutes, over all accounts (password spraying);
+//! - per account, over all addresses: 100 failures in an hour. Once it is reached, only
+//!   addresses that logged into the account successfully within the last 30 days may still
+//!   try, so a distributed attacker cannot lock the admin out of the places they work from.
+//!
+//! An attempt is **reserved** before the password is verified: it counts as a failure at once,
+//! under the caller's lock, and is taken back when the password turns out right. So twenty
+//! parallel guesses cannot all pass the check before the first one is counted.
+//!
 //! Time is a parameter (seconds since the Unix epoch); nothing here reads a clock.
+
+use std::{collections::HashMap, net::IpAddr};
 
 /// How many failures a window allows and how long it lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,21 +32,158 @@ pub struct ThrottlePolicy {
 }
 
 impl ThrottlePolicy {
-    /// Per account: 5 failures per 15 minutes.
-    pub const PER_ACCOUNT: Self = Self {
+    /// Per (account, client address): 5 failures per 15 minutes.
+    pub const PER_ACCOUNT_ADDRESS: Self = Self {
         max_failures: 5,
         window_secs: 15 * 60,
     };
-    /// Per client address: 20 failures per 15 minutes.
+    /// Per client address, over all accounts: 20 failures per 15 minutes.
     pub const PER_ADDRESS: Self = Self {
         max_failures: 20,
         window_secs: 15 * 60,
     };
+    /// Per account, over all addresses: 100 failures per hour (ASVS V2.2.1's ceiling); past it
+    /// only known addresses may try.
+    pub const PER_ACCOUNT: Self = Self {
+        max_failures: 100,
+        window_secs: 60 * 60,
+    };
 }
 
-// An address may be shared by several people, so it gets more room than one account.
-const _: () =
-    assert!(ThrottlePolicy::PER_ADDRESS.max_failures > ThrottlePolicy::PER_ACCOUNT.max_failures);
+/// How long a successful login makes its address known to the account, in seconds.
+pub const KNOWN_ADDRESS_SECS: u64 = 30 * 24 * 60 * 60;
+/// Known addresses kept per account (the oldest is forgotten first).
+pub const KNOWN_ADDRESSES_PER_ACCOUNT: usize = 16;
+/// Windows kept before those that have ended are swept.
+const SWEEP_AT: usize = 10_000;
+
+// An address may be shared by several people, so it gets more room than one account there.
+const _: () = assert!(
+    ThrottlePolicy::PER_ADDRESS.max_failures > ThrottlePolicy::PER_ACCOUNT_ADDRESS.max_failures
+);
+
+/// What a window counts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Pair(String, Option<IpAddr>),
+    Address(Option<IpAddr>),
+    Account(String),
+}
+
+impl Key {
+    fn policy(&self) -> ThrottlePolicy {
+        match self {
+            Self::Pair(..) => ThrottlePolicy::PER_ACCOUNT_ADDRESS,
+            Self::Address(_) => ThrottlePolicy::PER_ADDRESS,
+            Self::Account(_) => ThrottlePolicy::PER_ACCOUNT,
+        }
+    }
+}
+
+/// A reserved attempt: counted as a failure until [`Throttle::succeeded`] or
+/// [`Throttle::cancelled`] says otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[must_use = "an attempt stays counted as a failure unless it is settled"]
+pub struct Attempt {
+    account: String,
+    address: Option<IpAddr>,
+}
+
+/// The failure windows of every key, and each account's known addresses.
+#[derive(Debug, Default)]
+pub struct Throttle {
+    windows: HashMap<Key, FailureWindow>,
+    known: HashMap<String, Vec<(Option<IpAddr>, u64)>>,
+}
+
+impl Throttle {
+    fn keys(attempt: &Attempt) -> [Key; 3] {
+        [
+            Key::Pair(attempt.account.clone(), attempt.address),
+            Key::Address(attempt.address),
+            Key::Account(attempt.account.clone()),
+        ]
+    }
+
+    fn is_known(&self, attempt: &Attempt, now: u64) -> bool {
+        self.known.get(&attempt.account).is_some_and(|known| {
+            known.iter().any(|(address, at)| {
+                *address == attempt.address && now < at.saturating_add(KNOWN_ADDRESS_SECS)
+            })
+        })
+    }
+
+    /// Reserves one attempt for `account` from `address`: refused while a window that applies
+    /// is full, otherwise counted as a failure at once.
+    ///
+    /// # Errors
+    /// The seconds to wait (at least 1) when refused.
+    pub fn reserve(
+        &mut self,
+        account: &str,
+        address: Option<IpAddr>,
+        now: u64,
+    ) -> Result<Attempt, u64> {
+        let attempt = Attempt {
+            account: account.to_ascii_lowercase(),
+            address,
+        };
+        let known = self.is_known(&attempt, now);
+        let wait = Self::keys(&attempt)
+            .iter()
+            .filter(|key| !(known && matches!(key, Key::Account(_))))
+            .filter_map(|key| {
+                let window = self.windows.get(key)?;
+                window.check(key.policy(), now).err()
+            })
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        if self.windows.len() >= SWEEP_AT {
+            self.windows
+                .retain(|key, window| !window.is_over(key.policy(), now));
+        }
+        for key in Self::keys(&attempt) {
+            let policy = key.policy();
+            self.windows
+                .entry(key)
+                .or_default()
+                .record_failure(policy, now);
+        }
+        Ok(attempt)
+    }
+
+    /// The password was right: the reserved failure is taken back, the pair's window is
+    /// cleared, and the address becomes known to the account. The address's own count is not
+    /// cleared (an attacker with one valid account must not reset it).
+    pub fn succeeded(&mut self, attempt: Attempt, now: u64) {
+        self.undo(&attempt);
+        self.windows
+            .remove(&Key::Pair(attempt.account.clone(), attempt.address));
+        let known = self.known.entry(attempt.account).or_default();
+        known.retain(|(address, at)| {
+            *address != attempt.address && now < at.saturating_add(KNOWN_ADDRESS_SECS)
+        });
+        if known.len() >= KNOWN_ADDRESSES_PER_ACCOUNT {
+            known.remove(0);
+        }
+        known.push((attempt.address, now));
+    }
+
+    /// No password was checked after all (the server was busy): the attempt is taken back.
+    pub fn cancelled(&mut self, attempt: Attempt) {
+        self.undo(&attempt);
+    }
+
+    fn undo(&mut self, attempt: &Attempt) {
+        for key in Self::keys(attempt) {
+            if let Some(window) = self.windows.get_mut(&key) {
+                window.failures = window.failures.saturating_sub(1);
+            }
+        }
+    }
+}
 
 /// The failures recorded for one key.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -109,5 +262,73 @@ mod tests {
         );
         assert!(!window.is_over(POLICY, 129));
         assert!(window.is_over(POLICY, 130));
+    }
+
+    fn ip(last: u8) -> Option<IpAddr> {
+        Some(IpAddr::from([10, 0, 0, last]))
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn one_address_is_locked_out_of_one_account_only() {
+        let mut throttle = Throttle::default();
+        for _ in 0..5 {
+            let _failed = throttle.reserve("admin", ip(1), 100).unwrap();
+        }
+        assert_eq!(throttle.reserve("Admin", ip(1), 101), Err(899));
+        // The right password from elsewhere still gets in.
+        let other = throttle.reserve("admin", ip(2), 101).unwrap();
+        throttle.succeeded(other, 101);
+        // The attacker's address may still try other accounts, up to its own limit.
+        for n in 0..15 {
+            let _failed = throttle.reserve(&format!("user{n}"), ip(1), 102).unwrap();
+        }
+        assert!(throttle.reserve("third", ip(1), 102).is_err());
+        assert_eq!(
+            throttle.reserve("admin", ip(1), 100 + 15 * 60).map(|_| ()),
+            Ok(())
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn reservations_count_before_the_password_is_checked() {
+        let mut throttle = Throttle::default();
+        // Five reserved at once, none settled yet: the sixth is refused.
+        let pending: Vec<_> = (0..5)
+            .map(|_| throttle.reserve("admin", ip(1), 0).unwrap())
+            .collect();
+        assert!(throttle.reserve("admin", ip(1), 0).is_err());
+        // One turns out right, one is cancelled: two attempts are free again.
+        let mut pending = pending.into_iter();
+        throttle.succeeded(pending.next().unwrap(), 0);
+        throttle.cancelled(pending.next().unwrap());
+        assert!(throttle.reserve("admin", ip(1), 0).is_ok());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_distributed_attack_cannot_lock_out_known_addresses() {
+        let mut throttle = Throttle::default();
+        let office = throttle.reserve("admin", ip(200), 0).unwrap();
+        throttle.succeeded(office, 0);
+        // 100 failures from 25 addresses, four each (under every per-address limit).
+        for n in 0..100_u8 {
+            let _failed = throttle.reserve("admin", ip(n / 4), 10).unwrap();
+        }
+        // The account's hourly ceiling now stops new addresses ...
+        assert_eq!(throttle.reserve("admin", ip(150), 20), Err(3590));
+        // ... but not the address the admin logged in from.
+        let office = throttle.reserve("admin", ip(200), 20).unwrap();
+        throttle.succeeded(office, 20);
+        // Known addresses are forgotten after 30 days.
+        assert!(throttle.reserve("admin", ip(150), 3_610).is_ok());
+        let mut fresh = Throttle::default();
+        let office = fresh.reserve("admin", ip(200), 0).unwrap();
+        fresh.succeeded(office, 0);
+        assert!(!fresh.is_known(
+            &Attempt {
+                account: "admin".to_owned(),
+                address: ip(200)
+            },
+            KNOWN_ADDRESS_SECS
+        ));
     }
 }

@@ -56,7 +56,11 @@ pub(crate) fn check_length(pattern: &str) -> Result<(), PatternError> {
     let chars = pattern.chars().count();
     if chars > limits::PATTERN_MAX_CHARS {
         return Err(PatternError::invalid(
-            &pattern.chars().take(64).chain("…".chars()).collect::<String>(),
+            &pattern
+                .chars()
+                .take(64)
+                .chain("…".chars())
+                .collect::<String>(),
             format!(
                 "pattern is {chars} characters long; at most {} are allowed",
                 limits::PATTERN_MAX_CHARS
@@ -82,7 +86,12 @@ impl<'a> Depth<'a> {
         self.open += 1;
         if self.open > limits::PATTERN_MAX_DEPTH {
             return Err(PatternError::invalid(
-                &self.pattern.chars().take(64).chain("…".chars()).collect::<String>(),
+                &self
+                    .pattern
+                    .chars()
+                    .take(64)
+                    .chain("…".chars())
+                    .collect::<String>(),
                 format!(
                     "pattern nests deeper than {} levels",
                     limits::PATTERN_MAX_DEPTH

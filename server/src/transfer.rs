@@ -67,8 +67,9 @@ pub struct ImportArgs {
     /// The deployment to import into.
     #[arg(long, default_value = "default")]
     pub deployment: String,
-    /// The `elasticsearch.yml`. Files it names by relative path (`pkc_jwkset_path`, signing
-    /// certificates and keys) are read from its directory when present.
+    /// The `elasticsearch.yml`. Files it names (`pkc_jwkset_path`, signing certificates and
+    /// keys) are read from its folder when present; never from outside it unless
+    /// --allow-outside.
     #[arg(long)]
     pub config: PathBuf,
     /// Keystore values as flat YAML (`key: value`).
@@ -83,6 +84,9 @@ pub struct ImportArgs {
     /// Only show what would change.
     #[arg(long)]
     pub dry_run: bool,
+    /// Also read files the yml names outside its own folder (absolute paths, `../`).
+    #[arg(long)]
+    pub allow_outside: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }
@@ -154,6 +158,10 @@ pub fn export(args: &ExportArgs) -> ExitCode {
         };
         let mut written = Vec::new();
         for (path, content) in &files {
+            // Every name is checked again here: nothing may be written outside --out.
+            if let Err(message) = safe_export_path(path) {
+                return usage_error(&message);
+            }
             let target = args.out.join(path);
             if let Some(parent) = target.parent()
                 && let Err(e) = std::fs::create_dir_all(parent)
@@ -175,15 +183,31 @@ pub fn export(args: &ExportArgs) -> ExitCode {
     })
 }
 
+/// An export entry is `<artifact>` or `config/<support file>` (see
+/// `trust_core::export::check_support_path`); nothing else is written.
+fn safe_export_path(path: &str) -> Result<(), String> {
+    let checked = match path.strip_prefix("config/") {
+        Some(support) => trust_core::export::check_support_path(support),
+        None if path.contains('/') => Err(format!("[{path}] is not a plain file name")),
+        None => trust_core::export::check_support_path(path),
+    };
+    checked.map_err(|reason| format!("refusing to write export file {reason}"))
+}
+
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read [{}]: {e}", path.display()))
 }
 
-/// The files the yml names by relative path, read from its directory when present.
-fn named_files(yml: &str, dir: &Path) -> BTreeMap<String, String> {
+/// The files the yml names by path, read from its directory when present.
+///
+/// Only files inside that directory are read (after following links) unless `allow_outside`:
+/// a yml handed over by someone else must not make the CLI read `/etc/…` or `../../…` into
+/// the console. A file left out is reported, and the import then says it is missing.
+fn named_files(yml: &str, dir: &Path, allow_outside: bool) -> BTreeMap<String, String> {
     let Ok(settings) = trust_core::config::typed_settings(yml) else {
         return BTreeMap::new();
     };
+    let root = dir.canonicalize().ok();
     settings
         .iter()
         .filter(|(key, _)| {
@@ -194,7 +218,16 @@ fn named_files(yml: &str, dir: &Path) -> BTreeMap<String, String> {
         .filter_map(|(_, value)| value.as_str())
         .filter(|path| !path.starts_with("http://") && !path.starts_with("https://"))
         .filter_map(|path| {
-            let content = std::fs::read_to_string(dir.join(path)).ok()?;
+            let target = dir.join(path).canonicalize().ok()?;
+            let inside = root.as_ref().is_some_and(|root| target.starts_with(root));
+            if !inside && !allow_outside {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: not reading [{path}]: it is outside the yml's folder (pass --allow-outside to read it)"
+                );
+                return None;
+            }
+            let content = std::fs::read_to_string(target).ok()?;
             Some((path.to_owned(), content))
         })
         .collect()
@@ -237,7 +270,7 @@ fn read_input(args: &ImportArgs) -> Result<ImportInput, String> {
     let yml = read(&args.config)?;
     let dir = args.config.parent().unwrap_or_else(|| Path::new("."));
     Ok(ImportInput {
-        files: named_files(&yml, dir),
+        files: named_files(&yml, dir, args.allow_outside),
         yml,
         secure_settings: args.secure_settings.as_deref().map(read).transpose()?,
         role_mappings: args.role_mappings.as_deref().map(read).transpose()?,

@@ -138,6 +138,35 @@ impl Console {
         }
     }
 
+    /// The server's process id.
+    ///
+    /// # Panics
+    /// When it was stopped.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// A `/proc/<pid>/status` figure of the server in KiB (`VmRSS`, `VmHWM` for the peak).
+    ///
+    /// # Panics
+    /// When the process or the field is gone.
+    pub fn memory_kib(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read /proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{field}:")))
+            .and_then(|rest| rest.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc status"))
+    }
+
+    /// Whether the server still answers its health check.
+    pub async fn is_alive(&self) -> bool {
+        reqwest::get(self.url("/api/v1/health"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    }
+
     /// The data directory, to restart a console on it.
     pub fn data_dir(&self) -> Arc<TempDir> {
         Arc::clone(&self.data_dir)
@@ -187,6 +216,17 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Like [`client`], but connecting from `address` (any of 127.0.0.0/8 reaches the loopback
+/// server), so that a test can play several client addresses.
+pub fn client_from(address: std::net::IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(address)
         .build()
         .expect("client")
 }

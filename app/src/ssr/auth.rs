@@ -4,10 +4,9 @@
 //! Every state change here runs in one transaction with its audit entry.
 
 use std::{
-    collections::HashMap,
     net::IpAddr,
-    sync::Mutex,
-    time::{SystemTime, UNIX_EPOCH},
+    sync::{LazyLock, Mutex},
+    time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
 use argon2::{
@@ -19,11 +18,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::SqlitePool;
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 use tower_sessions::Session;
 use trust_core::{
     account::{NewPassword, Username},
     audit::AuditAction,
-    login_throttle::{FailureWindow, ThrottlePolicy},
+    login_throttle::{Attempt, Throttle},
 };
 
 use crate::{
@@ -73,22 +73,50 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Hashes a password with Argon2id on the blocking pool.
+/// How many passwords are hashed at once: one per core. Each Argon2id run holds 19 MiB, so
+/// this bounds the memory logins can take however many arrive together.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+/// How long a login waits for a hashing slot before it is answered 503 with `Retry-After`.
+const HASHING_WAIT: Duration = Duration::from_secs(2);
+
+/// Runs `work` (an Argon2id hash or verification) on the blocking pool once a hashing slot is
+/// free.
 ///
 /// # Errors
-/// [`ApiError::Internal`] if hashing fails (it does not for valid input).
+/// [`ApiError::Busy`] when no slot frees up within [`HASHING_WAIT`]; [`ApiError::Internal`]
+/// if the task fails.
+async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let permit = tokio::time::timeout(HASHING_WAIT, HASHING.acquire())
+        .await
+        .map_err(|_| ApiError::Busy {
+            retry_after_secs: 1,
+        })?
+        .map_err(|_| ApiError::Internal)?;
+    let result = tokio::task::spawn_blocking(work).await.map_err(|error| {
+        tracing::error!(%error, "password hashing task failed");
+        ApiError::Internal
+    });
+    drop(permit);
+    result
+}
+
+/// Hashes a password with Argon2id on the blocking pool (one of the bounded hashing slots).
+///
+/// # Errors
+/// [`ApiError::Busy`] when every slot stays taken; [`ApiError::Internal`] if hashing fails
+/// (it does not for valid input).
 pub async fn hash_password(password: NewPassword) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|hash| hash.to_string())
     })
-    .await
-    .map_err(|error| {
-        tracing::error!(%error, "password hashing task failed");
-        ApiError::Internal
-    })?
+    .await?
     .map_err(|error| {
         tracing::error!(%error, "password hashing failed");
         ApiError::Internal
@@ -97,7 +125,7 @@ pub async fn hash_password(password: NewPassword) -> Result<String, ApiError> {
 
 /// A hash of a random password, verified against when the user does not exist so that an
 /// unknown user name takes as long to refuse as a wrong password.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(random_token().as_bytes(), &salt)
@@ -105,9 +133,9 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// Checks `password` against a stored hash on the blocking pool.
+/// Checks `password` against a stored hash (one of the bounded hashing slots).
 async fn verify_password(hash: Option<String>, password: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         PasswordHash::new(&hash)
             .map(|parsed| {
@@ -118,82 +146,62 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<bool,
             .unwrap_or(false)
     })
     .await
-    .map_err(|error| {
-        tracing::error!(%error, "password verification task failed");
-        ApiError::Internal
-    })
 }
 
-/// Failed-login counters, per account and per client address, kept in memory.
+/// The login throttle ([`Throttle`]: per account and address, per address, per account with
+/// known addresses exempt), kept in memory behind a lock.
 ///
 /// Counters are lost on restart; a restart is an administrator action, and an attacker
 /// cannot cause one, so this does not weaken the limit.
 #[derive(Default)]
 pub struct LoginThrottle {
-    windows: Mutex<HashMap<String, FailureWindow>>,
+    state: Mutex<Throttle>,
 }
 
-/// Entries kept before windows that have ended are swept.
-const THROTTLE_SWEEP_AT: usize = 10_000;
-
 impl LoginThrottle {
-    fn keys(account: &str, address: Option<IpAddr>) -> [(String, ThrottlePolicy); 2] {
-        let address = address.map_or_else(|| "unknown".to_owned(), |a| a.to_string());
-        [
-            (
-                format!("account:{}", account.to_ascii_lowercase()),
-                ThrottlePolicy::PER_ACCOUNT,
-            ),
-            (format!("address:{address}"), ThrottlePolicy::PER_ADDRESS),
-        ]
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, FailureWindow>> {
-        // A panic while holding this lock cannot leave the map inconsistent (each update is a
-        // single insert), so a poisoned lock is still safe to use.
-        self.windows
+    fn lock(&self) -> std::sync::MutexGuard<'_, Throttle> {
+        // Each update is a handful of map writes with no panic between them, so a poisoned
+        // lock still guards a consistent map.
+        self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Refuses the attempt when either the account or the address is locked out.
+    /// Reserves an attempt (counted as a failure until settled).
     ///
     /// # Errors
-    /// [`ApiError::RateLimited`] with the longer of the two waits.
-    pub fn check(&self, account: &str, address: Option<IpAddr>, now: u64) -> Result<(), ApiError> {
-        let windows = self.lock();
-        let wait = Self::keys(account, address)
-            .iter()
-            .filter_map(|(key, policy)| windows.get(key).and_then(|w| w.check(*policy, now).err()))
-            .max();
-        match wait {
-            Some(retry_after_secs) => Err(ApiError::RateLimited { retry_after_secs }),
-            None => Ok(()),
-        }
+    /// [`ApiError::RateLimited`] when a window that applies is full.
+    fn reserve(&self, account: &str, address: Option<IpAddr>) -> Result<Attempt, ApiError> {
+        self.lock()
+            .reserve(account, address, unix_now())
+            .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
     }
 
-    /// Counts a failed attempt against the account and the address.
-    pub fn record_failure(&self, account: &str, address: Option<IpAddr>, now: u64) {
-        let mut windows = self.lock();
-        if windows.len() >= THROTTLE_SWEEP_AT {
-            windows.retain(|key, window| {
-                let policy = if key.starts_with("account:") {
-                    ThrottlePolicy::PER_ACCOUNT
-                } else {
-                    ThrottlePolicy::PER_ADDRESS
-                };
-                !window.is_over(policy, now)
-            });
+    /// Verifies `password` against `hash` (the dummy hash for `None`) under a reserved attempt,
+    /// settling it by the outcome.
+    ///
+    /// # Errors
+    /// [`ApiError::RateLimited`] when throttled, [`ApiError::Busy`] when every hashing slot is
+    /// taken (the attempt is then not counted), [`ApiError::Internal`].
+    async fn verify(
+        &self,
+        account: &str,
+        address: Option<IpAddr>,
+        hash: Option<String>,
+        password: String,
+    ) -> Result<bool, ApiError> {
+        let attempt = self.reserve(account, address)?;
+        match verify_password(hash, password).await {
+            Ok(true) => {
+                self.lock().succeeded(attempt, unix_now());
+                Ok(true)
+            }
+            Ok(false) => Ok(false),
+            Err(error) => {
+                self.lock().cancelled(attempt);
+                Err(error)
+            }
         }
-        for (key, policy) in Self::keys(account, address) {
-            windows.entry(key).or_default().record_failure(policy, now);
-        }
-    }
-
-    /// Forgets the account's failures after a successful login (the address keeps its count).
-    pub fn clear_account(&self, account: &str) {
-        let [(key, _), _] = Self::keys(account, None);
-        self.lock().remove(&key);
     }
 }
 
@@ -213,13 +221,12 @@ pub async fn login(
     let username: Username = username
         .parse()
         .map_err(|e| ApiError::invalid("username", e))?;
-    let now = unix_now();
-    throttle.check(username.as_str(), address, now)?;
-
     let user = users::find_by_username(pool, username.as_str()).await?;
-    let valid = verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let valid = throttle
+        .verify(username.as_str(), address, hash, password)
+        .await?;
     let Some(user) = user.filter(|_| valid) else {
-        throttle.record_failure(username.as_str(), address, now);
         let mut conn = pool.acquire().await?;
         audit::record(
             &mut conn,
@@ -236,7 +243,6 @@ pub async fn login(
         return Err(ApiError::BadCredentials);
     };
 
-    throttle.clear_account(username.as_str());
     session.cycle_id().await.map_err(session_error)?;
     let session_user = SessionUser {
         user_id: user.id,
@@ -331,13 +337,9 @@ pub async fn confirm_password(
             "enter your console password to reveal secret values",
         ));
     }
-    let now = unix_now();
-    throttle.check(&stored.username, address, now)?;
-    if verify_password(Some(stored.password_hash), password).await? {
-        throttle.clear_account(&stored.username);
+    if throttled_verify(throttle, &stored, password, address).await? {
         Ok(())
     } else {
-        throttle.record_failure(&stored.username, address, now);
         Err(ApiError::invalid(
             "password",
             "is not your console password",
@@ -345,25 +347,49 @@ pub async fn confirm_password(
     }
 }
 
-/// Changes `user`'s password after checking the current one; one transaction with its audit
-/// entry.
+/// Whether `password` is `user`'s, for a logged-in user re-entering it: a wrong one counts
+/// against the login throttle like a failed login, a right one clears the account's count.
 ///
 /// # Errors
-/// [`ApiError::Invalid`] naming `current_password` or `new_password`, or a database failure.
+/// [`ApiError::RateLimited`] when the account or address is locked out.
+async fn throttled_verify(
+    throttle: &LoginThrottle,
+    user: &users::UserRow,
+    password: String,
+    address: Option<IpAddr>,
+) -> Result<bool, ApiError> {
+    throttle
+        .verify(
+            &user.username,
+            address,
+            Some(user.password_hash.clone()),
+            password,
+        )
+        .await
+}
+
+/// Changes `user`'s password after checking the current one (throttled like a login, see
+/// [`confirm_password`]); one transaction with its audit entry.
+///
+/// # Errors
+/// [`ApiError::Invalid`] naming `current_password` or `new_password`;
+/// [`ApiError::RateLimited`]; a database failure.
 pub async fn change_password(
     pool: &SqlitePool,
-    actor: &str,
-    user_id: i64,
+    throttle: &LoginThrottle,
+    user: &SessionUser,
     current_password: String,
     new_password: &str,
+    address: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    let Some(user) = users::find_by_id(pool, user_id).await? else {
+    let actor = user.username.as_str();
+    let Some(user) = users::find_by_id(pool, user.user_id).await? else {
         return Err(ApiError::Unauthenticated);
     };
     let username: Username = user.username.parse().map_err(|_| ApiError::Internal)?;
     let new_password = NewPassword::parse(new_password, &username)
         .map_err(|e| ApiError::invalid("new_password", e))?;
-    if !verify_password(Some(user.password_hash.clone()), current_password).await? {
+    if !throttled_verify(throttle, &user, current_password, address).await? {
         return Err(ApiError::invalid(
             "current_password",
             "is not the current password",
@@ -371,7 +397,7 @@ pub async fn change_password(
     }
     let hash = hash_password(new_password).await?;
 
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     let changed_at = users::set_password_hash(&mut tx, user.id, &hash).await?;
     audit::record(
         &mut tx,
@@ -447,7 +473,7 @@ pub async fn ensure_admin(
     let hash = hash_password(NewPassword::parse(&password, &admin)?)
         .await
         .map_err(|_| BootstrapError::Hash)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     users::insert(&mut tx, admin.as_str(), &hash).await?;
     audit::record(
         &mut tx,
@@ -467,6 +493,8 @@ pub async fn ensure_admin(
 
 #[cfg(test)]
 mod tests {
+    use trust_core::login_throttle::ThrottlePolicy;
+
     use super::*;
     use crate::ssr::db;
 
@@ -487,6 +515,15 @@ mod tests {
             .unwrap()
             .unwrap();
         (pool, admin)
+    }
+
+    /// `user` logged in as `username` (normally the same name; a test may break it).
+    fn session_of(user: &users::UserRow, username: &str) -> SessionUser {
+        SessionUser {
+            user_id: user.id,
+            username: username.to_owned(),
+            csrf_token: random_token(),
+        }
     }
 
     async fn audit_count(pool: &SqlitePool) -> i64 {
@@ -553,11 +590,7 @@ mod tests {
     async fn wrong_reveal_passwords_share_the_login_throttle() {
         let (pool, admin) = pool_with_admin().await;
         let throttle = LoginThrottle::default();
-        let user = SessionUser {
-            user_id: admin.id,
-            username: admin.username.clone(),
-            csrf_token: random_token(),
-        };
+        let user = session_of(&admin, "admin");
         let address = Some(IpAddr::from([127, 0, 0, 1]));
         let confirm = |password: &str| {
             confirm_password(&pool, &throttle, &user, password.to_owned(), address)
@@ -565,7 +598,7 @@ mod tests {
         confirm("a-long-admin-password").await.unwrap();
         let empty = confirm("").await.unwrap_err();
         assert_eq!(empty.field(), Some("password"));
-        for _ in 0..ThrottlePolicy::PER_ACCOUNT.max_failures {
+        for _ in 0..ThrottlePolicy::PER_ACCOUNT_ADDRESS.max_failures {
             let wrong = confirm("not the password").await.unwrap_err();
             assert_eq!(wrong.field(), Some("password"), "{wrong}");
         }
@@ -574,7 +607,7 @@ mod tests {
             confirm("a-long-admin-password").await,
             Err(ApiError::RateLimited { retry_after_secs }) if retry_after_secs > 0
         ));
-        assert!(throttle.check("admin", None, unix_now()).is_err());
+        assert!(throttle.reserve("admin", address).is_err());
     }
 
     #[tokio::test]
@@ -582,13 +615,16 @@ mod tests {
         let (pool, admin) = pool_with_admin().await;
         let entries = audit_count(&pool).await;
 
+        let throttle = LoginThrottle::default();
+
         // The audit insert fails (empty actor violates its CHECK): the change must roll back.
         let failed = change_password(
             &pool,
-            "",
-            admin.id,
+            &throttle,
+            &session_of(&admin, ""),
             "a-long-admin-password".into(),
             "another-long-one",
+            None,
         )
         .await;
         assert_eq!(failed, Err(ApiError::Internal));
@@ -598,10 +634,11 @@ mod tests {
 
         change_password(
             &pool,
-            "admin",
-            admin.id,
+            &throttle,
+            &session_of(&admin, "admin"),
             "a-long-admin-password".into(),
             "another-long-one",
+            None,
         )
         .await
         .unwrap();
@@ -613,37 +650,62 @@ mod tests {
     #[tokio::test]
     async fn password_change_checks_both_passwords() {
         let (pool, admin) = pool_with_admin().await;
-        let wrong =
-            change_password(&pool, "admin", admin.id, "nope".into(), "another-long-one").await;
-        assert_eq!(wrong.unwrap_err().field(), Some("current_password"));
-        let weak = change_password(
-            &pool,
-            "admin",
-            admin.id,
-            "a-long-admin-password".into(),
-            "short",
-        )
-        .await;
-        assert_eq!(weak.unwrap_err().field(), Some("new_password"));
-    }
-
-    #[test]
-    fn throttle_locks_an_account_and_an_address_separately() {
         let throttle = LoginThrottle::default();
-        let addr: Option<IpAddr> = "127.0.0.9".parse().ok();
-        for _ in 0..ThrottlePolicy::PER_ACCOUNT.max_failures {
-            assert_eq!(throttle.check("Admin", addr, 1000), Ok(()));
-            throttle.record_failure("Admin", addr, 1000);
+        let user = session_of(&admin, "admin");
+        let change = |current: &str, new: &'static str| {
+            change_password(&pool, &throttle, &user, current.to_owned(), new, None)
+        };
+        let weak = change("a-long-admin-password", "short").await;
+        assert_eq!(weak.unwrap_err().field(), Some("new_password"));
+        for _ in 0..ThrottlePolicy::PER_ACCOUNT_ADDRESS.max_failures {
+            let wrong = change("nope", "another-long-one").await;
+            assert_eq!(wrong.unwrap_err().field(), Some("current_password"));
         }
-        // The account is locked whatever the case of the name and from any address…
+        // Wrong current passwords are password guesses: the account is locked out.
         assert!(matches!(
-            throttle.check("admin", None, 1001),
+            change("a-long-admin-password", "another-long-one").await,
             Err(ApiError::RateLimited { .. })
         ));
-        // …while another account from the same address is not (yet).
-        assert_eq!(throttle.check("ops", addr, 1001), Ok(()));
-        throttle.clear_account("admin");
-        assert_eq!(throttle.check("admin", None, 1001), Ok(()));
+        let unchanged = users::find_by_id(&pool, admin.id).await.unwrap().unwrap();
+        assert_eq!(unchanged.password_hash, admin.password_hash);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parallel_guesses_cannot_pass_the_check_together() {
+        let (_, admin) = pool_with_admin().await;
+        let throttle = std::sync::Arc::new(LoginThrottle::default());
+        let address = Some(IpAddr::from([127, 0, 0, 1]));
+        let guesses = (0..20).map(|_| {
+            let throttle = std::sync::Arc::clone(&throttle);
+            let hash = admin.password_hash.clone();
+            tokio::spawn(async move {
+                throttle
+                    .verify("admin", address, Some(hash), "wrong".to_owned())
+                    .await
+            })
+        });
+        let mut verified = 0;
+        let mut refused = 0;
+        for guess in guesses.collect::<Vec<_>>() {
+            match guess.await.unwrap() {
+                Ok(false) => verified += 1,
+                Err(ApiError::RateLimited { .. }) => refused += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let limit = ThrottlePolicy::PER_ACCOUNT_ADDRESS.max_failures;
+        assert_eq!((verified, refused), (limit, 20 - limit));
+        // The right password from another address still gets in.
+        let elsewhere = Some(IpAddr::from([127, 0, 0, 2]));
+        let right = throttle
+            .verify(
+                "admin",
+                elsewhere,
+                Some(admin.password_hash.clone()),
+                "a-long-admin-password".to_owned(),
+            )
+            .await;
+        assert_eq!(right, Ok(true));
     }
 
     #[test]

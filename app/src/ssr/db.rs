@@ -13,7 +13,7 @@ pub mod users;
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    SqlitePool,
+    Sqlite, SqlitePool, Transaction,
     migrate::Migrator,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
@@ -36,6 +36,30 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .max_connections(8)
         .connect_with(options)
         .await
+}
+
+/// Begins a write transaction with `BEGIN IMMEDIATE`: it takes SQLite's write lock at the
+/// start, so concurrent writers queue on the busy timeout. A deferred `BEGIN` would read first
+/// and fail with "database is locked" when two transactions both try to upgrade to writing.
+/// Every write that spans more than one statement goes through here.
+///
+/// # Errors
+/// The pool or the lock could not be had within the busy timeout.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Whether a database error is SQLite's "busy" or "locked": another writer held the lock for
+/// longer than the busy timeout. Such a write is a conflict to retry, not a server fault.
+pub fn is_busy(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| {
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+            code.parse::<i32>()
+                .is_ok_and(|code| matches!(code & 0xff, 5 | 6))
+        })
 }
 
 /// Whether the database answers a trivial query.

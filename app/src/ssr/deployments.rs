@@ -202,7 +202,7 @@ pub async fn put(
     body: &Value,
     version: Option<i64>,
 ) -> Result<DeploymentView, ApiError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     let row = put_in(&mut tx, actor, name, body, version).await?;
     tx.commit().await?;
     Ok(view(row))
@@ -271,7 +271,7 @@ pub async fn delete(
     version: Option<i64>,
 ) -> Result<(), ApiError> {
     check_deployment_name(name).map_err(ApiError::from)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     let Some(row) = deployments::find(&mut tx, name).await? else {
         return Err(not_found(name));
     };

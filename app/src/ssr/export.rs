@@ -284,7 +284,7 @@ pub async fn export_files(
             .collect::<Vec<_>>()
     )
     .to_string();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     exports::record(&mut tx, scope.id, actor, &files_json).await?;
     tx.commit().await?;
     let artifacts = if secrets == Secrets::Revealed {
@@ -471,7 +471,7 @@ async fn apply_import(
             .iter()
             .any(|c| c.resource == resource && c.name == name && c.kind != ChangeKind::Unchanged)
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     if changed("deployment", &scope.name) {
         let row = deployment_rows::find(&mut tx, &scope.name)
             .await?

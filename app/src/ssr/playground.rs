@@ -270,7 +270,7 @@ pub async fn set_test_key(
     let (_, public) =
         read_private_pem(&input.private_pem).map_err(|m| ApiError::invalid("private_pem", m))?;
     let realm = input.realm.as_str();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     if documents::find(&mut tx, scope.id, ResourceKind::Realm.as_str(), realm)
         .await?
         .is_none()
@@ -330,7 +330,7 @@ pub async fn clear_test_key(
     actor: &str,
     realm: &str,
 ) -> Result<(), ApiError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     if !test_keys::clear(&mut tx, scope.id, realm).await? {
         return Err(ApiError::NotFound {
             message: format!("realm [{realm}] has no test key"),

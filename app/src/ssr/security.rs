@@ -204,7 +204,7 @@ pub async fn put(
     body: &Value,
     version: Option<i64>,
 ) -> Result<ResourceView, ApiError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     put_in(&mut tx, scope, actor, kind, name, body, version).await?;
     tx.commit().await?;
     get(pool, scope, kind, name).await
@@ -292,7 +292,7 @@ pub async fn delete(
     name: &str,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
     let Some(row) = documents::find(&mut tx, scope.id, kind.as_str(), name).await? else {
         return Err(not_found(kind, name));
     };

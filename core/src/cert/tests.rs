@@ -276,18 +276,18 @@ fn unreadable_inputs_are_errors_naming_the_input() {
 
 #[wasm_bindgen_test(unsupported = test)]
 fn pem_bundles_are_bounded() {
-    let many = CA.repeat(crate::limits::PEM_MAX_CERTIFICATES + 1);
+    let many = CA.repeat(limits::PEM_MAX_CERTIFICATES + 1);
     assert_eq!(
         read_certificates(&many, CA_INPUT).unwrap_err().to_string(),
         "the CA certificates holds more than 100 certificates"
     );
     assert_eq!(
-        read_certificates(&CA.repeat(crate::limits::PEM_MAX_CERTIFICATES), CA_INPUT)
+        read_certificates(&CA.repeat(limits::PEM_MAX_CERTIFICATES), CA_INPUT)
             .unwrap()
             .len(),
-        crate::limits::PEM_MAX_CERTIFICATES
+        limits::PEM_MAX_CERTIFICATES
     );
-    let huge = format!("{CA}{}", " ".repeat(crate::limits::PEM_MAX_BYTES));
+    let huge = format!("{CA}{}", " ".repeat(limits::PEM_MAX_BYTES));
     assert!(matches!(
         read_certificates(&huge, CERTIFICATE_INPUT),
         Err(CertError::TooLarge { .. })

@@ -1023,3 +1023,39 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn support_files_never_name_a_place_outside_the_config_folder() {
+    for good in ["jwks.json", "certs/remote-a.crt", "a_b.pem"] {
+        assert_eq!(check_support_path(good), Ok(()), "{good}");
+    }
+    for bad in [
+        "../jwks.json",
+        "certs/../../x",
+        "/etc/passwd",
+        "a/b/c.pem",
+        "c:\\x.pem",
+        "certs\\x.pem",
+        "",
+        "./x",
+        "certs/",
+    ] {
+        assert!(check_support_path(bad).is_err(), "{bad}");
+    }
+    let mut bundle = empty("paths");
+    let mut escaping = realm(
+        "escape",
+        "jwt",
+        json!({"order": 1, "pkc_jwkset_path": "../../outside.json"}),
+    );
+    escaping.pkc_jwkset = Some("{\"keys\": []}".to_owned());
+    let mut inside = escaping.clone();
+    inside.name = "inside".to_owned();
+    inside
+        .settings
+        .insert("pkc_jwkset_path".to_owned(), json!("certs/jwks.json"));
+    bundle.realms = vec![escaping, inside];
+    let files = support_files(&bundle, Secrets::Masked);
+    let paths: Vec<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
+    assert_eq!(paths, ["certs/jwks.json"]);
+}

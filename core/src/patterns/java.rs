@@ -514,7 +514,10 @@ mod tests {
     fn hostile_nesting_and_length_are_bounded() {
         let deep = format!("{}x{}", "(".repeat(1000), ")".repeat(1000));
         let err = JavaRegex::parse(&deep).unwrap_err().to_string();
-        assert!(err.contains("pattern nests deeper than 100 levels"), "{err}");
+        assert!(
+            err.contains("pattern nests deeper than 100 levels"),
+            "{err}"
+        );
         let classes = format!("{}x{}", "[".repeat(1000), "]".repeat(1000));
         assert!(JavaRegex::parse(&classes).is_err());
         let long = format!("^{}$", "a|".repeat(5000));

@@ -414,10 +414,16 @@ mod tests {
         // The 10 KB value that aborted the server on PUT.
         let deep = format!("/{}x{}/", "(".repeat(5000), ")".repeat(5000));
         let err = AutomatonPattern::parse(&deep).unwrap_err().to_string();
-        assert!(err.contains("pattern is 10003 characters long; at most 4096 are allowed"), "{err}");
+        assert!(
+            err.contains("pattern is 10003 characters long; at most 4096 are allowed"),
+            "{err}"
+        );
         let deep = format!("/{}x{}/", "(".repeat(1000), ")".repeat(1000));
         let err = AutomatonPattern::parse(&deep).unwrap_err().to_string();
-        assert!(err.contains("pattern nests deeper than 100 levels"), "{err}");
+        assert!(
+            err.contains("pattern nests deeper than 100 levels"),
+            "{err}"
+        );
         // At the limit it still translates and matches.
         let ok = format!("/{}x{}/", "(".repeat(100), ")".repeat(100));
         assert!(matches(&ok, "x"));

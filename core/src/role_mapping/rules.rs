@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::model::{FieldHit, UserModel};
-use crate::{dn, limits};
 use crate::patterns::{AutomatonPattern, PatternError, is_lucene_regexp};
+use crate::{dn, limits};
 
 /// A parsed rule.
 #[derive(Clone, Debug)]

@@ -585,7 +585,10 @@ mod tests {
         // overflowed the stack on every render and every drop of the parsed tree.
         let source = format!("{}x{}", "{{#a}}".repeat(16_000), "{{/a}}".repeat(16_000));
         let err = template(&source).unwrap_err();
-        assert_eq!(err, "the template source is 192001 bytes; at most 65536 are allowed");
+        assert_eq!(
+            err,
+            "the template source is 192001 bytes; at most 65536 are allowed"
+        );
         let source = format!("{}x{}", "{{#a}}".repeat(101), "{{/a}}".repeat(101));
         let err = template(&source).unwrap_err();
         assert_eq!(err, "template sections nest deeper than 100 levels");

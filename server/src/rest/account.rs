@@ -1,6 +1,12 @@
 //! `PUT /api/v1/account/password`.
 
-use axum::{Extension, extract::State, http::StatusCode};
+use std::net::SocketAddr;
+
+use axum::{
+    Extension,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
 
 use app::{
     api::account::ChangePasswordInput,
@@ -10,18 +16,21 @@ use app::{
 
 use super::ApiJson;
 
-/// Changes the logged-in user's password: `{"current_password", "new_password"}`.
+/// Changes the logged-in user's password: `{"current_password", "new_password"}`; a wrong
+/// current password counts as a failed login (429 once throttled).
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(user): Extension<SessionUser>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     ApiJson(input): ApiJson<ChangePasswordInput>,
 ) -> Result<StatusCode, ApiError> {
     auth::change_password(
         &state.pool,
-        &user.username,
-        user.user_id,
+        &state.throttle,
+        &user,
         input.current_password,
         &input.new_password,
+        Some(address.ip()),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::ChangePasswordInput;
 use crate::error::ApiError;
 
-/// Changes the logged-in user's password.
+/// Changes the logged-in user's password (a wrong current password counts as a failed login).
 #[server(prefix = "/api/fn", endpoint = "change_password", client = crate::client::CsrfClient)]
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), ApiError> {
     use crate::ssr;
@@ -11,12 +11,14 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), ApiError>
         async {
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
+            let address = ssr::context::client_address().await;
             ssr::auth::change_password(
                 &state.pool,
-                &user.username,
-                user.user_id,
+                &state.throttle,
+                &user,
                 input.current_password,
                 &input.new_password,
+                address,
             )
             .await
         }
