@@ -44,6 +44,8 @@ fn request_context() -> (Theme, String) {
 /// The full HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
+    crate::ssr::http::set_page_csp();
+    #[cfg(feature = "ssr")]
     let (theme, csrf) = request_context();
     #[cfg(not(feature = "ssr"))]
     let (theme, csrf) = (Theme::default(), String::new());

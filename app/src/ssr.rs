@@ -6,6 +6,7 @@
 pub mod audit_log;
 pub mod auth;
 pub mod context;
+pub mod crypto;
 pub mod db;
 pub mod deployments;
 pub mod export;
@@ -13,6 +14,7 @@ pub mod http;
 pub mod jwks_fetch;
 pub mod playground;
 pub mod security;
+pub mod session_store;
 pub mod state;
 pub mod trust;
 

@@ -30,11 +30,13 @@ pub enum AuditAction {
     RevealSecrets,
     /// A reveal of secret values was refused (wrong password).
     RevealRefused,
+    /// A token was signed with a key the live cluster trusts (the token itself is never kept).
+    MintToken,
 }
 
 impl AuditAction {
     /// Every action, in display order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Create,
         Self::Update,
         Self::Delete,
@@ -43,6 +45,7 @@ impl AuditAction {
         Self::Logout,
         Self::RevealSecrets,
         Self::RevealRefused,
+        Self::MintToken,
     ];
 
     /// The stored spelling (`create`, `update`, …, `login_failed`).
@@ -56,6 +59,7 @@ impl AuditAction {
             Self::Logout => "logout",
             Self::RevealSecrets => "reveal_secrets",
             Self::RevealRefused => "reveal_refused",
+            Self::MintToken => "mint_token",
         }
     }
 }

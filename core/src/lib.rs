@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod jwt;
 pub mod limits;
 pub mod login_throttle;
+pub mod net;
 pub mod paging;
 pub mod patterns;
 pub mod playground;

@@ -448,5 +448,27 @@ pub fn default_claims(realm: &JwtRealm, now_secs: i64) -> Map<String, Value> {
     claims
 }
 
+/// Longest lifetime a token signed with a key the live cluster trusts may have, in seconds.
+pub const LIVE_TOKEN_MAX_LIFETIME_SECS: i64 = 60 * 60;
+
+/// Checks the claims of a token signed with a key the live cluster trusts: it must carry an
+/// `exp` at most [`LIVE_TOKEN_MAX_LIFETIME_SECS`] after `now_secs`, so that a minted token
+/// cannot outlive an hour on the cluster.
+///
+/// # Errors
+/// What is wrong with `exp`, for the `claims` field.
+pub fn check_live_token_lifetime(claims: &Map<String, Value>, now_secs: i64) -> Result<(), String> {
+    let limit = now_secs.saturating_add(LIVE_TOKEN_MAX_LIFETIME_SECS);
+    match claims.get("exp").and_then(Value::as_f64) {
+        None => Err(format!(
+            "a token signed with a key the live cluster trusts needs a numeric exp at most 1 hour ahead (≤ {limit})"
+        )),
+        Some(exp) if exp > limit as f64 => Err(format!(
+            "exp {exp} is more than 1 hour ahead; tokens signed with a key the live cluster trusts expire by {limit} at the latest"
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests;

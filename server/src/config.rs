@@ -42,6 +42,9 @@ pub enum Command {
     /// and roles) into a deployment in one transaction (exit 0 applied or previewed, 1 the
     /// files have problems, 2 usage error).
     Import(crate::transfer::ImportArgs),
+    /// Re-encrypt every stored secret with a new master key and replace the key file (exit 0
+    /// done, 2 usage error or wrong key).
+    RotateMasterKey(crate::transfer::RotateArgs),
 }
 
 /// Options of `serve`.
@@ -57,6 +60,11 @@ pub struct ServeArgs {
     /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// The master key file that encrypts the console's secrets (created 0600 on first start).
+    /// `TRUST_CONSOLE_MASTER_KEY` (base64 of 32 bytes) takes precedence. Default:
+    /// `<data-dir>/master.key`. Back it up apart from the database.
+    #[arg(long, env = "TRUST_CONSOLE_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
     /// Mark the session cookie `Secure`. Set this when the console is served over TLS (for
     /// example behind a TLS-terminating proxy).
     #[arg(long, env = "TRUST_CONSOLE_SECURE_COOKIES")]
@@ -65,6 +73,21 @@ pub struct ServeArgs {
     /// realm's https JWK set.
     #[arg(long, env = "TRUST_CONSOLE_JWKS_CA_FILE")]
     pub jwks_ca_file: Option<PathBuf>,
+    /// Let JWK set fetches reach loopback, private, link-local and other internal addresses
+    /// (refused by default: they are where server-side request forgery aims).
+    #[arg(long, env = "TRUST_CONSOLE_JWKS_ALLOW_PRIVATE")]
+    pub jwks_allow_private: bool,
+    /// A session ends this many seconds after login, however active (absolute lifetime).
+    #[arg(long, env = "TRUST_CONSOLE_SESSION_LIFETIME_SECS", default_value_t = 12 * 60 * 60)]
+    pub session_lifetime_secs: u64,
+    /// A session ends after this many seconds without a request (idle timeout).
+    #[arg(long, env = "TRUST_CONSOLE_SESSION_IDLE_SECS", default_value_t = 30 * 60)]
+    pub session_idle_secs: u64,
+    /// Host names the console answers to (comma-separated; the port is not compared). Other
+    /// `Host` headers get 421, which stops DNS rebinding. Default: the listen address and
+    /// `localhost` (any name when listening on every interface).
+    #[arg(long, env = "TRUST_CONSOLE_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
     /// Directory with the built site (pkg/, favicon). Default: embedded assets when the binary
     /// was built with them, else `site/` beside the binary, else `target/site`.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -72,6 +95,13 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The master key file to use.
+    pub fn master_key_file(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
     /// The database URL to use.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {

@@ -69,13 +69,31 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
+/// What an account whose generated password must be changed may still do: the account page
+/// and the password change, its own session, and log out.
+pub fn allowed_before_password_change(method: &Method, path: &str) -> bool {
+    matches!(
+        (method.as_str(), path),
+        ("GET", "/account")
+            | ("PUT", "/api/v1/account/password")
+            | ("GET" | "DELETE", "/api/v1/session")
+            | (
+                "GET" | "POST",
+                "/api/fn/change_password"
+                    | "/api/fn/current_session"
+                    | "/api/fn/logout"
+                    | "/api/fn/list_deployments"
+            )
+    )
+}
+
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// The middleware. Puts the logged-in [`auth::SessionUser`] into the request's extensions.
 pub async fn guard(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     session: Session,
     mut request: Request,
     next: Next,
@@ -83,7 +101,7 @@ pub async fn guard(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let access = access(&method, &path);
-    let user = match auth::session_user(&session).await {
+    let user = match auth::live_session_user(&state.pool, &session, state.sessions).await {
         Ok(user) => user,
         Err(error) => return error.into_response(),
     };
@@ -118,6 +136,16 @@ pub async fn guard(
                 }
                 .into_response();
             }
+        }
+        if user.must_change_password && !allowed_before_password_change(&method, &path) {
+            return if path.starts_with("/api/") {
+                ApiError::Forbidden {
+                    message: "the account's password was generated at first start; change it first (PUT /api/v1/account/password)".into(),
+                }
+                .into_response()
+            } else {
+                Redirect::to("/account").into_response()
+            };
         }
     }
     if path == "/login" && user.is_some() {

@@ -9,6 +9,7 @@
 pub mod assets;
 pub mod cli;
 pub mod config;
+pub mod edge;
 pub mod guard;
 pub mod rest;
 pub mod router;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::CheckCert(args) => cli::check_cert(&args),
         Command::Export(args) => transfer::export(&args),
         Command::Import(args) => transfer::import(&args),
+        Command::RotateMasterKey(args) => transfer::rotate_master_key(&args),
         Command::Serve(args) => {
             telemetry::init(cli.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -20,24 +20,28 @@ use app::{
     api::security::{ResourceKind, api_segment},
     error::ApiError,
     shell,
-    ssr::AppState,
+    ssr::{AppState, session_store::HashedIds},
 };
 
-use crate::{assets, guard, rest};
+use crate::{
+    assets,
+    edge::{self, EdgePolicy},
+    guard, rest,
+};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "tc_session";
-/// Sessions end after this long without a request.
-const SESSION_IDLE: Duration = Duration::hours(8);
 
 /// The whole application.
-pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Router {
+pub fn build(state: AppState, store: HashedIds<SqliteStore>, edge: EdgePolicy) -> Router {
+    let secure_cookies = edge.hsts;
+    let idle = Duration::seconds(i64::try_from(state.sessions.idle_secs).unwrap_or(i64::MAX));
     let sessions = SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_secure(secure_cookies)
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+        .with_expiry(Expiry::OnInactivity(idle));
 
     let api = Router::new()
         .route("/health", get(rest::health::show))
@@ -46,6 +50,10 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
             post(rest::session::create)
                 .get(rest::session::show)
                 .delete(rest::session::destroy),
+        )
+        .route(
+            "/sessions",
+            axum::routing::delete(rest::session::destroy_all),
         )
         .route("/audit", get(rest::audit::list))
         .route("/account/password", put(rest::account::change_password))
@@ -117,6 +125,7 @@ pub fn build(state: AppState, store: SqliteStore, secure_cookies: bool) -> Route
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(edge, edge::edge))
         .with_state(state)
 }
 

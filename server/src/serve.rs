@@ -1,18 +1,23 @@
 //! `trust-console serve`: open the database, migrate, make sure an admin exists, listen.
 
-use std::{net::SocketAddr, path::PathBuf, time::Instant};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use app::ssr::{
     AppState,
-    auth::{self, AdminPassword, BootstrapError},
-    db,
+    auth::{self, AdminPassword, BootstrapError, SessionLimits},
+    crypto, db,
     jwks_fetch::JwksFetcher,
+    session_store::HashedIds,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 use tower_sessions_sqlx_store::SqliteStore;
 
-use crate::{assets, config::ServeArgs, router};
+use crate::{assets, config::ServeArgs, edge::EdgePolicy, router};
 
 /// Why the server could not start or stopped with an error. Each message names what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +41,9 @@ pub enum ServeError {
     /// A migration failed.
     #[error("cannot apply database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The master key is missing, wrong or unusable.
+    #[error(transparent)]
+    MasterKey(#[from] crypto::KeyError),
     /// The first admin account could not be created.
     #[error(transparent)]
     Bootstrap(#[from] BootstrapError),
@@ -70,12 +78,18 @@ pub enum ServeError {
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let started = Instant::now();
     if args.database_url.is_none() {
-        std::fs::create_dir_all(&args.data_dir).map_err(|source| ServeError::DataDir {
+        private_dir(&args.data_dir).map_err(|source| ServeError::DataDir {
             path: args.data_dir.clone(),
             source,
         })?;
     }
     let url = args.database_url();
+    if let Some(path) = sqlite_path(&url) {
+        private_files(&path).map_err(|source| ServeError::DataDir {
+            path: path.clone(),
+            source,
+        })?;
+    }
     let pool = db::open(&url)
         .await
         .map_err(|source| ServeError::Database {
@@ -83,6 +97,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             source,
         })?;
     db::MIGRATOR.run(&pool).await?;
+    let key_file = args.master_key_file();
+    crypto::load(
+        &pool,
+        &crypto::KeySource {
+            env: std::env::var(crypto::KEY_ENV).ok(),
+            file: &key_file,
+        },
+    )
+    .await?;
 
     let env_password = std::env::var("TRUST_CONSOLE_ADMIN_PASSWORD").ok();
     match auth::ensure_admin(&pool, env_password).await? {
@@ -96,8 +119,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         None => {}
     }
 
-    let store = SqliteStore::new(pool.clone());
-    store.migrate().await.map_err(ServeError::Sessions)?;
+    let store = HashedIds::new(SqliteStore::new(pool.clone()));
+    store
+        .inner()
+        .migrate()
+        .await
+        .map_err(ServeError::Sessions)?;
     let sweeper = tokio::spawn(
         tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
             store.clone(),
@@ -119,14 +146,39 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         })?),
         None => None,
     };
-    let jwks = JwksFetcher::new(extra_ca.as_deref()).map_err(|e| ServeError::JwksCa {
-        path: args.jwks_ca_file.clone().unwrap_or_default(),
-        reason: e.to_string(),
+    let jwks = JwksFetcher::new(extra_ca.as_deref(), args.jwks_allow_private).map_err(|e| {
+        ServeError::JwksCa {
+            path: args.jwks_ca_file.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        }
     })?;
+    let allowed_hosts = if args.allowed_hosts.is_empty() {
+        EdgePolicy::default_hosts(args.address)
+    } else {
+        Some(
+            args.allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+        )
+    };
+    match &allowed_hosts {
+        Some(hosts) => tracing::info!(hosts = %hosts.join(","), "answering these host names"),
+        None => tracing::warn!(
+            "listening on every interface and answering any host name; set --allowed-hosts \
+             to the names the console is reached by"
+        ),
+    }
     let app = router::build(
-        AppState::new(pool.clone(), options, jwks),
+        AppState::new(pool.clone(), options, jwks).with_session_limits(SessionLimits {
+            lifetime_secs: args.session_lifetime_secs,
+            idle_secs: args.session_idle_secs,
+        }),
         store,
-        args.secure_cookies,
+        EdgePolicy {
+            allowed_hosts,
+            hsts: args.secure_cookies,
+        },
     );
 
     let listener = TcpListener::bind(args.address)
@@ -153,6 +205,57 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Creates `dir` when missing and makes it readable by the console's user only (0700).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Makes the SQLite file (created empty when missing) and its `-wal` / `-shm` companions
+/// readable by the console's user only (0600). SQLite creates the companions with the main
+/// file's mode, so a new database starts private; an older one is tightened here.
+fn private_files(db: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !db.exists() {
+            if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(db)?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
+    Ok(())
+}
+
+/// The file of a `sqlite://path[?…]` URL (`None` for memory databases and other URLs).
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
 async fn shutdown_signal() {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use app::error::ApiError;
-use app::ssr::{db, deployments, export};
+use app::ssr::{crypto, db, deployments, export};
 use clap::Args;
 use serde_json::{Value, json};
 use trust_core::export::{ImportInput, Secrets};
@@ -29,9 +29,19 @@ pub struct DatabaseArgs {
     /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// The master key file (as `serve` takes it). Default: `<data-dir>/master.key`.
+    #[arg(long, env = "TRUST_CONSOLE_MASTER_KEY_FILE")]
+    pub master_key_file: Option<PathBuf>,
 }
 
 impl DatabaseArgs {
+    /// The master key file to use.
+    pub fn master_key_file(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("master.key"))
+    }
+
     fn url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
             format!(
@@ -134,6 +144,16 @@ async fn open(
         .run(&pool)
         .await
         .map_err(|e| format!("cannot apply database migrations: {e}"))?;
+    let key_file = args.master_key_file();
+    crypto::load(
+        &pool,
+        &crypto::KeySource {
+            env: std::env::var(crypto::KEY_ENV).ok(),
+            file: &key_file,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let scope = deployments::resolve(&pool, Some(deployment), None)
         .await
         .map_err(|e| e.to_string())?;
@@ -275,5 +295,89 @@ fn read_input(args: &ImportArgs) -> Result<ImportInput, String> {
         secure_settings: args.secure_settings.as_deref().map(read).transpose()?,
         role_mappings: args.role_mappings.as_deref().map(read).transpose()?,
         roles: args.roles.as_deref().map(read).transpose()?,
+    })
+}
+
+/// `rotate-master-key` options.
+#[derive(Clone, Debug, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Runs `rotate-master-key`: a new key seals every secret in one transaction, then replaces the
+/// key file. The new key is first written beside it as `<file>.new` (0600), so an interrupted
+/// rotation loses nothing: whichever key the database holds is on disk.
+pub fn rotate_master_key(args: &RotateArgs) -> ExitCode {
+    block_on(async {
+        let database = &args.database;
+        if database.database_url.is_none() && !database.data_dir.join("trust-console.db").exists() {
+            return usage_error(&format!(
+                "no console database in [{}]; pass --data-dir or --database-url as for serve",
+                database.data_dir.display()
+            ));
+        }
+        let url = database.url();
+        let pool = match db::open(&url).await {
+            Ok(pool) => pool,
+            Err(e) => return usage_error(&format!("cannot open [{url}]: {e}")),
+        };
+        if let Err(e) = db::MIGRATOR.run(&pool).await {
+            return usage_error(&format!("cannot apply database migrations: {e}"));
+        }
+        let key_file = database.master_key_file();
+        let env = std::env::var(crypto::KEY_ENV).ok();
+        let from_env = env.as_ref().is_some_and(|k| !k.trim().is_empty());
+        let old = match crypto::load(
+            &pool,
+            &crypto::KeySource {
+                env,
+                file: &key_file,
+            },
+        )
+        .await
+        {
+            Ok(old) => old,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+        let text = crypto::new_key_text();
+        let new = match crypto::Sealer::from_text(&text, &key_file.display().to_string()) {
+            Ok(new) => new,
+            Err(e) => return usage_error(&e.to_string()),
+        };
+        let mut pending = key_file.as_os_str().to_owned();
+        pending.push(".new");
+        let pending = PathBuf::from(pending);
+        let _ = std::fs::remove_file(&pending);
+        if let Err(e) = crypto::write_key_file(&pending, &text) {
+            return usage_error(&e.to_string());
+        }
+        if let Err(e) = crypto::rotate(&pool, &old, &new).await {
+            let _ = std::fs::remove_file(&pending);
+            return usage_error(&e.to_string());
+        }
+        pool.close().await;
+        if let Err(e) = std::fs::rename(&pending, &key_file) {
+            return usage_error(&format!(
+                "the secrets are sealed with the new key in [{}], but it could not replace [{}]: {e}",
+                pending.display(),
+                key_file.display()
+            ));
+        }
+        let _ = writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "rotated": true,
+                "key_file": key_file.display().to_string(),
+                "note": if from_env {
+                    "the old key came from TRUST_CONSOLE_MASTER_KEY: set it to the new key file's content, or unset it"
+                } else {
+                    "back up the new key file apart from the database; the old key no longer opens it"
+                }
+            }))
+            .unwrap_or_default()
+        );
+        ExitCode::SUCCESS
     })
 }

@@ -25,6 +25,7 @@ pub struct Https {
     /// Its port.
     pub port: u16,
     site: PathBuf,
+    log: PathBuf,
 }
 
 impl Drop for Https {
@@ -112,7 +113,7 @@ impl Https {
             .arg(dir.join("server.pem"))
             .arg(dir.join("key.pem"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("access.log")).expect("access log"))
             .spawn()
             .expect("run python3");
         let mut line = String::new();
@@ -120,7 +121,21 @@ impl Https {
             .read_line(&mut line)
             .unwrap();
         let port = line.trim().parse().expect("port");
-        Self { child, port, site }
+        Self {
+            child,
+            port,
+            site,
+            log: dir.join("access.log"),
+        }
+    }
+
+    /// How many requests reached the server so far (from its access log).
+    pub fn requests(&self) -> usize {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.contains("\"GET "))
+            .count()
     }
 
     /// `https://127.0.0.1:<port>/<name>`.

@@ -31,7 +31,11 @@ async fn an_https_jwk_set_is_fetched_on_request_within_limits() {
     let ca = dir.path().join("cert.pem");
     let console = Console::start_with(
         Arc::new(tempfile::TempDir::new().unwrap()),
-        &[("TRUST_CONSOLE_JWKS_CA_FILE", ca.to_str().unwrap())],
+        &[
+            ("TRUST_CONSOLE_JWKS_CA_FILE", ca.to_str().unwrap()),
+            // The test server is on loopback, which the address policy refuses by default.
+            ("TRUST_CONSOLE_JWKS_ALLOW_PRIVATE", "true"),
+        ],
     );
     let api = Api::login(&console).await;
     let base = format!("https://127.0.0.1:{}", https.port);
@@ -93,7 +97,10 @@ async fn an_https_jwk_set_is_fetched_on_request_within_limits() {
         assert!(message.contains(expected), "{path}: {message}");
     }
     // An untrusted server (no CA given): Elasticsearch's "Can't get contents" message.
-    let untrusted = Console::start();
+    let untrusted = Console::start_with(
+        Arc::new(tempfile::TempDir::new().unwrap()),
+        &[("TRUST_CONSOLE_JWKS_ALLOW_PRIVATE", "true")],
+    );
     let api = Api::login(&untrusted).await;
     let (_, _) = api.put("/api/v1/realms/idp", &realm(&url)).await;
     let (status, error) = api
@@ -119,4 +126,70 @@ async fn an_https_jwk_set_is_fetched_on_request_within_limits() {
         (status, error["error"]["field"].as_str()),
         (400, Some("settings.pkc_jwkset_path"))
     );
+}
+
+#[tokio::test]
+async fn internal_addresses_are_not_fetched_by_default() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let https = Https::start(dir.path(), &[("jwks.json", JWKS.as_bytes())]);
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let loopback = format!("https://127.0.0.1:{}/jwks.json", https.port);
+    // Loopback (also spelled in decimal and as IPv4-mapped IPv6) and the cloud metadata
+    // address: refused before any connection is made.
+    for (i, url) in [
+        loopback.clone(),
+        format!("https://2130706433:{}/jwks.json", https.port),
+        format!("https://[::ffff:127.0.0.1]:{}/jwks.json", https.port),
+        "https://169.254.169.254/latest/meta-data/jwks.json".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("idp{i}");
+        let (status, _) = api
+            .put(&format!("/api/v1/realms/{name}"), &realm(url))
+            .await;
+        assert_eq!(status, 201);
+        let (status, error) = api
+            .post_json(
+                &format!("/api/v1/realms/{name}/fetch-jwks?version=1"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(status, 400, "{url}: {error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(
+                "which the console does not fetch from; start it with --jwks-allow-private"
+            ),
+            "{url}: {message}"
+        );
+    }
+    assert_eq!(https.requests(), 0, "nothing reached the server");
+    assert!(
+        console
+            .logs()
+            .contains("JWK set fetch refused by the address policy")
+    );
+
+    // With the flag, loopback is fetched (the metadata address is not tried here: tests send
+    // traffic to loopback only).
+    let allowed = Console::start_with(
+        Arc::new(tempfile::TempDir::new().unwrap()),
+        &[
+            (
+                "TRUST_CONSOLE_JWKS_CA_FILE",
+                dir.path().join("cert.pem").to_str().unwrap(),
+            ),
+            ("TRUST_CONSOLE_JWKS_ALLOW_PRIVATE", "true"),
+        ],
+    );
+    let api = Api::login(&allowed).await;
+    let (_, _) = api.put("/api/v1/realms/idp", &realm(&loopback)).await;
+    let (status, fetched) = api
+        .post_json("/api/v1/realms/idp/fetch-jwks?version=1", &json!({}))
+        .await;
+    assert_eq!(status, 200, "{fetched}");
+    assert_eq!(https.requests(), 1);
 }

@@ -117,7 +117,7 @@ pub enum SigningKey {
 }
 
 /// `POST /api/v1/playground/generate`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct GenerateInput {
     /// The realm whose key signs.
     pub realm: String,
@@ -130,6 +130,24 @@ pub struct GenerateInput {
     pub kid: Option<String>,
     /// The claims.
     pub claims: Map<String, Value>,
+    /// The console password, re-entered to sign with a key the live cluster trusts (the
+    /// realm's HMAC key, or a test key in the realm's JWK set) when the session has not done so
+    /// in the last five minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for GenerateInput {
+    /// Never prints the password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GenerateInput")
+            .field("realm", &self.realm)
+            .field("key", &self.key)
+            .field("algorithm", &self.algorithm)
+            .field("kid", &self.kid)
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A signed test token.

@@ -3,6 +3,7 @@
 pub mod current_session;
 pub mod login;
 pub mod logout;
+pub mod logout_everywhere;
 
 use std::fmt;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use current_session::{CurrentSession, current_session};
 pub use login::{Login, login};
 pub use logout::{Logout, logout};
+pub use logout_everywhere::{LogoutEverywhere, logout_everywhere};
 
 /// The logged-in user as the browser sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +21,9 @@ pub struct SessionInfo {
     pub username: String,
     /// The CSRF token to send in `x-csrf-token` on state-changing requests.
     pub csrf_token: String,
+    /// The password was generated at first start and must be changed before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// Credentials typed at the login form.

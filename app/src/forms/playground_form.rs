@@ -196,9 +196,22 @@ pub struct GenerateForm {
     pub kid: String,
     /// Claims as JSON text.
     pub claims: String,
+    /// The console password, for a key the live cluster trusts.
+    pub password: String,
 }
 
 impl GenerateForm {
+    /// Whether the chosen key signs tokens the live cluster accepts: the realm's HMAC key
+    /// always, a test key when the realm's JWK set holds its public key.
+    pub fn signs_live_tokens(&self, realm: Option<&PlaygroundRealm>) -> bool {
+        match self.signing_key() {
+            SigningKey::RealmHmac => true,
+            SigningKey::TestKey => realm
+                .and_then(|r| r.test_key.as_ref())
+                .is_some_and(|k| k.trusted_by_realm),
+        }
+    }
+
     /// The form for `realm`: its HMAC key when it has one, else its test key, with its first
     /// algorithm that key can sign and its default claims.
     pub fn for_realm(realm: &PlaygroundRealm) -> Self {
@@ -218,6 +231,7 @@ impl GenerateForm {
             kid: String::new(),
             claims: serde_json::to_string_pretty(&Value::Object(realm.default_claims.clone()))
                 .unwrap_or_default(),
+            password: String::new(),
         }
     }
 
@@ -255,6 +269,7 @@ impl GenerateForm {
             algorithm: self.algorithm.clone(),
             kid: (!self.kid.trim().is_empty()).then(|| self.kid.trim().to_owned()),
             claims,
+            password: (!self.password.is_empty()).then(|| self.password.clone()),
         })
     }
 }

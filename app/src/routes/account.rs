@@ -5,12 +5,13 @@ use trust_core::account::{NewPassword, Username};
 use crate::{
     api::{
         account::{ChangePassword, ChangePasswordInput},
-        session::current_session,
+        session::{LogoutEverywhere, current_session},
     },
     components::{
         error_message::ErrorMessage,
-        styles::{BUTTON_PRIMARY, CARD, FIELD_ERROR, INPUT, LABEL, PAGE_TITLE},
+        styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, PAGE_TITLE},
     },
+    nav::reload_to,
 };
 
 /// What is wrong with the new password as typed, checked in the browser with the same policy
@@ -38,6 +39,20 @@ pub fn AccountPage() -> impl IntoView {
     let problem =
         Memo::new(move |_| new_password_problem(username().as_deref(), &new.get(), &confirm.get()));
     let done = move || matches!(change.value().get(), Some(Ok(())));
+    // A generated first-start password must be changed before the rest of the console opens.
+    let must_change = move || {
+        !done()
+            && session
+                .get()
+                .and_then(Result::ok)
+                .is_some_and(|s| s.must_change_password)
+    };
+    let everywhere = ServerAction::<LogoutEverywhere>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = everywhere.value().get() {
+            reload_to("/login");
+        }
+    });
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -54,6 +69,11 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Change password" />
         <h1 class=PAGE_TITLE>"Change password"</h1>
+        <Show when=must_change>
+            <p role="alert" data-testid="must-change" class="mt-4 max-w-md rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+                "This account's password was generated at first start and printed to the server log. Choose your own before using the console."
+            </p>
+        </Show>
         <form class=format!("{CARD} mt-6 max-w-md space-y-4") on:submit=on_submit>
             <div>
                 <label for="current-password" class=LABEL>"Current password"</label>
@@ -83,7 +103,28 @@ pub fn AccountPage() -> impl IntoView {
             <button type="submit" class=BUTTON_PRIMARY disabled=move || change.pending().get() || problem.get().is_some()>
                 "Change password"
             </button>
+            <p class="text-xs text-slate-500 dark:text-slate-400">
+                "Changing the password ends your sessions in every other browser."
+            </p>
         </form>
+        <section class=format!("{CARD} mt-6 max-w-md space-y-3") aria-labelledby="sessions-title">
+            <h2 id="sessions-title" class="text-base font-semibold">"Sessions"</h2>
+            <p class="text-sm text-slate-600 dark:text-slate-300">
+                "By default a session ends 30 minutes after its last request and 12 hours after login at the latest. Log out everywhere ends every session of this account, this one included."
+            </p>
+            <button
+                type="button"
+                class=BUTTON_SECONDARY
+                data-testid="logout-everywhere"
+                disabled=move || everywhere.pending().get()
+                on:click=move |_| {
+                    everywhere.dispatch(LogoutEverywhere {});
+                }
+            >
+                "Log out everywhere"
+            </button>
+            {move || everywhere.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+        </section>
     }
 }
 

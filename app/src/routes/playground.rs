@@ -591,6 +591,22 @@ fn GenerateCard(
                             <p class="mt-1 text-xs text-slate-600 dark:text-slate-400">"Starts from what the realm checks: its issuer, first audience, the principal claim, required claims, and one hour of validity."</p>
                             {error_of("gen-claims")}
                         </div>
+                        {move || {
+                            let live = form.with(|f| selected.with(|s| f.signs_live_tokens(s.as_ref())));
+                            if live {
+                                view! {
+                                    <div class="sm:col-span-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200" data-testid="live-key-notice">
+                                        <p>"This key is one the live cluster trusts: the token will be accepted by Elasticsearch, not only by this console. Confirm with your console password (asked once every 5 minutes); the token must expire within 1 hour, and each one is recorded in the audit log (never the token itself)."</p>
+                                        <label for="gen-password" class=format!("{LABEL} mt-2")>"Console password"</label>
+                                        <input id="gen-password" type="password" autocomplete="current-password" class=INPUT prop:value=move || form.with(|f| f.password.clone()) on:input=move |ev| form.update(|f| f.password = event_target_value(&ev)) />
+                                    </div>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <p class="sm:col-span-2 text-xs text-slate-600 dark:text-slate-400" data-testid="test-key-notice">"The realm's JWK set does not hold this test key, so only this console accepts the token; the live cluster would refuse it."</p>
+                                }.into_any()
+                            }
+                        }}
                         <div class="sm:col-span-2 flex items-center gap-3">
                             <button type="submit" class=BUTTON_PRIMARY data-testid="generate" disabled=move || generate.pending().get()>
                                 {move || if generate.pending().get() { "Signing…" } else { "Generate token" }}

@@ -10,7 +10,7 @@ use std::{
 };
 
 use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    Argon2, PasswordHash, PasswordHasher,
     password_hash::{SaltString, rand_core::OsRng},
 };
 use rand::{Rng, RngCore, distributions::Alphanumeric};
@@ -50,7 +50,57 @@ pub struct SessionUser {
     pub username: String,
     /// The token state-changing requests must echo in [`CSRF_HEADER`].
     pub csrf_token: String,
+    /// When the user logged in, Unix seconds; the session ends [`SessionLimits::lifetime_secs`]
+    /// later however active it is. A session from before this field reads 0: it is over.
+    #[serde(default)]
+    pub logged_in_at: u64,
+    /// The user's session epoch at login; raising the user's epoch ends the session.
+    #[serde(default)]
+    pub epoch: i64,
+    /// The password was generated and must be changed before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
+
+impl From<SessionUser> for crate::api::session::SessionInfo {
+    fn from(user: SessionUser) -> Self {
+        Self {
+            username: user.username,
+            csrf_token: user.csrf_token,
+            must_change_password: user.must_change_password,
+        }
+    }
+}
+
+/// How long sessions last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// From login, however active (absolute lifetime).
+    pub lifetime_secs: u64,
+    /// Without a request (idle timeout).
+    pub idle_secs: u64,
+}
+
+impl Default for SessionLimits {
+    /// 12 hours absolute, 30 minutes idle (OWASP ASVS 4.0.3 V3.3.2 / V3.3.1 level 2 ranges).
+    fn default() -> Self {
+        Self {
+            lifetime_secs: 12 * 60 * 60,
+            idle_secs: 30 * 60,
+        }
+    }
+}
+
+impl SessionLimits {
+    /// How often an active session is re-saved so that its idle expiry moves on: an eighth of
+    /// the idle timeout, between 1 s and 60 s.
+    pub fn touch_secs(&self) -> u64 {
+        (self.idle_secs / 8).clamp(1, 60)
+    }
+}
+
+/// Session key of the last time the session's idle expiry was moved on.
+const SEEN_KEY: &str = "seen_at";
 
 impl SessionUser {
     /// Whether `presented` is this session's CSRF token (constant-time comparison).
@@ -133,17 +183,66 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
+/// Argon2 working memory, reused across verifications: at most one buffer per hashing slot
+/// ever exists. Allocating 19 MiB per login left each freed buffer in a different allocator
+/// arena (100 parallel logins grew the process by about 330 MiB even with two slots).
+static WORK_MEMORY: Mutex<Vec<Vec<argon2::Block>>> = Mutex::new(Vec::new());
+
+/// Most Argon2 memory a stored hash may ask for, in KiB (the default is 19,456).
+const MAX_M_COST_KIB: u32 = 256 * 1024;
+
+/// Verifies `password` against the PHC string `hash` in pooled working memory (what
+/// `PasswordVerifier::verify_password` does, without allocating), comparing in constant time.
+fn verify_in_pooled_memory(hash: &str, password: &[u8]) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        argon2::Algorithm::try_from(parsed.algorithm),
+        argon2::Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version {
+        Some(version) => argon2::Version::try_from(version),
+        None => Ok(argon2::Version::default()),
+    };
+    let (Ok(version), Some(salt), Some(expected)) = (version, parsed.salt, parsed.hash) else {
+        return false;
+    };
+    if params.m_cost() > MAX_M_COST_KIB {
+        return false;
+    }
+    let mut salt_bytes = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let pool = || {
+        WORK_MEMORY
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let mut blocks = pool().pop().unwrap_or_default();
+    let needed = params.block_count();
+    if blocks.len() < needed {
+        blocks.resize(needed, argon2::Block::default());
+    }
+    let mut out = vec![0_u8; expected.len()];
+    let computed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password,
+        salt,
+        &mut out,
+        &mut blocks[..needed],
+    );
+    pool().push(blocks);
+    computed.is_ok() && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
 /// Checks `password` against a stored hash (one of the bounded hashing slots).
 async fn verify_password(hash: Option<String>, password: String) -> Result<bool, ApiError> {
     with_hashing_slot(move || {
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+        verify_in_pooled_memory(&hash, password.as_bytes())
     })
     .await
 }
@@ -244,15 +343,20 @@ pub async fn login(
     };
 
     session.cycle_id().await.map_err(session_error)?;
+    let now = unix_now();
     let session_user = SessionUser {
         user_id: user.id,
         username: user.username.clone(),
         csrf_token: random_token(),
+        logged_in_at: now,
+        epoch: user.session_epoch,
+        must_change_password: user.must_change_password,
     };
     session
         .insert(SESSION_USER_KEY, &session_user)
         .await
         .map_err(session_error)?;
+    session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     let mut conn = pool.acquire().await?;
     audit::record(
         &mut conn,
@@ -292,6 +396,63 @@ pub async fn logout(
         },
     )
     .await?;
+    Ok(())
+}
+
+/// The session's user while the session is still good: within its absolute lifetime, and
+/// created in the user's current epoch (a password change or "log out everywhere" raises it,
+/// on every instance at once since it lives in the database). A session that is over is
+/// flushed. An active session is re-saved every [`SessionLimits::touch_secs`] so that the idle
+/// timeout counts from the last request, not from login.
+///
+/// # Errors
+/// A session-store or database failure.
+pub async fn live_session_user(
+    pool: &SqlitePool,
+    session: &Session,
+    limits: SessionLimits,
+) -> Result<Option<SessionUser>, ApiError> {
+    let Some(user) = session_user(session).await? else {
+        return Ok(None);
+    };
+    let now = unix_now();
+    let expired = now.saturating_sub(user.logged_in_at) >= limits.lifetime_secs;
+    if expired || users::session_epoch(pool, user.user_id).await? != Some(user.epoch) {
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    }
+    let seen = session.get::<u64>(SEEN_KEY).await.map_err(session_error)?;
+    if seen.is_none_or(|seen| now.saturating_sub(seen) >= limits.touch_secs()) {
+        session.insert(SEEN_KEY, now).await.map_err(session_error)?;
+    }
+    Ok(Some(user))
+}
+
+/// Ends every session of `user`, this one included ("log out everywhere"); audited.
+///
+/// # Errors
+/// A session-store or database failure.
+pub async fn logout_everywhere(
+    pool: &SqlitePool,
+    session: &Session,
+    user: &SessionUser,
+) -> Result<(), ApiError> {
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    users::bump_session_epoch(&mut tx, user.user_id).await?;
+    audit::record(
+        &mut tx,
+        NewAuditEntry {
+            actor: &user.username,
+            entity_kind: "session",
+            entity_id: &user.username,
+            action: AuditAction::Logout,
+            before: None,
+            after: Some(json!({ "everywhere": true })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    session.flush().await.map_err(session_error)?;
     Ok(())
 }
 
@@ -368,6 +529,47 @@ async fn throttled_verify(
         .await
 }
 
+/// How long a password re-entry counts as a recent re-authentication.
+pub const STEP_UP_SECS: u64 = 5 * 60;
+/// Session key of the last re-authentication.
+const STEP_UP_KEY: &str = "step_up_at";
+
+/// Requires a recent re-authentication before something the live cluster would accept (a token
+/// signed with the realm's own key): passes when the session re-entered its password within
+/// [`STEP_UP_SECS`], or when `password` is right (throttled like a login; it then counts as
+/// the re-authentication).
+///
+/// # Errors
+/// [`ApiError::Forbidden`] without a password; [`ApiError::Invalid`] on `password` when
+/// wrong; [`ApiError::RateLimited`]; a store or database failure.
+pub async fn step_up(
+    pool: &SqlitePool,
+    throttle: &LoginThrottle,
+    session: &Session,
+    user: &SessionUser,
+    password: Option<String>,
+    address: Option<IpAddr>,
+) -> Result<(), ApiError> {
+    let now = unix_now();
+    let recent = session
+        .get::<u64>(STEP_UP_KEY)
+        .await
+        .map_err(session_error)?;
+    if recent.is_some_and(|at| now.saturating_sub(at) < STEP_UP_SECS) {
+        return Ok(());
+    }
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return Err(ApiError::Forbidden {
+            message: "this key signs tokens the live cluster accepts; re-enter your console password (field password) to use it".into(),
+        });
+    };
+    confirm_password(pool, throttle, user, password, address).await?;
+    session
+        .insert(STEP_UP_KEY, now)
+        .await
+        .map_err(session_error)
+}
+
 /// Changes `user`'s password after checking the current one (throttled like a login, see
 /// [`confirm_password`]); one transaction with its audit entry.
 ///
@@ -377,13 +579,14 @@ async fn throttled_verify(
 pub async fn change_password(
     pool: &SqlitePool,
     throttle: &LoginThrottle,
-    user: &SessionUser,
+    session: &Session,
+    session_user: &SessionUser,
     current_password: String,
     new_password: &str,
     address: Option<IpAddr>,
 ) -> Result<(), ApiError> {
-    let actor = user.username.as_str();
-    let Some(user) = users::find_by_id(pool, user.user_id).await? else {
+    let actor = session_user.username.as_str();
+    let Some(user) = users::find_by_id(pool, session_user.user_id).await? else {
         return Err(ApiError::Unauthenticated);
     };
     let username: Username = user.username.parse().map_err(|_| ApiError::Internal)?;
@@ -399,6 +602,9 @@ pub async fn change_password(
 
     let mut tx = crate::ssr::db::begin_write(pool).await?;
     let changed_at = users::set_password_hash(&mut tx, user.id, &hash).await?;
+    // Every other session of the user ends; this one carries on in the new epoch.
+    let epoch = users::bump_session_epoch(&mut tx, user.id).await?;
+    users::set_must_change_password(&mut tx, user.id, false).await?;
     audit::record(
         &mut tx,
         NewAuditEntry {
@@ -420,6 +626,15 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    let renewed = SessionUser {
+        epoch,
+        must_change_password: false,
+        ..session_user.clone()
+    };
+    session
+        .insert(SESSION_USER_KEY, &renewed)
+        .await
+        .map_err(session_error)?;
     Ok(())
 }
 
@@ -474,7 +689,10 @@ pub async fn ensure_admin(
         .await
         .map_err(|_| BootstrapError::Hash)?;
     let mut tx = crate::ssr::db::begin_write(pool).await?;
-    users::insert(&mut tx, admin.as_str(), &hash).await?;
+    let id = users::insert(&mut tx, admin.as_str(), &hash).await?;
+    if matches!(origin, AdminPassword::Generated(_)) {
+        users::set_must_change_password(&mut tx, id, true).await?;
+    }
     audit::record(
         &mut tx,
         NewAuditEntry {
@@ -523,7 +741,19 @@ mod tests {
             user_id: user.id,
             username: username.to_owned(),
             csrf_token: random_token(),
+            logged_in_at: unix_now(),
+            epoch: user.session_epoch,
+            must_change_password: user.must_change_password,
         }
+    }
+
+    /// A session in a memory store.
+    fn memory_session() -> Session {
+        Session::new(
+            None,
+            std::sync::Arc::new(tower_sessions::MemoryStore::default()),
+            None,
+        )
     }
 
     async fn audit_count(pool: &SqlitePool) -> i64 {
@@ -618,9 +848,11 @@ mod tests {
         let throttle = LoginThrottle::default();
 
         // The audit insert fails (empty actor violates its CHECK): the change must roll back.
+        let session = memory_session();
         let failed = change_password(
             &pool,
             &throttle,
+            &session,
             &session_of(&admin, ""),
             "a-long-admin-password".into(),
             "another-long-one",
@@ -635,6 +867,7 @@ mod tests {
         change_password(
             &pool,
             &throttle,
+            &session,
             &session_of(&admin, "admin"),
             "a-long-admin-password".into(),
             "another-long-one",
@@ -645,6 +878,98 @@ mod tests {
         let changed = users::find_by_id(&pool, admin.id).await.unwrap().unwrap();
         assert_ne!(changed.password_hash, admin.password_hash);
         assert_eq!(audit_count(&pool).await, entries + 1);
+        // Every other session is over; this one carries on in the new epoch.
+        assert_eq!(changed.session_epoch, admin.session_epoch + 1);
+        let renewed = session_user(&session).await.unwrap().unwrap();
+        assert_eq!(renewed.epoch, changed.session_epoch);
+        let limits = SessionLimits::default();
+        assert!(
+            live_session_user(&pool, &session, limits)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let other = memory_session();
+        other
+            .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
+            .await
+            .unwrap();
+        assert!(
+            live_session_user(&pool, &other, limits)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(session_user(&other).await.unwrap().is_none(), "flushed");
+    }
+
+    #[tokio::test]
+    async fn sessions_end_after_their_lifetime_and_everywhere_on_request() {
+        let (pool, admin) = pool_with_admin().await;
+        let limits = SessionLimits {
+            lifetime_secs: 3600,
+            idle_secs: 600,
+        };
+        let old = memory_session();
+        let mut user = session_of(&admin, "admin");
+        user.logged_in_at = unix_now() - 3600;
+        old.insert(SESSION_USER_KEY, &user).await.unwrap();
+        assert!(
+            live_session_user(&pool, &old, limits)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let a = memory_session();
+        let b = memory_session();
+        for session in [&a, &b] {
+            session
+                .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
+                .await
+                .unwrap();
+            assert!(
+                live_session_user(&pool, session, limits)
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        logout_everywhere(&pool, &a, &session_of(&admin, "admin"))
+            .await
+            .unwrap();
+        assert!(
+            live_session_user(&pool, &a, limits)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            live_session_user(&pool, &b, limits)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_generated_admin_password_must_be_changed() {
+        let pool = memory_pool().await;
+        ensure_admin(&pool, None).await.unwrap();
+        let admin = users::find_by_username(&pool, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(admin.must_change_password);
+        let provided = memory_pool().await;
+        ensure_admin(&provided, Some("a-long-admin-password".into()))
+            .await
+            .unwrap();
+        let admin = users::find_by_username(&provided, "admin")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!admin.must_change_password);
     }
 
     #[tokio::test]
@@ -652,8 +977,17 @@ mod tests {
         let (pool, admin) = pool_with_admin().await;
         let throttle = LoginThrottle::default();
         let user = session_of(&admin, "admin");
+        let session = memory_session();
         let change = |current: &str, new: &'static str| {
-            change_password(&pool, &throttle, &user, current.to_owned(), new, None)
+            change_password(
+                &pool,
+                &throttle,
+                &session,
+                &user,
+                current.to_owned(),
+                new,
+                None,
+            )
         };
         let weak = change("a-long-admin-password", "short").await;
         assert_eq!(weak.unwrap_err().field(), Some("new_password"));
@@ -668,6 +1002,34 @@ mod tests {
         ));
         let unchanged = users::find_by_id(&pool, admin.id).await.unwrap().unwrap();
         assert_eq!(unchanged.password_hash, admin.password_hash);
+    }
+
+    #[test]
+    fn pooled_verification_agrees_with_the_argon2_crate() {
+        use argon2::PasswordVerifier;
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = Argon2::default()
+            .hash_password(b"right password", &salt)
+            .unwrap()
+            .to_string();
+        let parsed = PasswordHash::new(&hash).unwrap();
+        for (password, expected) in [("right password", true), ("wrong password", false)] {
+            assert_eq!(
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok(),
+                expected
+            );
+            assert_eq!(
+                verify_in_pooled_memory(&hash, password.as_bytes()),
+                expected
+            );
+        }
+        assert!(!verify_in_pooled_memory("not a hash", b"x"));
+        assert!(!verify_in_pooled_memory(
+            "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+            b"x"
+        ));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -714,6 +1076,9 @@ mod tests {
             user_id: 1,
             username: "admin".into(),
             csrf_token: "abc".into(),
+            logged_in_at: 0,
+            epoch: 0,
+            must_change_password: false,
         };
         assert!(user.csrf_matches("abc"));
         assert!(!user.csrf_matches("abd"));

@@ -21,7 +21,8 @@ use sqlx::{
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-/// Opens (creating if missing) the database at `url` with WAL journaling and foreign keys.
+/// Opens (creating if missing) the database at `url` with WAL journaling, foreign keys and
+/// `secure_delete`.
 ///
 /// # Errors
 /// The URL is malformed or the file cannot be opened.
@@ -31,6 +32,8 @@ pub async fn open(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
+        // Deleted rows (old secret values among them) are overwritten, not left in free pages.
+        .pragma("secure_delete", "on")
         .busy_timeout(Duration::from_secs(5));
     SqlitePoolOptions::new()
         .max_connections(8)

@@ -36,3 +36,30 @@ impl From<sqlx::Error> for ApiError {
         Self::Internal
     }
 }
+
+/// The Content-Security-Policy of an HTML page: scripts only from this site or inline with
+/// this response's nonce (Leptos puts it on every inline script it writes), WebAssembly
+/// compilation allowed for the client, styles from this site (plus inline `style` attributes),
+/// nothing may frame the page, and forms and requests go only to this site.
+pub fn html_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Sets [`html_csp`] with the nonce of the page being rendered (called from the shell).
+pub fn set_page_csp() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(options)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&html_csp(&nonce)) {
+        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -2,7 +2,12 @@
 //! with a time limit and a size limit, reporting failures in Elasticsearch's wording. The
 //! fetched copy then stands in for Elasticsearch's own fetch at node start in the lint.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex, PoisonError},
+    time::{Duration, Instant},
+};
 
 use trust_core::resource::realm_config::MAX_JWKSET_BYTES;
 
@@ -11,10 +16,29 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest the connection may take to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// An HTTPS client for JWK sets. Cheap to clone.
+/// How long a failed fetch of one URL is answered from memory instead of connecting again.
+pub const FAILURE_MEMORY: Duration = Duration::from_secs(30);
+/// How long a fetched body is reused for the same URL (validate reloads the JWK set on every
+/// bad signature, as Elasticsearch does; this keeps a burst from becoming a burst of fetches).
+pub const SUCCESS_MEMORY: Duration = Duration::from_secs(5);
+/// Most URLs remembered.
+const MEMORY_ENTRIES: usize = 256;
+
+/// A fetch result and when it was had.
+type Remembered = (Instant, Result<String, String>);
+
+/// An HTTPS client for JWK sets, with the outgoing-address policy. Cheap to clone.
+///
+/// Before connecting, the URL's host is resolved once and every address is checked against
+/// [`trust_core::net::refused_reason`] (loopback, private, link-local — the cloud metadata
+/// service —, multicast and their IPv4-mapped and embedded forms are refused unless
+/// `--jwks-allow-private`); the connection then goes to that checked address only, and
+/// redirects are not followed. The user sees a generic reason; the log has the cause.
 #[derive(Clone, Debug)]
 pub struct JwksFetcher {
-    client: reqwest::Client,
+    roots: Arc<Vec<reqwest::Certificate>>,
+    allow_private: bool,
+    recent: Arc<Mutex<HashMap<String, Remembered>>>,
 }
 
 /// Why a fetcher could not be built.
@@ -29,48 +53,132 @@ pub enum FetcherError {
 }
 
 impl JwksFetcher {
-    /// A fetcher trusting the public web roots plus the PEM certificates in `extra_ca`.
+    /// A fetcher trusting the public web roots plus the PEM certificates in `extra_ca`;
+    /// internal addresses are reachable only with `allow_private`.
     ///
     /// # Errors
     /// The extra CAs do not parse, or the client cannot be built.
-    pub fn new(extra_ca: Option<&[u8]>) -> Result<Self, FetcherError> {
+    pub fn new(extra_ca: Option<&[u8]>, allow_private: bool) -> Result<Self, FetcherError> {
+        let roots = match extra_ca {
+            Some(pem) => reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| FetcherError::Ca(e.to_string()))?,
+            None => Vec::new(),
+        };
+        let fetcher = Self {
+            roots: Arc::new(roots),
+            allow_private,
+            recent: Arc::default(),
+        };
+        fetcher.client(None).map_err(FetcherError::Client)?;
+        Ok(fetcher)
+    }
+
+    fn client(&self, pin: Option<(&str, SocketAddr)>) -> Result<reqwest::Client, String> {
         let mut builder = reqwest::Client::builder()
             .https_only(true)
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(FETCH_TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("trust-console/", env!("CARGO_PKG_VERSION")));
-        if let Some(pem) = extra_ca {
-            for cert in reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| FetcherError::Ca(e.to_string()))?
-            {
-                builder = builder.add_root_certificate(cert);
+        for cert in self.roots.iter() {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        if let Some((domain, address)) = pin {
+            builder = builder.resolve(domain, address);
+        }
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    fn remembered(&self, url: &str) -> Option<Result<String, String>> {
+        let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        let (at, result) = recent.get(url)?;
+        let memory = if result.is_ok() {
+            SUCCESS_MEMORY
+        } else {
+            FAILURE_MEMORY
+        };
+        (at.elapsed() < memory).then(|| result.clone())
+    }
+
+    fn remember(&self, url: &str, result: &Result<String, String>) {
+        let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+        if recent.len() >= MEMORY_ENTRIES {
+            recent.retain(|_, (at, _)| at.elapsed() < FAILURE_MEMORY);
+            if recent.len() >= MEMORY_ENTRIES {
+                recent.clear();
             }
         }
-        builder
-            .build()
-            .map(|client| Self { client })
-            .map_err(|e| FetcherError::Client(e.to_string()))
+        recent.insert(url.to_owned(), (Instant::now(), result.clone()));
     }
 
     /// The body at `url`, for the setting `key` (named in the messages).
     ///
     /// # Errors
     /// Elasticsearch's messages for an unreachable URL (`Can't get contents for setting [..]
-    /// value [..].`) and a non-200 answer (`Get [..] failed, status [..], reason [..].`), or
-    /// the console's for a body over the size limit.
+    /// value [..].`, with a generic reason) and a non-200 answer (`Get [..] failed, status
+    /// [..], reason [..].`), or the console's for a refused address or a body over the size
+    /// limit.
     pub async fn fetch(&self, key: &str, url: &str) -> Result<String, String> {
-        let unreachable = |error: &reqwest::Error| {
-            format!(
-                "Can't get contents for setting [{key}] value [{url}]. ({})",
-                root_cause(error)
-            )
+        if let Some(result) = self.remembered(url) {
+            return result;
+        }
+        let result = self.fetch_now(key, url).await;
+        self.remember(url, &result);
+        result
+    }
+
+    async fn fetch_now(&self, key: &str, url: &str) -> Result<String, String> {
+        let unreachable = |reason: &str| {
+            format!("Can't get contents for setting [{key}] value [{url}]. ({reason})")
         };
-        let mut response = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .map_err(|e| unreachable(&e))?;
+        let generic = "the host could not be reached over HTTPS, or its certificate is not \
+                       trusted; the server log has the cause";
+        let parsed = reqwest::Url::parse(url).map_err(|_| unreachable("not a valid URL"))?;
+        if parsed.scheme() != "https" {
+            return Err(unreachable("only https URLs are fetched"));
+        }
+        let port = parsed.port_or_known_default().unwrap_or(443);
+        // The URL parser has already turned decimal, hex and short IPv4 spellings into
+        // dotted form, so an address is recognised however it was written.
+        let Some(host) = parsed.host_str() else {
+            return Err(unreachable("the URL has no host"));
+        };
+        let literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .ok();
+        let (domain, addresses) = match literal {
+            Some(ip) => (None, vec![ip]),
+            None => {
+                let found = tokio::net::lookup_host((host, port))
+                    .await
+                    .map_err(|error| {
+                        tracing::warn!(%error, url, "JWK set host did not resolve");
+                        unreachable(generic)
+                    })?;
+                (Some(host), found.map(|a| a.ip()).collect::<Vec<_>>())
+            }
+        };
+        let Some(first) = addresses.first().copied() else {
+            return Err(unreachable(generic));
+        };
+        if !self.allow_private
+            && let Some((ip, reason)) = addresses
+                .iter()
+                .find_map(|ip| trust_core::net::refused_reason(*ip).map(|r| (ip, r)))
+        {
+            tracing::warn!(url, %ip, reason, "JWK set fetch refused by the address policy");
+            return Err(unreachable(
+                "the host is a loopback, private, link-local or other internal address, which \
+                 the console does not fetch from; start it with --jwks-allow-private to allow that",
+            ));
+        }
+        let client = self.client(domain.map(|d| (d, SocketAddr::new(first, port))))?;
+        let mut response = client.get(parsed.clone()).send().await.map_err(|error| {
+            tracing::warn!(url, cause = %root_cause(&error), "JWK set fetch failed");
+            unreachable(generic)
+        })?;
         let status = response.status();
         if status != reqwest::StatusCode::OK {
             return Err(format!(
@@ -91,7 +199,10 @@ impl JwksFetcher {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| unreachable(&e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|error| {
+            tracing::warn!(url, cause = %root_cause(&error), "JWK set body failed");
+            unreachable(generic)
+        })? {
             if body.len() + chunk.len() > MAX_JWKSET_BYTES {
                 return Err(too_large());
             }

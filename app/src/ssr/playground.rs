@@ -3,11 +3,12 @@
 //! token signing, and the test signing keys. Every decision is `trust-core`'s; this module
 //! reads the database, the clock and the network.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, net::IpAddr};
 
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
+use tower_sessions::Session;
 use trust_core::{
     audit::AuditAction,
     directory::Directory,
@@ -33,6 +34,7 @@ use crate::{
     },
     error::ApiError,
     ssr::{
+        auth::{self, LoginThrottle, SessionUser},
         db::{
             audit::{self, NewAuditEntry},
             documents::{self, DocumentRow},
@@ -352,14 +354,33 @@ pub async fn clear_test_key(
     Ok(())
 }
 
+/// Who asks for a token, for the step-up and the audit entry.
+pub struct Minter<'a> {
+    /// The login throttle (a wrong re-entered password counts as a failed login).
+    pub throttle: &'a LoginThrottle,
+    /// The session (it remembers a recent re-authentication).
+    pub session: &'a Session,
+    /// The logged-in user.
+    pub user: &'a SessionUser,
+    /// The client address.
+    pub address: Option<IpAddr>,
+}
+
 /// Signs a test token for a realm.
+///
+/// A token signed with a key the live cluster trusts — the realm's HMAC key, or a test key
+/// whose public key is in the realm's JWK set — needs a recent re-authentication
+/// ([`auth::step_up`]), may live at most an hour, and is audited (`mint_token`: realm, sub,
+/// exp, kid, algorithm; never the token). Test keys the realm does not trust stay frictionless.
 ///
 /// # Errors
 /// [`ApiError::Invalid`] naming the field: an unknown realm or algorithm, an algorithm the
-/// realm does not allow or the key cannot sign, no HMAC key or test key.
+/// realm does not allow or the key cannot sign, no HMAC key or test key, an `exp` too far out;
+/// [`ApiError::Forbidden`] without the step-up.
 pub async fn generate(
     pool: &SqlitePool,
     scope: &Scope,
+    minter: &Minter<'_>,
     input: &GenerateInput,
 ) -> Result<GeneratedToken, ApiError> {
     let loaded = load_realms(pool, scope, Some(&input.realm)).await?;
@@ -436,10 +457,56 @@ pub async fn generate(
             key
         }
     };
+    let live = match input.key {
+        SigningKey::RealmHmac => true,
+        SigningKey::TestKey => test_keys::marks(pool, scope.id)
+            .await?
+            .iter()
+            .find(|m| m.realm == realm.name)
+            .is_some_and(|mark| test_key_view(realm, mark).trusted_by_realm),
+    };
+    if live {
+        trust_core::playground::check_live_token_lifetime(&input.claims, now_secs())
+            .map_err(|m| ApiError::invalid("claims", m))?;
+        auth::step_up(
+            pool,
+            minter.throttle,
+            minter.session,
+            minter.user,
+            input.password.clone(),
+            minter.address,
+        )
+        .await?;
+    }
     let mut header = Header::new(jwt_alg);
     header.kid = input.kid.clone().filter(|k| !k.is_empty());
     let token = jsonwebtoken::encode(&header, &Value::Object(input.claims.clone()), &key)
         .map_err(|e| ApiError::invalid("claims", format!("cannot sign these claims: {e}")))?;
+    if live {
+        let mut conn = pool.acquire().await?;
+        audit::record(
+            &mut conn,
+            NewAuditEntry {
+                actor: &minter.user.username,
+                entity_kind: "token",
+                entity_id: &scope.entity_id(&realm.name),
+                action: AuditAction::MintToken,
+                before: None,
+                after: Some(json!({
+                    "realm": realm.name,
+                    "key": match input.key {
+                        SigningKey::RealmHmac => "realm_hmac",
+                        SigningKey::TestKey => "test_key",
+                    },
+                    "algorithm": alg.name(),
+                    "kid": header.kid,
+                    "sub": input.claims.get("sub"),
+                    "exp": input.claims.get("exp"),
+                })),
+            },
+        )
+        .await?;
+    }
     Ok(GeneratedToken { token })
 }
 

@@ -6,7 +6,10 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
-use crate::ssr::{auth::LoginThrottle, jwks_fetch::JwksFetcher};
+use crate::ssr::{
+    auth::{LoginThrottle, SessionLimits},
+    jwks_fetch::JwksFetcher,
+};
 
 /// Shared application state: cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
@@ -19,6 +22,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// The HTTPS client for JWK set fetches.
     pub jwks: JwksFetcher,
+    /// How long sessions last.
+    pub sessions: SessionLimits,
 }
 
 impl AppState {
@@ -29,7 +34,14 @@ impl AppState {
             leptos_options,
             throttle: Arc::new(LoginThrottle::default()),
             jwks,
+            sessions: SessionLimits::default(),
         }
+    }
+
+    /// The same state with other session limits.
+    #[must_use]
+    pub fn with_session_limits(self, sessions: SessionLimits) -> Self {
+        Self { sessions, ..self }
     }
 }
 

@@ -253,3 +253,25 @@ fn evaluate_at_times_read_back_what_utc_prints() {
         );
     }
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn live_tokens_expire_within_an_hour() {
+    let now = 1_800_000_000;
+    let claims = |exp: Value| {
+        let mut map = Map::new();
+        map.insert("exp".to_owned(), exp);
+        map
+    };
+    assert_eq!(
+        check_live_token_lifetime(&claims(json!(now + 3600)), now),
+        Ok(())
+    );
+    assert_eq!(
+        check_live_token_lifetime(&claims(json!(now - 10)), now),
+        Ok(())
+    );
+    let far = check_live_token_lifetime(&claims(json!(4_102_444_800_i64)), now).unwrap_err();
+    assert!(far.contains("more than 1 hour ahead"), "{far}");
+    assert!(check_live_token_lifetime(&claims(json!("soon")), now).is_err());
+    assert!(check_live_token_lifetime(&Map::new(), now).is_err());
+}

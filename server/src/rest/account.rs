@@ -14,6 +14,8 @@ use app::{
     ssr::{AppState, auth, auth::SessionUser},
 };
 
+use tower_sessions::Session;
+
 use super::ApiJson;
 
 /// Changes the logged-in user's password: `{"current_password", "new_password"}`; a wrong
@@ -22,11 +24,13 @@ pub async fn change_password(
     State(state): State<AppState>,
     Extension(user): Extension<SessionUser>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
+    session: Session,
     ApiJson(input): ApiJson<ChangePasswordInput>,
 ) -> Result<StatusCode, ApiError> {
     auth::change_password(
         &state.pool,
         &state.throttle,
+        &session,
         &user,
         input.current_password,
         &input.new_password,

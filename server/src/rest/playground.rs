@@ -2,13 +2,16 @@
 //! `trust-console check-token`), the realm summaries (`GET`), test tokens (`POST …/generate`),
 //! and test signing keys (`PUT` / `DELETE /api/v1/realms/{name}/test-key`).
 
+use std::net::SocketAddr;
+
 use axum::{
     Extension, Json,
-    extract::{Path, State},
+    extract::{ConnectInfo, Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use tower_sessions::Session;
 
 use app::{
     api::playground::{
@@ -48,9 +51,18 @@ pub async fn info(
 pub async fn generate(
     State(state): State<AppState>,
     InScope(scope): InScope,
+    Extension(user): Extension<SessionUser>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    session: Session,
     ApiJson(input): ApiJson<GenerateInput>,
 ) -> Result<Json<GeneratedToken>, ApiError> {
-    playground::generate(&state.pool, &scope, &input)
+    let minter = playground::Minter {
+        throttle: &state.throttle,
+        session: &session,
+        user: &user,
+        address: Some(address.ip()),
+    };
+    playground::generate(&state.pool, &scope, &minter, &input)
         .await
         .map(Json)
 }

@@ -1,4 +1,5 @@
-//! `/api/v1/session`: log in (POST), who am I (GET), log out (DELETE).
+//! `/api/v1/session`: log in (POST), who am I (GET), log out (DELETE); `/api/v1/sessions`:
+//! log out everywhere (DELETE).
 
 use std::net::SocketAddr;
 
@@ -17,13 +18,6 @@ use app::{
 
 use super::ApiJson;
 
-fn info(user: SessionUser) -> SessionInfo {
-    SessionInfo {
-        username: user.username,
-        csrf_token: user.csrf_token,
-    }
-}
-
 /// Logs in; sets the session cookie and returns the CSRF token.
 pub async fn create(
     State(state): State<AppState>,
@@ -40,12 +34,12 @@ pub async fn create(
         Some(address.ip()),
     )
     .await?;
-    Ok(Json(info(user)))
+    Ok(Json(SessionInfo::from(user)))
 }
 
 /// The logged-in user and the session's CSRF token.
 pub async fn show(Extension(user): Extension<SessionUser>) -> Json<SessionInfo> {
-    Json(info(user))
+    Json(SessionInfo::from(user))
 }
 
 /// Logs out.
@@ -55,5 +49,15 @@ pub async fn destroy(
     session: Session,
 ) -> Result<StatusCode, ApiError> {
     auth::logout(&state.pool, &session, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/v1/sessions`: ends every session of the logged-in user, this one included.
+pub async fn destroy_all(
+    State(state): State<AppState>,
+    Extension(user): Extension<SessionUser>,
+    session: Session,
+) -> Result<StatusCode, ApiError> {
+    auth::logout_everywhere(&state.pool, &session, &user).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,9 +12,11 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), ApiError>
             let user = ssr::current_user().await?;
             let state = ssr::state()?;
             let address = ssr::context::client_address().await;
+            let session = ssr::context::session().await?;
             ssr::auth::change_password(
                 &state.pool,
                 &state.throttle,
+                &session,
                 &user,
                 input.current_password,
                 &input.new_password,

@@ -9,10 +9,17 @@ pub async fn generate_token(input: GenerateInput) -> Result<GeneratedToken, ApiE
     use crate::ssr;
     ssr::context::respond(
         async {
-            ssr::current_user().await?;
+            let user = ssr::current_user().await?;
             let state = ssr::state()?;
             let scope = ssr::context::scope().await?;
-            ssr::playground::generate(&state.pool, &scope, &input).await
+            let session = ssr::context::session().await?;
+            let minter = ssr::playground::Minter {
+                throttle: &state.throttle,
+                session: &session,
+                user: &user,
+                address: ssr::context::client_address().await,
+            };
+            ssr::playground::generate(&state.pool, &scope, &minter, &input).await
         }
         .await,
     )

@@ -7,8 +7,5 @@ use crate::error::ApiError;
 #[server(prefix = "/api/fn", endpoint = "current_session", input = GetUrl, client = crate::client::CsrfClient)]
 pub async fn current_session() -> Result<SessionInfo, ApiError> {
     use crate::ssr;
-    ssr::context::respond(ssr::current_user().await.map(|user| SessionInfo {
-        username: user.username,
-        csrf_token: user.csrf_token,
-    }))
+    ssr::context::respond(ssr::current_user().await.map(SessionInfo::from))
 }

@@ -7,6 +7,7 @@
 //! transaction. Versions are compared in the `UPDATE` itself, so two concurrent edits of the
 //! same version cannot both succeed.
 
+use crate::ssr::crypto;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A stored document.
@@ -208,14 +209,24 @@ pub async fn secret_values(
     deployment: i64,
     kind: &str,
 ) -> Result<Vec<SecretValue>, sqlx::Error> {
-    sqlx::query_as!(
+    let sealed = sqlx::query_as!(
         SecretValue,
         "SELECT name, setting, value FROM secrets WHERE deployment = ? AND kind = ? ORDER BY name, setting",
         deployment,
         kind
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    sealed
+        .into_iter()
+        .map(|row| {
+            let ad = crypto::secret_ad(deployment, kind, &row.name, &row.setting);
+            Ok(SecretValue {
+                value: crypto::open_db(&row.value, &ad)?,
+                ..row
+            })
+        })
+        .collect()
 }
 
 /// Sets or replaces one secret.
@@ -230,6 +241,7 @@ pub async fn set_secret(
     setting: &str,
     value: &str,
 ) -> Result<(), sqlx::Error> {
+    let value = crypto::seal_db(value, &crypto::secret_ad(deployment, kind, name, setting))?;
     sqlx::query!(
         r#"INSERT INTO secrets (deployment, kind, name, setting, value) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (deployment, kind, name, setting) DO UPDATE SET value = excluded.value,

@@ -3,6 +3,8 @@
 
 use sqlx::SqliteConnection;
 
+use crate::ssr::crypto;
+
 /// A kept setting. Secure values are keystore values: server-side only. Not `Serialize`.
 pub struct UnmodelledRow {
     /// The full setting key.
@@ -33,14 +35,29 @@ pub async fn unmodelled(
     conn: &mut SqliteConnection,
     deployment: i64,
 ) -> Result<Vec<UnmodelledRow>, sqlx::Error> {
-    sqlx::query_as!(
+    let rows = sqlx::query_as!(
         UnmodelledRow,
         r#"SELECT key, value_json, secure AS "secure!: bool"
            FROM unmodelled_settings WHERE deployment = ? ORDER BY key"#,
         deployment
     )
     .fetch_all(conn)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            if !row.secure {
+                return Ok(row);
+            }
+            // A secure value is a JSON string holding the sealed value.
+            let sealed: String = serde_json::from_str(&row.value_json)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            let value = crypto::open_db(&sealed, &crypto::kept_ad(deployment, &row.key))?;
+            Ok(UnmodelledRow {
+                value_json: serde_json::Value::String(value).to_string(),
+                ..row
+            })
+        })
+        .collect()
 }
 
 /// Replaces the kept settings of a deployment.
@@ -59,11 +76,19 @@ pub async fn replace_unmodelled(
     .execute(&mut *conn)
     .await?;
     for row in rows {
+        let value_json = if row.secure {
+            let plain = serde_json::from_str::<String>(&row.value_json)
+                .unwrap_or_else(|_| row.value_json.clone());
+            let sealed = crypto::seal_db(&plain, &crypto::kept_ad(deployment, &row.key))?;
+            serde_json::Value::String(sealed).to_string()
+        } else {
+            row.value_json.clone()
+        };
         sqlx::query!(
             "INSERT INTO unmodelled_settings (deployment, key, value_json, secure) VALUES (?, ?, ?, ?)",
             deployment,
             row.key,
-            row.value_json,
+            value_json,
             row.secure
         )
         .execute(&mut *conn)

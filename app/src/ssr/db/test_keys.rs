@@ -2,6 +2,7 @@
 //! tokens. The private half is read only by the server; reads for the browser see the public
 //! JWK and when it was set.
 
+use crate::ssr::crypto;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A realm's test key as the browser may see it.
@@ -38,14 +39,17 @@ pub async fn private_pem(
     deployment: i64,
     realm: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
+    let sealed = sqlx::query_scalar!(
         r#"SELECT private_pem FROM test_signing_keys
            WHERE deployment = ? AND kind = 'realm' AND realm = ?"#,
         deployment,
         realm
     )
     .fetch_optional(pool)
-    .await
+    .await?;
+    sealed
+        .map(|pem| crypto::open_db(&pem, &crypto::test_key_ad(deployment, realm)))
+        .transpose()
 }
 
 /// Sets (or replaces) the test key of `realm`, which must exist.
@@ -59,6 +63,7 @@ pub async fn set(
     private_pem: &str,
     public_jwk: &str,
 ) -> Result<(), sqlx::Error> {
+    let private_pem = crypto::seal_db(private_pem, &crypto::test_key_ad(deployment, realm))?;
     sqlx::query!(
         r#"INSERT INTO test_signing_keys (deployment, realm, private_pem, public_jwk)
            VALUES (?, ?, ?, ?)

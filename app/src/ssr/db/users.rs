@@ -12,6 +12,10 @@ pub struct UserRow {
     pub password_hash: String,
     /// When the password was last set, RFC 3339 UTC.
     pub password_changed_at: String,
+    /// Sessions created in an older epoch are over.
+    pub session_epoch: i64,
+    /// The password was generated and must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 /// The account named `username`, if any.
@@ -24,7 +28,9 @@ pub async fn find_by_username(
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        r#"SELECT id AS "id!: i64", username, password_hash, password_changed_at
+        r#"SELECT id AS "id!: i64", username, password_hash, password_changed_at,
+                  session_epoch AS "session_epoch!: i64",
+                  must_change_password AS "must_change_password!: bool"
            FROM users WHERE username = ?"#,
         username
     )
@@ -39,7 +45,9 @@ pub async fn find_by_username(
 pub async fn find_by_id(pool: &SqlitePool, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        r#"SELECT id AS "id!: i64", username, password_hash, password_changed_at
+        r#"SELECT id AS "id!: i64", username, password_hash, password_changed_at,
+                  session_epoch AS "session_epoch!: i64",
+                  must_change_password AS "must_change_password!: bool"
            FROM users WHERE id = ?"#,
         id
     )
@@ -93,4 +101,50 @@ pub async fn set_password_hash(
     )
     .fetch_one(conn)
     .await
+}
+
+/// The epoch a user's sessions must carry, if the user exists.
+///
+/// # Errors
+/// Any database error.
+pub async fn session_epoch(pool: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT session_epoch AS "epoch!: i64" FROM users WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Ends every session of a user (raises the epoch); returns the new epoch.
+///
+/// # Errors
+/// Any database error.
+pub async fn bump_session_epoch(conn: &mut SqliteConnection, id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"UPDATE users SET session_epoch = session_epoch + 1 WHERE id = ?
+           RETURNING session_epoch AS "epoch!: i64""#,
+        id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Sets or clears the "must change the password" mark.
+///
+/// # Errors
+/// Any database error.
+pub async fn set_must_change_password(
+    conn: &mut SqliteConnection,
+    id: i64,
+    must: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET must_change_password = ? WHERE id = ?",
+        must,
+        id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
