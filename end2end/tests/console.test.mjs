@@ -102,6 +102,38 @@ describe('console shell', () => {
     await page.keyboard.press('Enter');
   });
 
+  test('every page, opened cold, hydrates under its nonce CSP', async () => {
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    for (const path of ['/', '/account', '/certificates', ...SECTIONS.map(([, p]) => p)]) {
+      const response = await page.goto(path);
+      const csp = response.headers()['content-security-policy'] ?? '';
+      assert.match(csp, /script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/, path);
+      assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/, path);
+      assert.equal(response.headers()['x-frame-options'], 'DENY', path);
+      await hydrated(page);
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  test('log out everywhere ends this session and the others', async () => {
+    const other = await browser.newContext({ baseURL: server.base });
+    const otherPage = await other.newPage();
+    await otherPage.goto('/login?next=/realms');
+    await logIn(otherPage);
+    await otherPage.waitForURL('**/realms');
+    await page.goto('/account');
+    await hydrated(page);
+    await page.getByTestId('logout-everywhere').click();
+    await page.waitForURL('**/login');
+    await otherPage.goto('/audit');
+    assert.equal(new URL(otherPage.url()).pathname, '/login');
+    await other.close();
+    await page.goto('/login?next=/');
+    await logIn(page);
+    await page.waitForURL((url) => url.pathname === '/');
+  });
+
   test('logout ends the session', async () => {
     await page.goto('/');
     await hydrated(page);

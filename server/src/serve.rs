@@ -98,14 +98,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         })?;
     db::MIGRATOR.run(&pool).await?;
     let key_file = args.master_key_file();
-    crypto::load(
-        &pool,
-        &crypto::KeySource {
-            env: std::env::var(crypto::KEY_ENV).ok(),
-            file: &key_file,
-        },
-    )
-    .await?;
+    crypto::load(&pool, &crypto::KeySource::from_env(&key_file)).await?;
 
     let env_password = std::env::var("TRUST_CONSOLE_ADMIN_PASSWORD").ok();
     match auth::ensure_admin(&pool, env_password).await? {

@@ -145,15 +145,9 @@ async fn open(
         .await
         .map_err(|e| format!("cannot apply database migrations: {e}"))?;
     let key_file = args.master_key_file();
-    crypto::load(
-        &pool,
-        &crypto::KeySource {
-            env: std::env::var(crypto::KEY_ENV).ok(),
-            file: &key_file,
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    crypto::load(&pool, &crypto::KeySource::from_env(&key_file))
+        .await
+        .map_err(|e| e.to_string())?;
     let scope = deployments::resolve(&pool, Some(deployment), None)
         .await
         .map_err(|e| e.to_string())?;

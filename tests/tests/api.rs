@@ -121,7 +121,10 @@ async fn login_over_the_json_api() {
         .json()
         .await
         .unwrap();
-    assert_eq!(me, json!({"username": "admin", "csrf_token": csrf}));
+    assert_eq!(
+        me,
+        json!({"username": "admin", "csrf_token": csrf, "must_change_password": false})
+    );
     // Logged in, the console's pages render.
     let page = http.get(console.url("/realms")).send().await.unwrap();
     assert_eq!(page.status(), 200);

@@ -88,6 +88,24 @@ async fn every_response_carries_the_security_headers() {
         .unwrap();
     assert_eq!(zip.status(), 200);
     assert_secure_headers(&zip, "zip");
+    assert!(!zip.headers().contains_key("strict-transport-security"));
+
+    // Served over TLS (--secure-cookies): HSTS too.
+    let tls = Console::start_with(
+        std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
+        &[("TRUST_CONSOLE_SECURE_COOKIES", "true")],
+    );
+    let health = client()
+        .get(tls.url("/api/v1/health"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        health.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
 }
 
 #[tokio::test]

@@ -104,15 +104,16 @@ async fn hostile_pastes_get_a_clear_refusal_and_the_server_lives_on() {
         assert_eq!(status, 404, "a refused template is not stored");
     }
 
-    // A Java regex claim pattern nested past the limit, in a realm.
-    let pattern = format!("{}x{}", "(".repeat(3000), ")".repeat(3000));
+    // A Java regex claim pattern nested past the limit, in a realm: stored with its lint
+    // findings (Elasticsearch's own, and the console's naming the limit), never a crash.
+    let pattern = format!("{}x{}", "(".repeat(1000), ")".repeat(1000));
     let realm = json!({"type": "jwt", "settings": {
         "order": 1, "allowed_issuer": "i", "allowed_audiences": ["a"],
         "allowed_signature_algorithms": ["HS256"], "claims.principal": "sub",
         "claim_patterns.principal": pattern, "client_authentication.type": "none"
     }});
     let (status, body) = api.put("/api/v1/realms/deep", &realm).await;
-    assert_ne!(status, 500, "{body}");
+    assert_eq!(status, 201, "{body}");
     assert!(
         body.to_string()
             .contains("pattern nests deeper than 100 levels"),

@@ -5,7 +5,7 @@
 
 use std::{process::Command, sync::Arc};
 
-use integration_tests::{Api, Console, https::Https, run_cli};
+use integration_tests::{ADMIN_PASSWORD, Api, Console, https::Https, run_cli};
 use serde_json::{Value, json};
 
 /// The Elastic docs HS256 vector (`shared/vectors/elastic-docs-hs256.json`).
@@ -307,7 +307,11 @@ async fn test_tokens_are_signed_server_side_and_keys_never_come_back() {
     let (status, generated) = api
         .post_json(
             "/api/v1/playground/generate",
-            &json!({"realm": "jwt8", "key": "realm_hmac", "algorithm": "HS256", "claims": claims}),
+            &json!({
+                "realm": "jwt8", "key": "realm_hmac", "algorithm": "HS256", "claims": claims,
+                // The realm's own key signs tokens the live cluster accepts: step-up.
+                "password": ADMIN_PASSWORD
+            }),
         )
         .await;
     assert_eq!(status, 200, "{generated}");
@@ -455,10 +459,14 @@ async fn a_rotated_identity_provider_key_is_picked_up_by_the_reload() {
     let https = Https::start(dir.path(), &[("jwks.json", b"{}")]);
     let console = Console::start_with(
         Arc::new(tempfile::TempDir::new().unwrap()),
-        &[(
-            "TRUST_CONSOLE_JWKS_CA_FILE",
-            dir.path().join("cert.pem").to_str().unwrap(),
-        )],
+        &[
+            (
+                "TRUST_CONSOLE_JWKS_CA_FILE",
+                dir.path().join("cert.pem").to_str().unwrap(),
+            ),
+            // The identity provider here is on loopback, refused by default.
+            ("TRUST_CONSOLE_JWKS_ALLOW_PRIVATE", "true"),
+        ],
     );
     let api = Api::login(&console).await;
     // The console learns each key's public JWK from its test-key upload.

@@ -4,7 +4,7 @@
 
 use std::{path::Path, process::Command, sync::Arc};
 
-use integration_tests::{Api, Console};
+use integration_tests::{ADMIN_PASSWORD, Api, Console};
 use serde_json::json;
 
 /// Applies the migrations before `20261203000003` to `db` with Python's sqlite3 module, records
@@ -69,13 +69,36 @@ async fn existing_rows_move_to_the_default_deployment() {
             .any(|e| e["entity_kind"] == "realm" && e["entity_id"] == "default/jwt8"),
         "{audit}"
     );
-    // The moved realm still signs and validates: its HMAC key is where the playground looks.
+    // The moved realm still signs and validates: its HMAC key is where the playground looks
+    // (sealed on the first start with a master key, and opened again here).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let (status, token) = api
         .post_json(
             "/api/v1/playground/generate",
             &json!({"realm": "jwt8", "key": "realm_hmac", "algorithm": "HS256",
-                    "claims": {"iss": "iss8", "aud": "aud8", "sub": "u", "iat": 1, "exp": 4_102_444_800_i64}}),
+                    "claims": {"iss": "iss8", "aud": "aud8", "sub": "u", "iat": now, "exp": now + 600},
+                    "password": ADMIN_PASSWORD}),
         )
         .await;
     assert_eq!(status, 200, "{token}");
+
+    // The plaintext keystore value of the old database is sealed: after a clean stop, no
+    // database file holds it.
+    let data = console.data_dir();
+    assert!(console.stop().success());
+    for suffix in ["", "-wal", "-shm"] {
+        let file = data.path().join(format!("trust-console.db{suffix}"));
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        let needle = b"hmac-oidc-key-string-for-hs256-algorithm";
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{} still holds the plaintext secret",
+            file.display()
+        );
+    }
 }

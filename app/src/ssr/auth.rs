@@ -724,10 +724,13 @@ mod tests {
 
     /// A fresh database with the admin account (password `a-long-admin-password`).
     async fn pool_with_admin() -> (SqlitePool, users::UserRow) {
+        admin_created_with(Some("a-long-admin-password".into())).await
+    }
+
+    /// A fresh database with the admin account created from `password` (generated for `None`).
+    async fn admin_created_with(password: Option<String>) -> (SqlitePool, users::UserRow) {
         let pool = memory_pool().await;
-        ensure_admin(&pool, Some("a-long-admin-password".into()))
-            .await
-            .unwrap();
+        ensure_admin(&pool, password).await.unwrap();
         let admin = users::find_by_username(&pool, "admin")
             .await
             .unwrap()
@@ -954,22 +957,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_generated_admin_password_must_be_changed() {
-        let pool = memory_pool().await;
-        ensure_admin(&pool, None).await.unwrap();
-        let admin = users::find_by_username(&pool, "admin")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(admin.must_change_password);
-        let provided = memory_pool().await;
-        ensure_admin(&provided, Some("a-long-admin-password".into()))
-            .await
-            .unwrap();
-        let admin = users::find_by_username(&provided, "admin")
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(!admin.must_change_password);
+        let (_, generated) = admin_created_with(None).await;
+        assert!(generated.must_change_password);
+        let (_, provided) = pool_with_admin().await;
+        assert!(!provided.must_change_password);
     }
 
     #[tokio::test]

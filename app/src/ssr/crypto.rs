@@ -246,7 +246,15 @@ pub struct KeySource<'a> {
     pub file: &'a Path,
 }
 
-impl KeySource<'_> {
+impl<'a> KeySource<'a> {
+    /// `TRUST_CONSOLE_MASTER_KEY` from the process environment, else `file`.
+    pub fn from_env(file: &'a Path) -> Self {
+        Self {
+            env: std::env::var(KEY_ENV).ok(),
+            file,
+        }
+    }
+
     /// The key text and where it came from; `None` when there is none yet.
     ///
     /// # Errors

@@ -16,11 +16,12 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest the connection may take to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long a failed fetch of one URL is answered from memory instead of connecting again.
-pub const FAILURE_MEMORY: Duration = Duration::from_secs(30);
-/// How long a fetched body is reused for the same URL (validate reloads the JWK set on every
-/// bad signature, as Elasticsearch does; this keeps a burst from becoming a burst of fetches).
-pub const SUCCESS_MEMORY: Duration = Duration::from_secs(5);
+/// How long a failed fetch of one URL is answered from memory instead of connecting again
+/// (validate reloads the JWK set on every bad signature, as Elasticsearch does; against a host
+/// that fails, a burst of bad tokens must not become a burst of connections). A successful
+/// fetch is not remembered: right after the provider rotates its keys, the reload must see
+/// them, as Elasticsearch's does.
+pub const FAILURE_MEMORY: Duration = Duration::from_secs(10);
 /// Most URLs remembered.
 const MEMORY_ENTRIES: usize = 256;
 
@@ -92,15 +93,13 @@ impl JwksFetcher {
     fn remembered(&self, url: &str) -> Option<Result<String, String>> {
         let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         let (at, result) = recent.get(url)?;
-        let memory = if result.is_ok() {
-            SUCCESS_MEMORY
-        } else {
-            FAILURE_MEMORY
-        };
-        (at.elapsed() < memory).then(|| result.clone())
+        (result.is_err() && at.elapsed() < FAILURE_MEMORY).then(|| result.clone())
     }
 
     fn remember(&self, url: &str, result: &Result<String, String>) {
+        if result.is_ok() {
+            return;
+        }
         let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
         if recent.len() >= MEMORY_ENTRIES {
             recent.retain(|_, (at, _)| at.elapsed() < FAILURE_MEMORY);
