@@ -20,6 +20,9 @@ pub const SETTING_KEY_MAX_BYTES: usize = 4096;
 
 /// Longest pattern (wildcard, Lucene regexp or Java regex) translated, in characters.
 pub const PATTERN_MAX_CHARS: usize = 4096;
+/// Largest compiled program of one pattern's regex, in bytes (the `regex` crate's default is
+/// 10 MiB).
+pub const PATTERN_MAX_COMPILED_BYTES: usize = 2 * 1024 * 1024;
 /// Deepest group nesting in a Lucene or Java pattern.
 pub const PATTERN_MAX_DEPTH: usize = 100;
 

@@ -51,6 +51,15 @@ impl PatternError {
     }
 }
 
+/// Compiles translated regex text with the console's bound on the compiled program
+/// ([`limits::PATTERN_MAX_COMPILED_BYTES`]), so that a short hostile pattern (nested counted
+/// repetitions) is refused instead of taking seconds and megabytes to compile.
+pub(crate) fn compile(regex: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(regex)
+        .size_limit(limits::PATTERN_MAX_COMPILED_BYTES)
+        .build()
+}
+
 /// Refuses a pattern longer than [`limits::PATTERN_MAX_CHARS`] before it is translated.
 pub(crate) fn check_length(pattern: &str) -> Result<(), PatternError> {
     let chars = pattern.chars().count();
@@ -175,7 +184,7 @@ impl AutomatonPattern {
         } else {
             wildcard_to_regex(pattern)
         };
-        let regex = Regex::new(&format!("^(?s:{body})$"))
+        let regex = compile(&format!("^(?s:{body})$"))
             .map_err(|e| PatternError::invalid(pattern, e.to_string()))?;
         Ok(Self {
             source: pattern.to_owned(),

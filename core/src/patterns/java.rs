@@ -31,7 +31,7 @@ impl JavaRegex {
     pub fn parse(pattern: &str) -> Result<Self, PatternError> {
         let translated = translate(pattern)?;
         let regex =
-            Regex::new(&translated).map_err(|e| PatternError::invalid(pattern, compact(&e)))?;
+            super::compile(&translated).map_err(|e| PatternError::invalid(pattern, compact(&e)))?;
         Ok(Self {
             source: pattern.to_owned(),
             regex,
@@ -63,7 +63,7 @@ impl JavaRegex {
 
     /// `Matcher.matches()`: whether the pattern matches the whole value.
     pub fn matches_whole(&self, haystack: &str) -> bool {
-        Regex::new(&format!("\\A(?:{})\\z", self.regex.as_str()))
+        super::compile(&format!("\\A(?:{})\\z", self.regex.as_str()))
             .is_ok_and(|whole| whole.is_match(haystack))
     }
 

@@ -25,6 +25,7 @@ pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternErr
         chars: inner.chars().collect(),
         pos: 0,
         depth: super::Depth::new(pattern),
+        interval_values: 0,
     };
     let out = parser.union()?;
     if parser.pos < parser.chars.len() {
@@ -33,7 +34,9 @@ pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternErr
     Ok(out)
 }
 
-/// Upper bound on the values an `<n-m>` interval may expand to.
+/// Upper bound on the values the `<n-m>` intervals of one pattern may expand to, together
+/// (each value becomes an alternative in the translated regex, so many intervals in one
+/// pattern would otherwise build megabytes before the regex engine refuses them).
 const MAX_INTERVAL_VALUES: u64 = 10_000;
 
 struct Parser<'a> {
@@ -41,6 +44,8 @@ struct Parser<'a> {
     chars: Vec<char>,
     pos: usize,
     depth: super::Depth<'a>,
+    /// Values the intervals read so far expand to.
+    interval_values: u64,
 }
 
 impl Parser<'_> {
@@ -306,10 +311,13 @@ impl Parser<'_> {
         if min > max {
             std::mem::swap(&mut min, &mut max);
         }
-        if max - min >= MAX_INTERVAL_VALUES {
+        self.interval_values = self.interval_values.saturating_add(max - min + 1);
+        if self.interval_values > MAX_INTERVAL_VALUES {
             return Err(PatternError::unsupported(
                 self.pattern,
-                format!("the numeric interval <{body}> (more than {MAX_INTERVAL_VALUES} values)"),
+                format!(
+                    "the numeric interval <{body}> (the pattern's intervals cover more than {MAX_INTERVAL_VALUES} values)"
+                ),
             ));
         }
         let width = if lo.len() == hi.len() { lo.len() } else { 0 };
@@ -432,5 +440,14 @@ mod tests {
         assert!(matches(&union, "a"));
         assert!(matches(&union, "b"));
         assert!(!matches(&union, "aa"));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn intervals_are_bounded_per_pattern() {
+        assert!(matches("/<0-9999>/", "42"));
+        let many = format!("/{}/", "<0-9999>".repeat(300));
+        let err = AutomatonPattern::parse(&many).unwrap_err().to_string();
+        assert!(err.contains("cover more than 10000 values"), "{err}");
+        assert!(matches("/<1-5000>x<1-5000>/", "12x34"));
     }
 }
