@@ -6,8 +6,8 @@
 //! - An explicit `privileges` key in an access entry is refused with
 //!   `unknown field [privileges]` plus the console's explanation (Elasticsearch's parser rejects
 //!   unknown fields; the exact text is not confirmed).
-//! - `search` entries get `monitor_enrich` in the derived cluster privileges from 8.17 on (the
-//!   version that added it is not confirmed; "newer versions" in the reference).
+//! - `search` entries get `monitor_enrich` in the derived cluster privileges from 8.15 on
+//!   (`CrossClusterApiKeyRoleDescriptorBuilder`, elasticsearch#108735).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -44,6 +44,26 @@ pub struct CrossClusterKey {
     pub warnings: Vec<String>,
 }
 
+/// What `AbstractCreateApiKeyRequest.validate` says of an API key name, in its order: empty is
+/// "required"; otherwise more than 256 (UTF-16) characters, leading or trailing white space
+/// (Java's `trim`: code points up to U+0020) and a leading `_` are each refused.
+pub fn api_key_name_problems(name: &str) -> Vec<&'static str> {
+    if name.is_empty() {
+        return vec!["api key name is required"];
+    }
+    let mut problems = Vec::new();
+    if name.encode_utf16().count() > 256 {
+        problems.push("api key name may not be more than 256 characters long");
+    }
+    if name.trim_matches(|c: char| c <= ' ') != name {
+        problems.push("api key name may not begin or end with whitespace");
+    }
+    if name.starts_with('_') {
+        problems.push("api key name may not begin with an underscore");
+    }
+    problems
+}
+
 /// Checks a `POST /_security/cross_cluster/api_key` body in Elasticsearch's order.
 ///
 /// # Errors
@@ -66,10 +86,11 @@ pub fn check_api_key(
     }
     match map.get("name") {
         None | Some(Value::Null) => errors.push(err("name", "Required [name]")),
-        Some(Value::String(n)) if n.trim().is_empty() => {
-            errors.push(err("name", "api key name must not be empty"));
+        Some(Value::String(name)) => {
+            for message in api_key_name_problems(name) {
+                errors.push(err("name", message));
+            }
         }
-        Some(Value::String(_)) => {}
         Some(_) => errors.push(err("name", "[name] must be a string")),
     }
     let mut warnings = Vec::new();
@@ -256,7 +277,8 @@ fn derived_role(search: &[Entry], replication: &[Entry], version: StackVersion) 
     let mut indices = Vec::new();
     if !search.is_empty() {
         cluster.push("cross_cluster_search");
-        if version >= StackVersion::new(8, 17) {
+        // `CrossClusterApiKeyRoleDescriptorBuilder` grants it from 8.15 (elasticsearch#108735).
+        if version >= StackVersion::new(8, 15) {
             cluster.push("monitor_enrich");
         }
     }

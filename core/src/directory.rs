@@ -55,8 +55,8 @@ pub const RESERVED_ROLES: [&str; 32] = [
     "transport_client",
 ];
 
-/// Built-in users and their roles.
-pub const RESERVED_USERS: [(&str, &[&str]); 8] = [
+/// Built-in users and their roles: exactly the users of Elasticsearch's `ReservedRealm`.
+pub const RESERVED_USERS: [(&str, &[&str]); 7] = [
     ("elastic", &["superuser"]),
     ("kibana", &["kibana_system"]),
     ("kibana_system", &["kibana_system"]),
@@ -67,7 +67,6 @@ pub const RESERVED_USERS: [(&str, &[&str]); 8] = [
         "remote_monitoring_user",
         &["remote_monitoring_collector", "remote_monitoring_agent"],
     ),
-    ("elastic_internal", &["superuser"]),
 ];
 
 /// A role, as far as run_as is concerned.
@@ -407,5 +406,25 @@ mod tests {
                 "user [u2]: metadata keys may not start with [_]",
             ]
         );
+    }
+
+    /// `ReservedRealm`: exactly these seven users; `elastic_internal` is not one of them.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_reserved_users_are_the_reserved_realms() {
+        let names: Vec<&str> = RESERVED_USERS.iter().map(|(u, _)| *u).collect();
+        assert_eq!(
+            names,
+            [
+                "elastic",
+                "kibana",
+                "kibana_system",
+                "logstash_system",
+                "beats_system",
+                "apm_system",
+                "remote_monitoring_user"
+            ]
+        );
+        assert!(Directory::reserved_user("elastic_internal").is_none());
+        assert!(Directory::reserved_user("kibana_system").is_some());
     }
 }

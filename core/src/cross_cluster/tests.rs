@@ -214,3 +214,65 @@ fn ports_aliases_and_addresses_are_checked() {
     let none = remote_setup(&remote(Security::ApiKey, Mode::Sniff, &[]));
     assert!(none.findings[0].message.contains("at least one seed"));
 }
+
+/// `AbstractCreateApiKeyRequest.validate` (and `CreateApiKeyRequestTests`): the name rules.
+#[wasm_bindgen_test(unsupported = test)]
+fn api_key_names_follow_the_create_request_rules() {
+    let body = |name: Value| json!({"name": name, "access": {"search": [{"names": ["a"]}]}});
+    assert_eq!(
+        errors(body(json!(""))),
+        [pair("name", "api key name is required")]
+    );
+    assert_eq!(
+        errors(body(json!(" leading and trailing space "))),
+        [pair(
+            "name",
+            "api key name may not begin or end with whitespace"
+        )]
+    );
+    assert_eq!(
+        errors(body(json!("_foo"))),
+        [pair(
+            "name",
+            "api key name may not begin with an underscore"
+        )]
+    );
+    assert_eq!(
+        errors(body(json!(format!("_{} ", "x".repeat(256))))),
+        [
+            pair(
+                "name",
+                "api key name may not be more than 256 characters long"
+            ),
+            pair("name", "api key name may not begin or end with whitespace"),
+            pair("name", "api key name may not begin with an underscore"),
+        ]
+    );
+    assert!(check_api_key(&body(json!("inner space")), V93).is_ok());
+    assert!(check_api_key(&body(json!("x".repeat(256))), V93).is_ok());
+    // Java counts UTF-16 units: 200 astral characters are 400 of them.
+    assert_eq!(
+        errors(body(json!("😀".repeat(200)))),
+        [pair(
+            "name",
+            "api key name may not be more than 256 characters long"
+        )]
+    );
+}
+
+/// `CrossClusterApiKeyRoleDescriptorBuilder` grants `monitor_enrich` from 8.15 (#108735).
+#[wasm_bindgen_test(unsupported = test)]
+fn monitor_enrich_is_derived_from_8_15() {
+    let body = json!({"name": "k", "access": {"search": [{"names": ["a"]}]}});
+    let cluster = |version| {
+        check_api_key(&body, version).unwrap().role_descriptor["cross_cluster"]["cluster"].clone()
+    };
+    assert_eq!(
+        cluster(StackVersion::new(8, 14)),
+        json!(["cross_cluster_search"])
+    );
+    assert_eq!(
+        cluster(StackVersion::new(8, 15)),
+        json!(["cross_cluster_search", "monitor_enrich"])
+    );
+}
