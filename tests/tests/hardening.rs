@@ -122,6 +122,36 @@ async fn hostile_pastes_get_a_clear_refusal_and_the_server_lives_on() {
     assert!(console.is_alive().await);
 }
 
+#[test]
+fn the_cli_refuses_bombs_with_a_message_instead_of_dying() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut anchors = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x]\n");
+    for level in 1..10 {
+        let refs = vec![format!("*a{}", level - 1); 9].join(",");
+        anchors.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+    }
+    // `lint` died at 20k–50k levels and took 1.1 GB on the anchors.
+    for (name, yml, message) in [
+        (
+            "deep.yml",
+            format!("a:\n  {}x\n", "- ".repeat(50_000)),
+            "nests deeper than 100 levels",
+        ),
+        ("anchors.yml", anchors, "YAML aliases are not supported"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, yml).unwrap();
+        let output = Command::new(binary())
+            .args(["lint", "--config"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{name}: {stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_parallel_logins_take_bounded_memory() {
     let console = Console::start();
