@@ -64,12 +64,8 @@ pub(crate) fn compile(regex: &str) -> Result<Regex, regex::Error> {
 pub(crate) fn check_length(pattern: &str) -> Result<(), PatternError> {
     let chars = pattern.chars().count();
     if chars > limits::PATTERN_MAX_CHARS {
-        return Err(PatternError::invalid(
-            &pattern
-                .chars()
-                .take(64)
-                .chain("…".chars())
-                .collect::<String>(),
+        return Err(over_limit(
+            pattern,
             format!(
                 "pattern is {chars} characters long; at most {} are allowed",
                 limits::PATTERN_MAX_CHARS
@@ -77,6 +73,12 @@ pub(crate) fn check_length(pattern: &str) -> Result<(), PatternError> {
         ));
     }
     Ok(())
+}
+
+/// A limit's refusal, naming the pattern by its first 64 characters (it may be huge).
+fn over_limit(pattern: &str, reason: String) -> PatternError {
+    let shown: String = pattern.chars().take(64).chain("…".chars()).collect();
+    PatternError::invalid(&shown, reason)
 }
 
 /// Group nesting while a pattern is read, refused past [`limits::PATTERN_MAX_DEPTH`].
@@ -94,13 +96,8 @@ impl<'a> Depth<'a> {
     pub(crate) fn open(&mut self) -> Result<(), PatternError> {
         self.open += 1;
         if self.open > limits::PATTERN_MAX_DEPTH {
-            return Err(PatternError::invalid(
-                &self
-                    .pattern
-                    .chars()
-                    .take(64)
-                    .chain("…".chars())
-                    .collect::<String>(),
+            return Err(over_limit(
+                self.pattern,
                 format!(
                     "pattern nests deeper than {} levels",
                     limits::PATTERN_MAX_DEPTH

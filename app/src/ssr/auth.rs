@@ -750,6 +750,14 @@ mod tests {
         }
     }
 
+    /// Whether `session` is still good.
+    async fn is_live(pool: &SqlitePool, session: &Session, limits: SessionLimits) -> bool {
+        live_session_user(pool, session, limits)
+            .await
+            .unwrap()
+            .is_some()
+    }
+
     /// A session in a memory store.
     fn memory_session() -> Session {
         Session::new(
@@ -886,23 +894,13 @@ mod tests {
         let renewed = session_user(&session).await.unwrap().unwrap();
         assert_eq!(renewed.epoch, changed.session_epoch);
         let limits = SessionLimits::default();
-        assert!(
-            live_session_user(&pool, &session, limits)
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert!(is_live(&pool, &session, limits).await);
         let other = memory_session();
         other
             .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
             .await
             .unwrap();
-        assert!(
-            live_session_user(&pool, &other, limits)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!is_live(&pool, &other, limits).await);
         assert!(session_user(&other).await.unwrap().is_none(), "flushed");
     }
 
@@ -917,12 +915,7 @@ mod tests {
         let mut user = session_of(&admin, "admin");
         user.logged_in_at = unix_now() - 3600;
         old.insert(SESSION_USER_KEY, &user).await.unwrap();
-        assert!(
-            live_session_user(&pool, &old, limits)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!is_live(&pool, &old, limits).await);
 
         let a = memory_session();
         let b = memory_session();
@@ -931,28 +924,13 @@ mod tests {
                 .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
                 .await
                 .unwrap();
-            assert!(
-                live_session_user(&pool, session, limits)
-                    .await
-                    .unwrap()
-                    .is_some()
-            );
+            assert!(is_live(&pool, session, limits).await);
         }
         logout_everywhere(&pool, &a, &session_of(&admin, "admin"))
             .await
             .unwrap();
-        assert!(
-            live_session_user(&pool, &a, limits)
-                .await
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            live_session_user(&pool, &b, limits)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(!is_live(&pool, &a, limits).await);
+        assert!(!is_live(&pool, &b, limits).await);
     }
 
     #[tokio::test]
