@@ -182,6 +182,19 @@ impl Console {
         self.logs.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
+    /// The log once a line satisfies `line` (the log is read on another thread, so a line the
+    /// server just wrote may not be here yet), or after 10 seconds as it is then.
+    pub fn logs_once(&self, line: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let logs = self.logs();
+            if logs.lines().any(&line) || Instant::now() > deadline {
+                return logs;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Sends SIGTERM and waits for a graceful exit.
     ///
     /// # Panics

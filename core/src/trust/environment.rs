@@ -245,22 +245,12 @@ impl TrustedEnvironment {
             ));
         }
         if self.environment == EnvironmentType::Ece && owner.kind == DeploymentKind::Ece {
-            match &self.trust_relationship_id {
-                None => {
-                    return Err(FieldError::new(
-                        "trust_relationship_id",
-                        "on ECE another environment is trusted through its platform trust relationship: create it under Platform › Trust Management and enter its ID",
-                    ));
-                }
-                Some(id) if !(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit())) => {
-                    return Err(FieldError::new(
-                        "trust_relationship_id",
-                        format!(
-                            "[{id}] is not a trust-relationship ID: expected 32 hexadecimal characters"
-                        ),
-                    ));
-                }
-                Some(_) => {}
+            // Its format is only a warning (see `analyse`): no documentation fixes it.
+            if self.trust_relationship_id.is_none() {
+                return Err(FieldError::new(
+                    "trust_relationship_id",
+                    "on ECE another environment is trusted through its platform trust relationship: create it under Platform › Trust Management and enter its ID",
+                ));
             }
         }
         check_pem("certificates", &self.certificates)?;
@@ -368,6 +358,18 @@ pub fn analyse(
         .map(|d| d.deployment.known_ids(d.name))
         .collect();
     let mut diagnostics = Vec::new();
+    if let Some(id) = env
+        .trust_relationship_id
+        .as_ref()
+        .filter(|id| !(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit())))
+    {
+        diagnostics.push(Diagnostic::warning(
+            "trust_relationship_id",
+            format!(
+                "[{id}] does not look like the trust-relationship IDs ECE shows (32 hexadecimal characters); no documentation fixes the format, so it is accepted — check it under Platform › Trust Management"
+            ),
+        ));
+    }
     for (i, id) in env.cluster_ids.iter().enumerate() {
         let field = format!("cluster_ids[{i}]");
         if me.deployment.cluster_id.as_ref() == Some(id) {

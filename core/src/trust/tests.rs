@@ -707,6 +707,36 @@ fn remote_bodies_check_their_secrets_when_they_arrive() {
     );
 }
 
+/// Issue 20 point 22: no documentation backs a 32-hex rule for trust-relationship IDs, so an
+/// unusual one is accepted with a warning (the analysis), not refused (the validation).
+#[wasm_bindgen_test(unsupported = test)]
+fn an_unusual_trust_relationship_id_is_a_warning() {
+    let ece = deployment(json!({"kind": "ece", "stack_version": "9.3", "cluster_id": ID_A}));
+    let unusual = env(
+        json!({"environment": "ece", "scope_id": "42", "trust_relationship_id": "rel-1", "trust": "all"}),
+        &ece,
+    );
+    let usual = env(
+        json!({"environment": "ece", "scope_id": "42", "trust_relationship_id": DEPLOYMENT_ID_B, "trust": "all"}),
+        &ece,
+    );
+    let envs = vec![("a".to_owned(), unusual.clone())];
+    let all = [DeploymentTrust {
+        name: "a",
+        deployment: &ece,
+        environments: &envs,
+    }];
+    let found = analyse(0, &unusual, &all);
+    assert_eq!(found.diagnostics.len(), 1, "{:?}", found.diagnostics);
+    assert_eq!(found.diagnostics[0].setting, "trust_relationship_id");
+    assert!(
+        found.diagnostics[0]
+            .message
+            .contains("[rel-1] does not look like")
+    );
+    assert!(analyse(0, &usual, &all).diagnostics.is_empty());
+}
+
 #[wasm_bindgen_test(unsupported = test)]
 fn the_certificate_model_needs_each_side_to_trust_the_others_ca() {
     let tls = |own: &str, trusted: &str| {
