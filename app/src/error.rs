@@ -37,6 +37,12 @@ pub enum ApiError {
         /// Why the request was refused.
         message: String,
     },
+    /// The request names a host this console does not answer to (421).
+    #[error("{message}")]
+    Misdirected {
+        /// Which names are answered, or how to configure them.
+        message: String,
+    },
     /// The thing asked for does not exist (404).
     #[error("{message}")]
     NotFound {
@@ -88,6 +94,7 @@ impl ApiError {
             Self::Unauthenticated => "unauthenticated",
             Self::BadCredentials => "bad_credentials",
             Self::Forbidden { .. } => "forbidden",
+            Self::Misdirected { .. } => "misdirected",
             Self::NotFound { .. } => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::RateLimited { .. } => "rate_limited",
@@ -103,6 +110,7 @@ impl ApiError {
             Self::Invalid { .. } => 400,
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden { .. } => 403,
+            Self::Misdirected { .. } => 421,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
             Self::RateLimited { .. } => 429,
@@ -159,6 +167,7 @@ impl ApiError {
             "unauthenticated" => Self::Unauthenticated,
             "bad_credentials" => Self::BadCredentials,
             "forbidden" => Self::Forbidden { message },
+            "misdirected" => Self::Misdirected { message },
             "not_found" => Self::NotFound { message },
             "conflict" => Self::Conflict { message },
             "rate_limited" => Self::RateLimited {
@@ -248,6 +257,9 @@ mod tests {
             },
             ApiError::NotFound {
                 message: "no such page".into(),
+            },
+            ApiError::Misdirected {
+                message: "this console does not answer to that host name".into(),
             },
             ApiError::Conflict {
                 message: "stale version".into(),

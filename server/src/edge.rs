@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -26,8 +26,9 @@ use app::error::ApiError;
 pub struct EdgePolicy {
     /// Lower-case host names without port; `None` answers any host.
     pub allowed_hosts: Option<Vec<String>>,
-    /// Send `Strict-Transport-Security`.
-    pub hsts: bool,
+    /// Served over TLS (`--secure-cookies`): send `Strict-Transport-Security`, and mark the
+    /// session cookie `Secure`.
+    pub tls: bool,
 }
 
 /// The policy for anything that is not an HTML page: nothing may load, nothing may frame it.
@@ -95,13 +96,11 @@ pub async fn edge(State(policy): State<EdgePolicy>, request: Request, next: Next
     let mut response = if policy.host_allowed(host) {
         next.run(request).await
     } else {
-        let mut refused = ApiError::Forbidden {
+        ApiError::Misdirected {
             message: "this console does not answer to that host name (see --allowed-hosts)"
                 .to_owned(),
         }
-        .into_response();
-        *refused.status_mut() = StatusCode::MISDIRECTED_REQUEST;
-        refused
+        .into_response()
     };
     let status = response.status();
     if matches!(status.as_u16(), 401 | 403 | 421 | 429) {
@@ -113,7 +112,7 @@ pub async fn edge(State(policy): State<EdgePolicy>, request: Request, next: Next
             "request refused"
         );
     }
-    secure_headers(response.headers_mut(), &path, policy.hsts);
+    secure_headers(response.headers_mut(), &path, policy.tls);
     response
 }
 
@@ -155,7 +154,7 @@ mod tests {
     fn host_names_are_compared_without_port_or_case() {
         let policy = EdgePolicy {
             allowed_hosts: EdgePolicy::default_hosts("127.0.0.1:3000".parse().unwrap()),
-            hsts: false,
+            tls: false,
         };
         for good in [
             "127.0.0.1:3000",
@@ -180,7 +179,7 @@ mod tests {
         );
         let named = EdgePolicy {
             allowed_hosts: Some(vec!["console.example.com".to_owned()]),
-            hsts: true,
+            tls: true,
         };
         assert!(named.host_allowed(Some("Console.Example.com:443")));
         assert!(!named.host_allowed(Some("127.0.0.1")));

@@ -101,9 +101,16 @@ pub async fn guard(
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let access = access(&method, &path);
-    let user = match auth::live_session_user(&state.pool, &session, state.sessions).await {
-        Ok(user) => user,
-        Err(error) => return error.into_response(),
+    // Public requests (assets, health, the login endpoints) need no user, and so none of the
+    // session's database work; the login page does, to send a logged-in user on.
+    let needs_user = access == Access::Session || path == "/login";
+    let user = if needs_user {
+        match auth::live_session_user(&state.pool, &session, state.sessions).await {
+            Ok(user) => user,
+            Err(error) => return error.into_response(),
+        }
+    } else {
+        None
     };
 
     if is_state_changing(&method) && is_cross_site(request.headers()) {

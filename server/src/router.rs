@@ -34,7 +34,7 @@ pub const SESSION_COOKIE: &str = "tc_session";
 
 /// The whole application.
 pub fn build(state: AppState, store: HashedIds<SqliteStore>, edge: EdgePolicy) -> Router {
-    let secure_cookies = edge.hsts;
+    let secure_cookies = edge.tls;
     let idle = Duration::seconds(i64::try_from(state.sessions.idle_secs).unwrap_or(i64::MAX));
     let sessions = SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)

@@ -170,7 +170,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         store,
         EdgePolicy {
             allowed_hosts,
-            hsts: args.secure_cookies,
+            tls: args.secure_cookies,
         },
     );
 

@@ -125,11 +125,8 @@ fn block_on(future: impl Future<Output = ExitCode>) -> ExitCode {
     }
 }
 
-/// The database (migrated) and the deployment the command works on.
-async fn open(
-    args: &DatabaseArgs,
-    deployment: &str,
-) -> Result<(sqlx::SqlitePool, deployments::Scope), String> {
+/// The database (migrated), with its master key loaded.
+async fn open_keyed(args: &DatabaseArgs) -> Result<(sqlx::SqlitePool, crypto::Sealer), String> {
     if args.database_url.is_none() && !args.data_dir.join("trust-console.db").exists() {
         return Err(format!(
             "no console database in [{}]; pass --data-dir or --database-url as for serve",
@@ -145,9 +142,18 @@ async fn open(
         .await
         .map_err(|e| format!("cannot apply database migrations: {e}"))?;
     let key_file = args.master_key_file();
-    crypto::load(&pool, &crypto::KeySource::from_env(&key_file))
+    let sealer = crypto::load(&pool, &crypto::KeySource::from_env(&key_file))
         .await
         .map_err(|e| e.to_string())?;
+    Ok((pool, sealer))
+}
+
+/// The database (migrated, keyed) and the deployment the command works on.
+async fn open(
+    args: &DatabaseArgs,
+    deployment: &str,
+) -> Result<(sqlx::SqlitePool, deployments::Scope), String> {
+    let (pool, _) = open_keyed(args).await?;
     let scope = deployments::resolve(&pool, Some(deployment), None)
         .await
         .map_err(|e| e.to_string())?;
@@ -304,74 +310,51 @@ pub struct RotateArgs {
 /// rotation loses nothing: whichever key the database holds is on disk.
 pub fn rotate_master_key(args: &RotateArgs) -> ExitCode {
     block_on(async {
-        let database = &args.database;
-        if database.database_url.is_none() && !database.data_dir.join("trust-console.db").exists() {
-            return usage_error(&format!(
-                "no console database in [{}]; pass --data-dir or --database-url as for serve",
-                database.data_dir.display()
-            ));
+        match rotate(&args.database).await {
+            Ok(report) => {
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
         }
-        let url = database.url();
-        let pool = match db::open(&url).await {
-            Ok(pool) => pool,
-            Err(e) => return usage_error(&format!("cannot open [{url}]: {e}")),
-        };
-        if let Err(e) = db::MIGRATOR.run(&pool).await {
-            return usage_error(&format!("cannot apply database migrations: {e}"));
-        }
-        let key_file = database.master_key_file();
-        let env = std::env::var(crypto::KEY_ENV).ok();
-        let from_env = env.as_ref().is_some_and(|k| !k.trim().is_empty());
-        let old = match crypto::load(
-            &pool,
-            &crypto::KeySource {
-                env,
-                file: &key_file,
-            },
-        )
-        .await
-        {
-            Ok(old) => old,
-            Err(e) => return usage_error(&e.to_string()),
-        };
-        let text = crypto::new_key_text();
-        let new = match crypto::Sealer::from_text(&text, &key_file.display().to_string()) {
-            Ok(new) => new,
-            Err(e) => return usage_error(&e.to_string()),
-        };
-        let mut pending = key_file.as_os_str().to_owned();
-        pending.push(".new");
-        let pending = PathBuf::from(pending);
-        let _ = std::fs::remove_file(&pending);
-        if let Err(e) = crypto::write_key_file(&pending, &text) {
-            return usage_error(&e.to_string());
-        }
-        if let Err(e) = crypto::rotate(&pool, &old, &new).await {
-            let _ = std::fs::remove_file(&pending);
-            return usage_error(&e.to_string());
-        }
-        pool.close().await;
-        if let Err(e) = std::fs::rename(&pending, &key_file) {
-            return usage_error(&format!(
-                "the secrets are sealed with the new key in [{}], but it could not replace [{}]: {e}",
-                pending.display(),
-                key_file.display()
-            ));
-        }
-        let _ = writeln!(
-            std::io::stdout(),
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "rotated": true,
-                "key_file": key_file.display().to_string(),
-                "note": if from_env {
-                    "the old key came from TRUST_CONSOLE_MASTER_KEY: set it to the new key file's content, or unset it"
-                } else {
-                    "back up the new key file apart from the database; the old key no longer opens it"
-                }
-            }))
-            .unwrap_or_default()
-        );
-        ExitCode::SUCCESS
     })
+}
+
+async fn rotate(database: &DatabaseArgs) -> Result<Value, String> {
+    let (pool, old) = open_keyed(database).await?;
+    let key_file = database.master_key_file();
+    let text = crypto::new_key_text();
+    let new = crypto::Sealer::from_text(&text, &key_file.display().to_string())
+        .map_err(|e| e.to_string())?;
+    let mut pending = key_file.as_os_str().to_owned();
+    pending.push(".new");
+    let pending = PathBuf::from(pending);
+    // The database opened with the current key, so a `.new` left beside it is stale.
+    let _ = std::fs::remove_file(&pending);
+    crypto::write_key_file(&pending, &text).map_err(|e| e.to_string())?;
+    if let Err(e) = crypto::rotate(&pool, &old, &new).await {
+        let _ = std::fs::remove_file(&pending);
+        return Err(e.to_string());
+    }
+    pool.close().await;
+    std::fs::rename(&pending, &key_file).map_err(|e| {
+        format!(
+            "the secrets are sealed with the new key in [{}], but it could not replace [{}]: {e}",
+            pending.display(),
+            key_file.display()
+        )
+    })?;
+    Ok(json!({
+        "rotated": true,
+        "key_file": key_file.display().to_string(),
+        "note": if old.from == crypto::KEY_ENV {
+            "the old key came from TRUST_CONSOLE_MASTER_KEY: set it to the new key file's content, or unset it"
+        } else {
+            "back up the new key file apart from the database; the old key no longer opens it"
+        }
+    }))
 }

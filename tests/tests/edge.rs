@@ -120,6 +120,8 @@ async fn other_host_names_are_misdirected_and_refusals_are_logged() {
         .await
         .unwrap();
     assert_eq!(rebound.status(), 421);
+    let body: serde_json::Value = rebound.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "misdirected");
     for host in ["localhost", "127.0.0.1"] {
         let port = console.base.rsplit(':').next().unwrap();
         let ok = http

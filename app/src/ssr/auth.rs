@@ -327,16 +327,12 @@ pub async fn login(
         .await?;
     let Some(user) = user.filter(|_| valid) else {
         let mut conn = pool.acquire().await?;
-        audit::record(
+        let address = json!({ "address": address.map(|a| a.to_string()) });
+        record_session(
             &mut conn,
-            NewAuditEntry {
-                actor: username.as_str(),
-                entity_kind: "session",
-                entity_id: username.as_str(),
-                action: AuditAction::LoginFailed,
-                before: None,
-                after: Some(json!({ "address": address.map(|a| a.to_string()) })),
-            },
+            username.as_str(),
+            AuditAction::LoginFailed,
+            Some(address),
         )
         .await?;
         return Err(ApiError::BadCredentials);
@@ -358,18 +354,8 @@ pub async fn login(
         .map_err(session_error)?;
     session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     let mut conn = pool.acquire().await?;
-    audit::record(
-        &mut conn,
-        NewAuditEntry {
-            actor: &user.username,
-            entity_kind: "session",
-            entity_id: &user.username,
-            action: AuditAction::Login,
-            before: None,
-            after: Some(json!({ "address": address.map(|a| a.to_string()) })),
-        },
-    )
-    .await?;
+    let address = json!({ "address": address.map(|a| a.to_string()) });
+    record_session(&mut conn, &user.username, AuditAction::Login, Some(address)).await?;
     Ok(session_user)
 }
 
@@ -384,15 +370,25 @@ pub async fn logout(
 ) -> Result<(), ApiError> {
     session.flush().await.map_err(session_error)?;
     let mut conn = pool.acquire().await?;
+    record_session(&mut conn, &user.username, AuditAction::Logout, None).await
+}
+
+/// The audit entry of a session event of `username` (who is both actor and subject).
+async fn record_session(
+    conn: &mut sqlx::SqliteConnection,
+    username: &str,
+    action: AuditAction,
+    after: Option<serde_json::Value>,
+) -> Result<(), ApiError> {
     audit::record(
-        &mut conn,
+        conn,
         NewAuditEntry {
-            actor: &user.username,
+            actor: username,
             entity_kind: "session",
-            entity_id: &user.username,
-            action: AuditAction::Logout,
+            entity_id: username,
+            action,
             before: None,
-            after: None,
+            after,
         },
     )
     .await?;
@@ -439,16 +435,12 @@ pub async fn logout_everywhere(
 ) -> Result<(), ApiError> {
     let mut tx = crate::ssr::db::begin_write(pool).await?;
     users::bump_session_epoch(&mut tx, user.user_id).await?;
-    audit::record(
+    let everywhere = json!({ "everywhere": true });
+    record_session(
         &mut tx,
-        NewAuditEntry {
-            actor: &user.username,
-            entity_kind: "session",
-            entity_id: &user.username,
-            action: AuditAction::Logout,
-            before: None,
-            after: Some(json!({ "everywhere": true })),
-        },
+        &user.username,
+        AuditAction::Logout,
+        Some(everywhere),
     )
     .await?;
     tx.commit().await?;
@@ -508,8 +500,8 @@ pub async fn confirm_password(
     }
 }
 
-/// Whether `password` is `user`'s, for a logged-in user re-entering it: a wrong one counts
-/// against the login throttle like a failed login, a right one clears the account's count.
+/// Whether `password` is `user`'s, for a logged-in user re-entering it: throttled exactly like
+/// a login ([`LoginThrottle::verify`]), so a wrong one counts as a failed login.
 ///
 /// # Errors
 /// [`ApiError::RateLimited`] when the account or address is locked out.
