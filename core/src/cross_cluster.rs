@@ -3,9 +3,6 @@
 //! descriptor it derives, and the settings and keystore entry the local cluster needs.
 //!
 //! Decisions on points the reference leaves open:
-//! - An explicit `privileges` key in an access entry is refused with
-//!   `unknown field [privileges]` plus the console's explanation (Elasticsearch's parser rejects
-//!   unknown fields; the exact text is not confirmed).
 //! - `search` entries get `monitor_enrich` in the derived cluster privileges from 8.15 on
 //!   (`CrossClusterApiKeyRoleDescriptorBuilder`, elasticsearch#108735).
 
@@ -16,6 +13,7 @@ use crate::config::value::parse_time;
 use crate::jwt::lint::StackVersion;
 use crate::patterns::PatternError;
 use crate::patterns::java::JavaRegex;
+use crate::xcontent;
 
 /// One problem with a request body, on the JSON path at fault.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +62,20 @@ pub fn api_key_name_problems(name: &str) -> Vec<&'static str> {
     problems
 }
 
-/// Checks a `POST /_security/cross_cluster/api_key` body in Elasticsearch's order.
+/// The parser names Elasticsearch puts in front of its refusals.
+const REQUEST: &str = "cross_cluster_api_key_request";
+const ACCESS: &str = "cross_cluster_api_key_request_access";
+/// `RoleDescriptor.parseIndexWithPredefinedPrivileges`' prefix for an access entry's errors.
+const ENTRY: &str = "failed to parse indices privileges for role [cross_cluster]. ";
+
+/// Checks a `POST /_security/cross_cluster/api_key` body in Elasticsearch's order: the body's
+/// fields (`RestCreateCrossClusterApiKeyAction`'s parser), each access entry
+/// (`RoleDescriptor.parseIndexWithPredefinedPrivileges`), the derived role
+/// (`CrossClusterApiKeyRoleDescriptorBuilder.build`: search DLS/FLS before replication's), then
+/// `AbstractCreateApiKeyRequest.validate` (name, metadata).
+///
+/// Elasticsearch stops at its first parse error; the console reports every one it finds, each
+/// with Elasticsearch's text, so one paste shows all that needs fixing.
 ///
 /// # Errors
 /// Every problem found, each on its field.
@@ -76,53 +87,40 @@ pub fn check_api_key(
     let Value::Object(map) = body else {
         return Err(vec![err("body", "the request body must be a JSON object")]);
     };
-    for key in map.keys() {
-        if !matches!(
-            key.as_str(),
-            "name" | "access" | "expiration" | "metadata" | "certificate_identity"
-        ) {
-            errors.push(err(key.clone(), format!("unknown field [{key}]")));
-        }
+    const FIELDS: [&str; 5] = ["name", "access", "expiration", "metadata", "certificate_identity"];
+    for key in map.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
+        errors.push(err(key.clone(), xcontent::unknown_field(REQUEST, key, &FIELDS)));
     }
-    match map.get("name") {
-        None | Some(Value::Null) => errors.push(err("name", "Required [name]")),
-        Some(Value::String(name)) => {
-            for message in api_key_name_problems(name) {
-                errors.push(err("name", message));
-            }
+    let name = match map.get("name") {
+        None => {
+            errors.push(err("name", "Required [name]"));
+            None
         }
-        Some(_) => errors.push(err("name", "[name] must be a string")),
-    }
-    let mut warnings = Vec::new();
-    let (search, replication) = match map.get("access") {
-        None | Some(Value::Null) => {
-            errors.push(err("access", "Required [access]"));
-            (Vec::new(), Vec::new())
-        }
-        Some(Value::Object(access)) => read_access(access, &mut errors, &mut warnings),
-        Some(_) => {
-            errors.push(err("access", "[access] must be an object"));
-            (Vec::new(), Vec::new())
+        Some(Value::String(name)) => Some(name),
+        Some(other) => {
+            errors.push(err("name", xcontent::wrong_type(REQUEST, "name", other)));
+            None
         }
     };
-    if map.get("access").is_some_and(Value::is_object)
-        && search.is_empty()
-        && replication.is_empty()
-    {
-        errors.push(err(
-            "access",
-            "must specify non-empty access for either [search] or [replication]",
-        ));
-    }
-    if !replication.is_empty() {
-        for (i, entry) in search.iter().enumerate() {
-            if entry.get("query").is_some() || entry.get("field_security").is_some() {
-                errors.push(err(
-                    format!("access.search[{i}]"),
-                    "search does not support document or field level security if replication is assigned",
-                ));
-            }
+    let mut warnings = Vec::new();
+    let access = match map.get("access") {
+        None => {
+            errors.push(err("access", "Required [access]"));
+            None
         }
+        Some(Value::Object(access)) => {
+            let before = errors.len();
+            let read = read_access(access, &mut errors, &mut warnings);
+            // Elasticsearch builds the role only from an access object that parsed.
+            (errors.len() == before).then_some(read)
+        }
+        Some(other) => {
+            errors.push(err("access", xcontent::wrong_type(REQUEST, "access", other)));
+            None
+        }
+    };
+    if let Some((search, replication)) = &access {
+        build_problems(search, replication, version, &mut errors);
     }
     if let Some(expiration) = map.get("expiration").filter(|v| !v.is_null()) {
         match expiration.as_str() {
@@ -133,21 +131,27 @@ pub fn check_api_key(
             }
             None => errors.push(err(
                 "expiration",
-                "[expiration] must be a time value such as 30d",
+                xcontent::wrong_type(REQUEST, "expiration", expiration),
             )),
+        }
+    }
+    if let Some(name) = name {
+        for message in api_key_name_problems(name) {
+            errors.push(err("name", message));
         }
     }
     if let Some(metadata) = map.get("metadata").filter(|v| !v.is_null()) {
         match metadata.as_object() {
             Some(m) => {
-                for key in m.keys().filter(|k| k.starts_with('_')) {
-                    errors.push(err(
-                        format!("metadata.{key}"),
-                        format!("metadata keys may not start with [_]: [{key}]"),
-                    ));
+                // `MetadataUtils.containsReservedMetadata`: one message for any reserved key.
+                if m.keys().any(|k| k.starts_with('_')) {
+                    errors.push(err("metadata", "API key metadata keys may not start with [_]"));
                 }
             }
-            None => errors.push(err("metadata", "[metadata] must be an object")),
+            None => errors.push(err(
+                "metadata",
+                xcontent::wrong_type(REQUEST, "metadata", metadata),
+            )),
         }
     }
     if let Some(identity) = map.get("certificate_identity").filter(|v| !v.is_null()) {
@@ -170,111 +174,297 @@ pub fn check_api_key(
             },
             None => errors.push(err(
                 "certificate_identity",
-                "[certificate_identity] must be a string",
+                xcontent::wrong_type(REQUEST, "certificate_identity", identity),
             )),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    match (errors.is_empty(), access) {
+        (true, Some((search, replication))) => Ok(CrossClusterKey {
+            body: body.clone(),
+            role_descriptor: derived_role(&search, &replication, version),
+            warnings,
+        }),
+        _ => Err(errors),
     }
-    Ok(CrossClusterKey {
-        body: body.clone(),
-        role_descriptor: derived_role(&search, &replication, version),
-        warnings,
-    })
 }
 
-/// One `search` or `replication` entry.
-type Entry = Map<String, Value>;
-
-fn read_access(
-    access: &Map<String, Value>,
+/// `CrossClusterApiKeyRoleDescriptorBuilder.build`'s refusals, in its order.
+fn build_problems(
+    search: &[IndexEntry],
+    replication: &[IndexEntry],
+    version: StackVersion,
     errors: &mut Vec<BodyError>,
-    warnings: &mut Vec<String>,
-) -> (Vec<Entry>, Vec<Entry>) {
-    for key in access.keys() {
-        if !matches!(key.as_str(), "search" | "replication") {
-            errors.push(err(
-                format!("access.{key}"),
-                format!("unknown field [{key}]"),
-            ));
+) {
+    if search.is_empty() && replication.is_empty() {
+        errors.push(err(
+            "access",
+            "must specify non-empty access for either [search] or [replication]",
+        ));
+        return;
+    }
+    // Pre-GA keys (before 8.14) allowed DLS/FLS on search next to replication
+    // (`checkForInvalidLegacyRoleDescriptors`).
+    if !replication.is_empty() && version >= StackVersion::new(8, 14) {
+        for (i, entry) in search.iter().enumerate() {
+            if entry.is_dls_or_fls() {
+                errors.push(err(
+                    format!("access.search[{i}]"),
+                    "search does not support document or field level security if replication is assigned",
+                ));
+            }
         }
     }
-    let mut read = |kind: &str, allowed: &[&str]| -> Vec<Entry> {
-        let Some(value) = access.get(kind).filter(|v| !v.is_null()) else {
-            return Vec::new();
-        };
-        let Some(items) = value.as_array() else {
-            errors.push(err(
-                format!("access.{kind}"),
-                format!("[{kind}] must be an array"),
-            ));
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let path = format!("access.{kind}[{i}]");
-            let Some(entry) = item.as_object() else {
-                errors.push(err(path, "each access entry must be an object"));
-                continue;
-            };
-            for key in entry.keys() {
-                if key == "privileges" {
-                    errors.push(err(
-                        format!("{path}.privileges"),
-                        "unknown field [privileges]: a cross-cluster API key's privileges are derived from [search] and [replication]",
-                    ));
-                } else if !allowed.contains(&key.as_str()) {
-                    errors.push(err(
-                        format!("{path}.{key}"),
-                        format!("unknown field [{key}]"),
-                    ));
-                }
-            }
-            match entry.get("names").and_then(Value::as_array) {
-                Some(names) if !names.is_empty() && names.iter().all(Value::is_string) => {
-                    for name in names.iter().filter_map(Value::as_str) {
-                        if name == "*" || name == "*:*" {
-                            warnings.push(format!(
-                                "{path}: [{name}] gives the remote cluster's callers every index"
-                            ));
-                        }
-                    }
-                }
-                _ => errors.push(err(
-                    format!("{path}.names"),
-                    "Required [names]: a non-empty list of index names or patterns",
-                )),
-            }
-            out.push(entry.clone());
-        }
-        out
-    };
-    let search = read(
-        "search",
-        &[
-            "names",
-            "field_security",
-            "query",
-            "allow_restricted_indices",
-        ],
-    );
-    let replication = read("replication", &["names", "query", "field_security"]);
     for (i, entry) in replication.iter().enumerate() {
-        if entry.contains_key("query") || entry.contains_key("field_security") {
+        if entry.is_dls_or_fls() {
             errors.push(err(
                 format!("access.replication[{i}]"),
                 "replication does not support document or field level security",
             ));
         }
     }
+}
+
+/// One `search` or `replication` entry as `RoleDescriptor.IndicesPrivileges` holds it.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct IndexEntry {
+    names: Vec<String>,
+    /// `null` and `""` leave no query.
+    query: Option<Value>,
+    granted: Option<Vec<String>>,
+    denied: Option<Vec<String>>,
+    allow_restricted_indices: bool,
+}
+
+impl IndexEntry {
+    /// `IndicesPrivileges.isUsingDocumentOrFieldLevelSecurity`: a query, denied fields, or
+    /// granted fields other than exactly `["*"]` ("what the UI defaults to").
+    fn is_dls_or_fls(&self) -> bool {
+        let granted = self
+            .granted
+            .as_ref()
+            .is_some_and(|g| !(g.len() == 1 && g[0] == "*"));
+        let denied = self.denied.as_ref().is_some_and(|d| !d.is_empty());
+        self.query.is_some() || granted || denied
+    }
+}
+
+/// Reads `access` as `CrossClusterApiKeyRoleDescriptorBuilder.PARSER` does: `search` and
+/// `replication` are object arrays (a single object counts as an array of one; `null` is a
+/// type error), nothing else is allowed.
+fn read_access(
+    access: &Map<String, Value>,
+    errors: &mut Vec<BodyError>,
+    warnings: &mut Vec<String>,
+) -> (Vec<IndexEntry>, Vec<IndexEntry>) {
+    for key in access.keys() {
+        if !matches!(key.as_str(), "search" | "replication") {
+            errors.push(err(
+                format!("access.{key}"),
+                xcontent::unknown_field(ACCESS, key, &["search", "replication"]),
+            ));
+        }
+    }
+    let mut read = |kind: &str| -> Vec<IndexEntry> {
+        let items = match access.get(kind) {
+            None => return Vec::new(),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(single @ Value::Object(_)) => vec![single],
+            Some(other) => {
+                errors.push(err(
+                    format!("access.{kind}"),
+                    xcontent::wrong_type(ACCESS, kind, other),
+                ));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let path = format!("access.{kind}[{i}]");
+            match read_entry(kind, item) {
+                Ok(entry) => {
+                    for name in entry.names.iter().filter(|n| *n == "*" || *n == "*:*") {
+                        warnings.push(format!(
+                            "{path}: [{name}] gives the remote cluster's callers every index"
+                        ));
+                    }
+                    out.push(entry);
+                }
+                Err((field, message)) => errors.push(err(
+                    if field.is_empty() { path } else { format!("{path}.{field}") },
+                    message,
+                )),
+            }
+        }
+        out
+    };
+    let search = read("search");
+    let replication = read("replication");
     (search, replication)
 }
 
+/// One access entry, as `RoleDescriptor.parseIndexWithPredefinedPrivileges` reads it; the first
+/// problem wins, on the field at fault (empty for the entry itself).
+fn read_entry(kind: &str, item: &Value) -> Result<IndexEntry, (String, String)> {
+    let fail = |field: &str, message: String| Err((field.to_owned(), format!("{ENTRY}{message}")));
+    let Value::Object(map) = item else {
+        return fail(
+            "",
+            format!(
+                "expected field [{kind}] value to be an array of objects, but found an array element of type [{}]",
+                xcontent::token(item)
+            ),
+        );
+    };
+    let mut entry = IndexEntry::default();
+    let mut has_names = false;
+    for (field, value) in map {
+        match field.as_str() {
+            "names" => {
+                entry.names = match value {
+                    Value::String(one) => vec![one.clone()],
+                    Value::Array(_) => {
+                        let names = string_array(field, value).map_err(|m| (field.clone(), m))?;
+                        if names.is_empty() {
+                            return fail(field, "[names] cannot be an empty array".to_owned());
+                        }
+                        names
+                    }
+                    other => {
+                        return fail(
+                            field,
+                            format!(
+                                "expected field [names] value to be a string or an array of strings, but found [{}] instead",
+                                xcontent::token(other)
+                            ),
+                        );
+                    }
+                };
+                has_names = true;
+            }
+            "allow_restricted_indices" => match value {
+                Value::Bool(allow) => entry.allow_restricted_indices = *allow,
+                other => {
+                    return fail(
+                        field,
+                        format!(
+                            "expected field [allow_restricted_indices] value to be a boolean, but found [{}] instead",
+                            xcontent::token(other)
+                        ),
+                    );
+                }
+            },
+            "query" => match value {
+                Value::Object(_) => entry.query = Some(value.clone()),
+                Value::String(text) if text.is_empty() => entry.query = None,
+                Value::String(_) => entry.query = Some(value.clone()),
+                Value::Null => entry.query = None,
+                other => {
+                    return fail(
+                        field,
+                        format!(
+                            "expected field [query] value to be null, a string, an array, or an object, but found [{}] instead",
+                            xcontent::token(other)
+                        ),
+                    );
+                }
+            },
+            "field_security" => {
+                read_field_security(value, &mut entry).map_err(|m| (field.clone(), m))?;
+            }
+            "privileges" => return fail(field, "field [privileges] must not present".to_owned()),
+            "fields" => {
+                return Err((
+                    field.clone(),
+                    "[\"fields\": [...]] format has changed for field permissions in role [cross_cluster], use [\"field_security\": {\"grant\":[...],\"except\":[...]}] instead".to_owned(),
+                ));
+            }
+            // Transient metadata is read and dropped.
+            "transient_metadata" if value.is_object() => {}
+            "transient_metadata" => {
+                return Err((
+                    field.clone(),
+                    format!(
+                        "failed to parse transient metadata for role [cross_cluster]. expected START_OBJECT but got {} in \"transient_metadata\".",
+                        xcontent::token(value)
+                    ),
+                ));
+            }
+            _ => return fail(field, format!("unexpected field [{field}]")),
+        }
+    }
+    if !has_names {
+        return fail("names", "missing required [names] field".to_owned());
+    }
+    if entry.denied.is_some() && entry.granted.is_none() {
+        return fail(
+            "field_security",
+            "field_security requires grant if except is given".to_owned(),
+        );
+    }
+    Ok(entry)
+}
+
+/// `field_security`: an object of `grant` and `except` string arrays, neither null, not empty.
+fn read_field_security(value: &Value, entry: &mut IndexEntry) -> Result<(), String> {
+    let Value::Object(map) = value else {
+        return Err(format!(
+            "{ENTRY}expected START_OBJECT but got {} in \"field_security\".",
+            xcontent::token(value)
+        ));
+    };
+    if map.is_empty() {
+        return Err(format!("{ENTRY}\"field_security\" must not be empty."));
+    }
+    for (key, value) in map {
+        let slot = match key.as_str() {
+            "grant" => &mut entry.granted,
+            "except" => &mut entry.denied,
+            other => {
+                return Err(format!(
+                    "{ENTRY}\"field_security\" only accepts options grant and except, but got: {other}"
+                ));
+            }
+        };
+        if value.is_null() {
+            return Err(format!("{ENTRY}{key} must not be null."));
+        }
+        *slot = Some(string_array(key, value)?);
+    }
+    Ok(())
+}
+
+/// `XContentUtils.readStringArray`, wrapped by `RoleDescriptor.readStringArray` (its message
+/// and its cause's, joined by a colon).
+fn string_array(field: &str, value: &Value) -> Result<Vec<String>, String> {
+    let wrap = |cause: String| {
+        Err(format!(
+            "failed to parse role [cross_cluster]: could not parse [{field}] field. {cause}"
+        ))
+    };
+    let Value::Array(items) = value else {
+        return wrap(format!(
+            "expected a string array but found [{}] value instead",
+            xcontent::token(value)
+        ));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::String(s) => out.push(s.clone()),
+            other => {
+                return wrap(format!(
+                    "expected a string array but one of the value in the array is [{}]",
+                    xcontent::token(other)
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The `cross_cluster` role descriptor Elasticsearch builds from the access.
-fn derived_role(search: &[Entry], replication: &[Entry], version: StackVersion) -> Value {
+fn derived_role(search: &[IndexEntry], replication: &[IndexEntry], version: StackVersion) -> Value {
     let mut cluster = Vec::new();
-    let mut indices = Vec::new();
     if !search.is_empty() {
         cluster.push("cross_cluster_search");
         // `CrossClusterApiKeyRoleDescriptorBuilder` grants it from 8.15 (elasticsearch#108735).
@@ -285,24 +475,31 @@ fn derived_role(search: &[Entry], replication: &[Entry], version: StackVersion) 
     if !replication.is_empty() {
         cluster.push("cross_cluster_replication");
     }
-    for entry in search {
-        let mut index = json!({
-            "names": entry.get("names").cloned().unwrap_or(Value::Null),
-            "privileges": ["read", "read_cross_cluster", "view_index_metadata"],
-        });
-        for key in ["field_security", "query", "allow_restricted_indices"] {
-            if let Some(v) = entry.get(key) {
-                index[key] = v.clone();
+    let index = |entry: &IndexEntry, privileges: &[&str]| {
+        let mut index = json!({"names": entry.names, "privileges": privileges});
+        if entry.granted.is_some() || entry.denied.is_some() {
+            let mut fls = Map::new();
+            if let Some(granted) = &entry.granted {
+                fls.insert("grant".to_owned(), json!(granted));
             }
+            if let Some(denied) = &entry.denied {
+                fls.insert("except".to_owned(), json!(denied));
+            }
+            index["field_security"] = Value::Object(fls);
         }
-        indices.push(index);
-    }
-    for entry in replication {
-        indices.push(json!({
-            "names": entry.get("names").cloned().unwrap_or(Value::Null),
-            "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"],
-        }));
-    }
+        if let Some(query) = &entry.query {
+            index["query"] = query.clone();
+        }
+        index["allow_restricted_indices"] = json!(entry.allow_restricted_indices);
+        index
+    };
+    let indices: Vec<Value> = search
+        .iter()
+        .map(|e| index(e, &["read", "read_cross_cluster", "view_index_metadata"]))
+        .chain(replication.iter().map(|e| {
+            index(e, &["cross_cluster_replication", "cross_cluster_replication_internal"])
+        }))
+        .collect();
     json!({"cross_cluster": {"cluster": cluster, "indices": indices}})
 }
 

@@ -10,7 +10,8 @@
 //! - Native users live in the first `native` realm of the configuration, or in the implicit
 //!   `default_native` realm when none is configured (Elasticsearch 8 adds it unless a native
 //!   realm is configured). A disabled native realm finds nobody.
-//! - A native user with `enabled: false` is treated as not found.
+//! - A native user with `enabled: false` is treated as not found by delegated authorization
+//!   lookups; run_as finds it and then fails authentication, as Elasticsearch does.
 
 use std::collections::BTreeMap;
 
@@ -182,7 +183,12 @@ impl Directory {
 
     /// A native user by name (enabled users only).
     pub fn native_user(&self, username: &str) -> Option<&User> {
-        self.users.get(username).filter(|u| u.enabled)
+        self.native_user_any(username).filter(|u| u.enabled)
+    }
+
+    /// A native user by name, enabled or not (`NativeRealm.lookupUser` returns both).
+    pub fn native_user_any(&self, username: &str) -> Option<&User> {
+        self.users.get(username)
     }
 
     /// A reserved user by name.

@@ -26,3 +26,4 @@ pub mod resource;
 pub mod role_mapping;
 pub mod theme;
 pub mod trust;
+pub mod xcontent;

@@ -235,6 +235,39 @@ async fn run_as_single_realm_mode_and_startup_errors() {
         "{message}"
     );
 
+    // An empty header fails authentication (`RealmsAuthenticator.lookupRunAsUser`): 401.
+    let (_, empty) = api
+        .post_json("/api/v1/playground/validate", &request(""))
+        .await;
+    assert_eq!(empty["status"], 401, "{empty}");
+    assert!(
+        empty["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unable to authenticate user ['aud:es01,es02,es03'"),
+        "{empty}"
+    );
+    // `xpack.security.authc.run_as.enabled: false`, kept from an import, turns the header off.
+    let (status, body) = api
+        .post_json(
+            "/api/v1/deployments/default/import?apply=true",
+            &json!({"yml": "xpack.security.authc.run_as.enabled: false\n"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, ignored) = api
+        .post_json("/api/v1/playground/validate", &request("user123_runas"))
+        .await;
+    assert_eq!(ignored["status"], 200, "{ignored}");
+    assert_eq!(ignored["user"]["username"], "user2", "{ignored}");
+    let (status, body) = api
+        .post_json(
+            "/api/v1/deployments/default/import?apply=true",
+            &json!({"yml": "xpack.security.authc.run_as.enabled: true\n"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
     // A second JWT realm with a startup error stops the whole chain, as at node start...
     let (status, _) = api
         .put(

@@ -38,7 +38,7 @@ use crate::{
         db::{
             audit::{self, NewAuditEntry},
             documents::{self, DocumentRow},
-            test_keys,
+            exports, test_keys,
         },
         deployments::Scope,
         jwks_fetch::JwksFetcher,
@@ -121,7 +121,13 @@ pub async fn validate(
     scope: &Scope,
     input: &ValidateInput,
 ) -> Result<ValidateOutcome, ApiError> {
-    let loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
+    let mut loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
+    for row in exports::unmodelled(&mut *pool.acquire().await?, scope.id).await? {
+        if !row.secure {
+            let value = serde_json::from_str(&row.value_json).unwrap_or(Value::Null);
+            loaded.chain.apply_node_setting(&row.key, &value);
+        }
+    }
     if !loaded.report.valid {
         return Ok(ValidateOutcome::InvalidConfig {
             error: "the configuration is invalid".to_owned(),

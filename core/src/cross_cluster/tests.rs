@@ -33,8 +33,8 @@ fn a_search_and_replication_key_derives_the_cross_cluster_role() {
         json!({"cross_cluster": {
             "cluster": ["cross_cluster_search", "monitor_enrich", "cross_cluster_replication"],
             "indices": [
-                {"names": ["logs-*"], "privileges": ["read", "read_cross_cluster", "view_index_metadata"]},
-                {"names": ["archive-*"], "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"]}
+                {"names": ["logs-*"], "privileges": ["read", "read_cross_cluster", "view_index_metadata"], "allow_restricted_indices": false},
+                {"names": ["archive-*"], "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"], "allow_restricted_indices": false}
             ]
         }})
     );
@@ -113,7 +113,7 @@ fn privileges_metadata_expiration_and_identity_are_checked() {
             "role_descriptors",
             "access.search[0].privileges",
             "expiration",
-            "metadata._reserved",
+            "metadata",
             "certificate_identity"
         ],
         "{found:?}"
@@ -127,10 +127,21 @@ fn privileges_metadata_expiration_and_identity_are_checked() {
             .1
             .starts_with("failed to parse setting [expiration] with value [10] as a time value")
     );
-    assert!(
-        errors(json!({"name": "k", "access": {"search": [{}]}}))[0]
-            .1
-            .starts_with("Required [names]")
+    assert_eq!(
+        found[0].1,
+        "[cross_cluster_api_key_request] unknown field [role_descriptors]"
+    );
+    assert_eq!(
+        found[1].1,
+        "failed to parse indices privileges for role [cross_cluster]. field [privileges] must not present"
+    );
+    assert_eq!(found[3].1, "API key metadata keys may not start with [_]");
+    assert_eq!(
+        errors(json!({"name": "k", "access": {"search": [{}]}})),
+        [pair(
+            "access.search[0].names",
+            "failed to parse indices privileges for role [cross_cluster]. missing required [names] field"
+        )]
     );
     let old = check_api_key(&json!({"name": "k", "access": {"search": [{"names": ["a"]}]}, "certificate_identity": "CN=x"}), StackVersion::new(9, 1)).unwrap_err();
     assert!(old[0].message.contains("needs stack 9.3"));
@@ -275,4 +286,160 @@ fn monitor_enrich_is_derived_from_8_15() {
         cluster(StackVersion::new(8, 15)),
         json!(["cross_cluster_search", "monitor_enrich"])
     );
+}
+
+const ENTRY: &str = "failed to parse indices privileges for role [cross_cluster]. ";
+
+fn search_only(entry: Value) -> Value {
+    json!({"name": "k", "access": {"search": [entry]}})
+}
+
+/// `CrossClusterApiKeyRoleDescriptorBuilderTests`: replication entries take
+/// `allow_restricted_indices`, and the derived role carries it.
+#[wasm_bindgen_test(unsupported = test)]
+fn replication_accepts_allow_restricted_indices() {
+    let key = check_api_key(
+        &json!({"name": "k", "access": {"replication": [{"names": ["archive"], "allow_restricted_indices": true}]}}),
+        V93,
+    )
+    .unwrap();
+    assert_eq!(
+        key.role_descriptor["cross_cluster"]["indices"][0],
+        json!({"names": ["archive"], "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"], "allow_restricted_indices": true})
+    );
+    assert_eq!(
+        errors(search_only(json!({"names": ["a"], "allow_restricted_indices": "yes"}))),
+        [pair(
+            "access.search[0].allow_restricted_indices",
+            &format!("{ENTRY}expected field [allow_restricted_indices] value to be a boolean, but found [VALUE_STRING] instead")
+        )]
+    );
+}
+
+/// `RoleDescriptor.IndicesPrivileges.isUsingDocumentOrFieldLevelSecurity` (`hasGrantedFields`
+/// treats exactly `["*"]` as no FLS) and `parseIndexWithPredefinedPrivileges` (an empty query
+/// string becomes null).
+#[wasm_bindgen_test(unsupported = test)]
+fn grant_star_and_empty_queries_are_not_dls_or_fls() {
+    for entry in [
+        json!({"names": ["b"], "field_security": {"grant": ["*"]}}),
+        json!({"names": ["b"], "field_security": {"grant": ["*"], "except": []}}),
+        json!({"names": ["b"], "query": null}),
+        json!({"names": ["b"], "query": ""}),
+    ] {
+        let body = json!({"name": "k", "access": {"replication": [entry.clone()]}});
+        assert!(check_api_key(&body, V93).is_ok(), "{entry}");
+        let both = json!({"name": "k", "access": {"search": [entry.clone()], "replication": [{"names": ["c"]}]}});
+        assert!(check_api_key(&both, V93).is_ok(), "{entry}");
+    }
+    for entry in [
+        json!({"names": ["b"], "field_security": {"grant": ["a", "*"]}}),
+        json!({"names": ["b"], "field_security": {"grant": ["*"], "except": ["secret"]}}),
+        json!({"names": ["b"], "query": " "}),
+        json!({"names": ["b"], "query": {"match_all": {}}}),
+    ] {
+        let body = json!({"name": "k", "access": {"replication": [entry.clone()]}});
+        assert_eq!(
+            errors(body),
+            [pair("access.replication[0]", "replication does not support document or field level security")],
+            "{entry}"
+        );
+    }
+}
+
+/// `parseIndexWithPredefinedPrivileges`: `names` may be one string, `transient_metadata` is
+/// skipped; an access list may be a single object (`ObjectParser`'s object arrays).
+#[wasm_bindgen_test(unsupported = test)]
+fn names_as_one_string_and_transient_metadata_are_accepted() {
+    let key = check_api_key(
+        &search_only(json!({"names": "logs", "transient_metadata": {"enabled": true}})),
+        V93,
+    )
+    .unwrap();
+    assert_eq!(key.role_descriptor["cross_cluster"]["indices"][0]["names"], json!(["logs"]));
+    let single = check_api_key(
+        &json!({"name": "k", "access": {"search": {"names": ["a"]}}}),
+        V93,
+    )
+    .unwrap();
+    assert_eq!(single.role_descriptor["cross_cluster"]["indices"][0]["names"], json!(["a"]));
+    assert_eq!(
+        errors(search_only(json!({"names": "logs", "transient_metadata": 1}))),
+        [pair(
+            "access.search[0].transient_metadata",
+            "failed to parse transient metadata for role [cross_cluster]. expected START_OBJECT but got VALUE_NUMBER in \"transient_metadata\"."
+        )]
+    );
+}
+
+/// `CrossClusterApiKeyAccessTests.testEmptyAccessIsNotAllowed`: `null` for `search` or
+/// `replication` is a type error, also next to a real entry.
+#[wasm_bindgen_test(unsupported = test)]
+fn null_access_lists_are_type_errors() {
+    assert_eq!(
+        errors(json!({"name": "k", "access": {"search": null, "replication": [{"names": ["a"]}]}})),
+        [pair(
+            "access.search",
+            "[cross_cluster_api_key_request_access] search doesn't support values of type: VALUE_NULL"
+        )]
+    );
+    assert_eq!(
+        errors(json!({"name": "k", "access": {"replication": "logs"}})),
+        [pair(
+            "access.replication",
+            "[cross_cluster_api_key_request_access] replication doesn't support values of type: VALUE_STRING"
+        )]
+    );
+}
+
+/// The texts of `RoleDescriptor.parseIndexWithPredefinedPrivileges`, the request and access
+/// parsers (`ObjectParser` with `SuggestingErrorOnUnknown`) and `AbstractCreateApiKeyRequest`.
+#[wasm_bindgen_test(unsupported = test)]
+fn entry_errors_use_elasticsearch_texts() {
+    let cases = [
+        (json!({"names": ["a"], "bogus": 1}), "access.search[0].bogus", format!("{ENTRY}unexpected field [bogus]")),
+        (json!({"names": []}), "access.search[0].names", format!("{ENTRY}[names] cannot be an empty array")),
+        (json!({"names": 3}), "access.search[0].names", format!("{ENTRY}expected field [names] value to be a string or an array of strings, but found [VALUE_NUMBER] instead")),
+        (json!({"names": ["a", 1]}), "access.search[0].names", "failed to parse role [cross_cluster]: could not parse [names] field. expected a string array but one of the value in the array is [VALUE_NUMBER]".to_owned()),
+        (json!({"names": ["a"], "query": 1}), "access.search[0].query", format!("{ENTRY}expected field [query] value to be null, a string, an array, or an object, but found [VALUE_NUMBER] instead")),
+        (json!({"names": ["a"], "field_security": {}}), "access.search[0].field_security", format!("{ENTRY}\"field_security\" must not be empty.")),
+        (json!({"names": ["a"], "field_security": {"grant": null}}), "access.search[0].field_security", format!("{ENTRY}grant must not be null.")),
+        (json!({"names": ["a"], "field_security": {"except": ["x"]}}), "access.search[0].field_security", format!("{ENTRY}field_security requires grant if except is given")),
+        (json!({"names": ["a"], "field_security": {"allow": ["x"]}}), "access.search[0].field_security", format!("{ENTRY}\"field_security\" only accepts options grant and except, but got: allow")),
+        (json!("logs"), "access.search[0]", format!("{ENTRY}expected field [search] value to be an array of objects, but found an array element of type [VALUE_STRING]")),
+    ];
+    for (entry, field, message) in cases {
+        assert_eq!(errors(search_only(entry.clone())), [pair(field, &message)], "{entry}");
+    }
+    assert_eq!(
+        errors(json!({"name": "k", "access": {"serach": [{"names": ["a"]}]}}))[0],
+        pair(
+            "access.serach",
+            "[cross_cluster_api_key_request_access] unknown field [serach] did you mean [search]?"
+        )
+    );
+    assert_eq!(
+        errors(json!({"name": 7, "access": {"search": [{"names": ["a"]}]}})),
+        [pair("name", "[cross_cluster_api_key_request] name doesn't support values of type: VALUE_NUMBER")]
+    );
+}
+
+/// `CrossClusterApiKeyRoleDescriptorBuilder.build` checks search's DLS/FLS before
+/// replication's; before 8.14 (pre-GA) search kept DLS next to replication.
+#[wasm_bindgen_test(unsupported = test)]
+fn search_dls_error_comes_before_the_replication_one() {
+    let body = json!({"name": "k", "access": {
+        "replication": [{"names": ["r"], "query": {"match_all": {}}}],
+        "search": [{"names": ["s"], "query": {"match_all": {}}}]
+    }});
+    assert_eq!(
+        errors(body.clone()),
+        [
+            pair("access.search[0]", "search does not support document or field level security if replication is assigned"),
+            pair("access.replication[0]", "replication does not support document or field level security"),
+        ]
+    );
+    let pre_ga = check_api_key(&body, StackVersion::new(8, 13)).unwrap_err();
+    assert_eq!(pre_ga.len(), 1);
+    assert_eq!(pre_ga[0].field, "access.replication[0]");
 }

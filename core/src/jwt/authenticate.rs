@@ -207,12 +207,12 @@ pub(crate) fn authenticate_with(
             AfterPrincipal::Accept => Some((realm.name.clone(), user)),
             AfterPrincipal::Stop => None,
         };
-        // The token principal only feeds the 401 message, so it is built only on failure.
-        let token_principal = success.is_none().then(|| jwt.token_principal());
+        // The token principal feeds the 401 message, also when run_as fails authentication
+        // after the realm succeeded.
         return ChainResult {
             success,
             trace,
-            token_principal,
+            token_principal: Some(jwt.token_principal()),
         };
     }
     ChainResult {

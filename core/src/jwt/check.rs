@@ -5,8 +5,12 @@
 //! Decisions on points the reference leaves open:
 //! - With `authorization_realms`, `lookup_realm` in `_authenticate` is the JWT realm, as it is
 //!   for any user that is not run as someone else.
-//! - An empty `es-security-runas-user` header is refused (403) with Elasticsearch's log line as
-//!   the reason.
+//! - An empty `es-security-runas-user` header fails authentication (401, `RealmsAuthenticator
+//!   .lookupRunAsUser` → `runAsDenied`); the trace carries Elasticsearch's debug log line.
+//! - A run_as target that is found but disabled fails authentication (401,
+//!   `AuthenticatorChain.finishAuthentication`), before any run_as privilege is checked.
+//! - With `xpack.security.authc.run_as.enabled: false` the header is ignored
+//!   (`AuthenticatorChain.maybeLookupRunAsUser`).
 //! - A refused run_as carries Elasticsearch's 403 text for the `_authenticate` action, followed
 //!   by the console's explanation of why.
 
@@ -130,6 +134,9 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         next
     };
     let result = authenticate_with(ctx.chain, request, &mut after);
+    // `failedAuthentication` for the token's principal: also the answer when run_as fails
+    // authentication.
+    let unauthenticated = result.failure_message(URI);
     let mut verdict = Verdict {
         authenticated: false,
         realm: None,
@@ -137,7 +144,7 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         token_user: result.success.as_ref().map(|(_, user)| user.clone()),
         trace: result.trace.clone(),
         status: 401,
-        error: Some(result.failure_message(URI)),
+        error: Some(unauthenticated.clone()),
         mapped,
     };
     let (Some((realm, _)), Some(identity)) = (result.success, identity) else {
@@ -152,6 +159,16 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         ));
         return accept(verdict, identity);
     };
+    if !ctx.chain.run_as_enabled {
+        verdict.trace.push(entry(
+            &realm,
+            Outcome::Skip,
+            format!(
+                "xpack.security.authc.run_as.enabled is false: the es-security-runas-user header [{target}] is ignored"
+            ),
+        ));
+        return accept(verdict, identity);
+    }
     match run_as_user(ctx, &identity, target) {
         Ok(effective) => {
             verdict.trace.push(entry(
@@ -164,7 +181,13 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
             ));
             accept(verdict, effective)
         }
-        Err(message) => {
+        Err(RunAsRefusal::Unauthenticated(reason)) => {
+            verdict.trace.push(entry(&realm, Outcome::Fail, reason));
+            verdict.status = 401;
+            verdict.error = Some(unauthenticated);
+            verdict
+        }
+        Err(RunAsRefusal::Forbidden(message)) => {
             verdict
                 .trace
                 .push(entry(&realm, Outcome::Fail, message.clone()));
@@ -173,6 +196,14 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
             verdict
         }
     }
+}
+
+/// Why run_as did not happen: authentication fails (401) or authorization refuses (403).
+enum RunAsRefusal {
+    /// The reason for the trace; the answer is the token's `failedAuthentication` text.
+    Unauthenticated(String),
+    /// Elasticsearch's 403 text plus the console's explanation.
+    Forbidden(String),
 }
 
 fn accept(mut verdict: Verdict, identity: Identity) -> Verdict {
@@ -322,17 +353,18 @@ fn lookup_in(ctx: Context<'_>, realm_name: &str, username: &str) -> Lookup {
 }
 
 /// Run-as lookup (reserved realm, then the chain) and authorization, as Elasticsearch does:
-/// a target that does not exist is refused with the same message as one not granted.
+/// an empty name or a disabled target fails authentication; a target that does not exist is
+/// refused with the same message as one not granted.
 fn run_as_user(
     ctx: Context<'_>,
     authenticated: &Identity,
     target: &str,
-) -> Result<Identity, String> {
+) -> Result<Identity, RunAsRefusal> {
     let who = &authenticated.username;
     if target.is_empty() {
-        return Err(format!(
+        return Err(RunAsRefusal::Unauthenticated(format!(
             "user [{who}] attempted to runAs with an empty username"
-        ));
+        )));
     }
     let mut effective = Vec::new();
     let mut missing = Vec::new();
@@ -366,10 +398,18 @@ fn run_as_user(
     } else {
         native_realm(ctx.chain).and_then(|realm| {
             ctx.directory
-                .native_user(target)
+                .native_user_any(target)
                 .map(|u| (u.clone(), RealmRef::new(&realm, "native")))
         })
     };
+    if let Some((user, realm)) = &found
+        && !user.enabled
+    {
+        return Err(RunAsRefusal::Unauthenticated(format!(
+            "the run_as user [{target}] was found in realm [{}] but is disabled, so authentication fails (user [{target}] is disabled. failing authentication)",
+            realm.name
+        )));
+    }
     let Some((user, lookup_realm)) = found else {
         let others: Vec<String> = ctx
             .chain
@@ -389,12 +429,12 @@ fn run_as_user(
                 others.join(", ")
             ));
         }
-        return Err(reason);
+        return Err(RunAsRefusal::Forbidden(reason));
     };
     if !granted {
-        return Err(format!(
+        return Err(RunAsRefusal::Forbidden(format!(
             "{denied} — no role of [{who}] has a run_as pattern matching [{target}]"
-        ));
+        )));
     }
     Ok(Identity::looked_up(
         &user,

@@ -170,10 +170,41 @@ pub struct Realm {
 }
 
 /// The realms of one configuration, in chain order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RealmChain {
     /// Enabled and disabled realms, sorted by order then name.
     pub realms: Vec<Realm>,
+    /// `xpack.security.authc.run_as.enabled` (default true): false ignores the run_as header.
+    pub run_as_enabled: bool,
+}
+
+impl Default for RealmChain {
+    fn default() -> Self {
+        Self {
+            realms: Vec::new(),
+            run_as_enabled: true,
+        }
+    }
+}
+
+/// The node setting that turns run_as off.
+pub const RUN_AS_ENABLED: &str = "xpack.security.authc.run_as.enabled";
+
+impl RealmChain {
+    /// Applies a kept (unmodelled) node setting the chain depends on: only
+    /// [`RUN_AS_ENABLED`] today; a value that is not a boolean leaves the default, as the
+    /// export's lint reports it.
+    pub fn apply_node_setting(&mut self, key: &str, value: &serde_json::Value) {
+        if key == RUN_AS_ENABLED {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if let Ok(enabled) = parse_bool(RUN_AS_ENABLED, &text) {
+                self.run_as_enabled = enabled;
+            }
+        }
+    }
 }
 
 impl RealmChain {
@@ -293,8 +324,21 @@ pub fn load(
     realms.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
     check_orders(&realms, &mut diags);
     check_authorization_realms(&realms, &mut diags);
+    let run_as_enabled = match settings.text(RUN_AS_ENABLED) {
+        None => true,
+        Some(value) => match parse_bool(RUN_AS_ENABLED, &value) {
+            Ok(enabled) => enabled,
+            Err(e) => {
+                diags.push(Diagnostic::error(RUN_AS_ENABLED, e.to_string()));
+                true
+            }
+        },
+    };
     Loaded {
-        chain: RealmChain { realms },
+        chain: RealmChain {
+            realms,
+            run_as_enabled,
+        },
         report: LintReport::new(diags),
     }
 }

@@ -11,6 +11,9 @@ use crate::role_mapping::parse_all;
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJhdWQiOlsiZXMwMSIsImVzMDIiLCJlczAzIl0sInN1YiI6InVzZXIyIiwiaXNzIjoibXktaXNzdWVyIiwiZXhwIjo0MDcwOTA4ODAwLCJpYXQiOjk0NjY4NDgwMCwiZW1haWwiOiJ1c2VyMkBzb21ldGhpbmcuZXhhbXBsZS5jb20ifQ.UgO_9w--EoRyUKcWM5xh9SimTfMzl1aVu6ZBsRWhxQA";
 const P: &str = "xpack.security.authc.realms";
 const NOW: i64 = 1_700_000_000_000;
+/// `failedAuthentication` names the token's principal (`JwtAuthenticationToken.principal`),
+/// not the authenticated user.
+const TOKEN_401: &str = "unable to authenticate user ['aud:es01,es02,es03' 'email:user2@something.example.com' 'iss:my-issuer' 'sub:user2'] for REST request [/_security/_authenticate]";
 
 fn chain(extra: &str) -> RealmChain {
     let yml = format!(
@@ -173,6 +176,12 @@ fn refused_run_as_fails_the_request_with_the_403_text() {
         last(&v).message,
         "user [user2] attempted to runAs with an empty username"
     );
+    // `RealmsAuthenticator.lookupRunAsUser` → `runAsDenied`: authentication fails.
+    assert_eq!(v.status, 401);
+    assert_eq!(
+        v.error.as_deref(),
+        Some(TOKEN_401)
+    );
     let disabled_native = chain(&format!("{P}.native.native.enabled: false\n"));
     let runner = json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}});
     let v = verdict(&disabled_native, runner, Some("user123_runas"));
@@ -238,4 +247,58 @@ fn a_template_that_cannot_render_fails_authentication() {
         "{}",
         e.message
     );
+}
+
+/// `AuthenticatorChain.finishAuthentication`: a run_as target that is found but disabled fails
+/// authentication (401) — also when no role grants run_as to it; an unknown one is a 403.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_disabled_run_as_target_fails_authentication() {
+    let mappings = parse_all(&json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}})).unwrap();
+    let directory = Directory::parse(
+        Some(&json!({"runner": {"run_as": ["user123_*"]}})),
+        Some(&json!({"user123_off": {"roles": ["viewer"], "enabled": false}, "other_off": {"roles": [], "enabled": false}})),
+    )
+    .unwrap();
+    let authorization = format!("Bearer {TOKEN}");
+    let chain = chain("");
+    let run = |target: &str| {
+        check(
+            Context { chain: &chain, mappings: &mappings, directory: &directory },
+            Request {
+                authorization: Some(&authorization),
+                client_authentication: Some("sharedsecret test-secret"),
+                now_millis: NOW,
+                version: None,
+                reloads: &[],
+            },
+            Some(target),
+        )
+    };
+    for target in ["user123_off", "other_off"] {
+        let v = run(target);
+        assert_eq!(v.status, 401, "{target}");
+        assert!(!v.authenticated);
+        assert_eq!(
+            v.error.as_deref(),
+            Some(TOKEN_401)
+        );
+        assert!(last(&v).message.contains("is disabled"), "{}", last(&v).message);
+    }
+    assert_eq!(run("user123_ghost").status, 403);
+}
+
+/// `AuthenticatorChain.maybeLookupRunAsUser`: with run_as turned off the header is ignored.
+#[wasm_bindgen_test(unsupported = test)]
+fn run_as_turned_off_ignores_the_header() {
+    let off = chain("xpack.security.authc.run_as.enabled: false\n");
+    assert!(!off.run_as_enabled);
+    let runner = json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}});
+    let v = verdict(&off, runner.clone(), Some("user123_runas"));
+    assert_eq!(v.status, 200);
+    assert_eq!(v.user.as_ref().unwrap().username, "user2");
+    assert_eq!(last(&v).outcome, Outcome::Skip);
+    assert!(last(&v).message.contains("run_as.enabled is false"));
+    assert!(chain("").run_as_enabled);
+    let v = verdict(&chain(""), runner, Some("user123_runas"));
+    assert_eq!(v.user.unwrap().username, "user123_runas");
 }
