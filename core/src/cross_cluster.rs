@@ -534,8 +534,10 @@ pub struct RemoteCluster {
     pub mode: Mode,
     /// `host:port` seeds (sniff) or the single proxy address (proxy).
     pub addresses: Vec<String>,
-    /// `skip_unavailable`.
-    pub skip_unavailable: bool,
+    /// `skip_unavailable`; `None` leaves Elasticsearch's default, which depends on the
+    /// version ([`skip_unavailable_default`]), so nothing is written.
+    #[serde(default)]
+    pub skip_unavailable: Option<bool>,
 }
 
 /// A finding about a remote cluster.
@@ -560,6 +562,31 @@ pub struct RemoteSetup {
     pub findings: Vec<RemoteFinding>,
 }
 
+/// Why `alias` cannot name a remote cluster, if it cannot: Elasticsearch's alias characters,
+/// and not `signing`, whose `cluster.remote.signing.*` keys are the node's global signing trust
+/// (`certificate_authorities`, `truststore.*`) — a remote of that name would share their prefix.
+pub fn alias_problem(alias: &str) -> Option<String> {
+    if alias.is_empty()
+        || alias.len() > 64
+        || !alias
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Some(format!(
+            "remote cluster alias [{alias}] must be 1 to 64 letters, digits, [-] and [_]"
+        ));
+    }
+    (alias == "signing").then(|| {
+        "remote cluster alias [signing] collides with cluster.remote.signing.*, the settings of the cluster's strong-identity signing trust: choose another alias".to_owned()
+    })
+}
+
+/// `cluster.remote.<alias>.skip_unavailable` when not set: `true` from 8.15 (the 8.15 breaking
+/// changes, elasticsearch#105792), `false` before.
+pub fn skip_unavailable_default(version: StackVersion) -> bool {
+    version >= StackVersion::new(8, 15)
+}
+
 /// Checks a remote cluster and builds its local settings.
 pub fn remote_setup(remote: &RemoteCluster) -> RemoteSetup {
     let mut findings = Vec::new();
@@ -571,16 +598,8 @@ pub fn remote_setup(remote: &RemoteCluster) -> RemoteSetup {
         });
     };
     let alias = remote.alias.as_str();
-    if alias.is_empty()
-        || !alias
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        finding(
-            "error",
-            "alias".to_owned(),
-            format!("remote cluster alias [{alias}] may only contain letters, digits, [-] and [_]"),
-        );
+    if let Some(problem) = alias_problem(alias) {
+        finding("error", "alias".to_owned(), problem);
     }
     if remote.addresses.is_empty() {
         finding(
@@ -648,10 +667,9 @@ pub fn remote_setup(remote: &RemoteCluster) -> RemoteSetup {
             ));
         }
     }
-    settings.push((
-        format!("{prefix}.skip_unavailable"),
-        json!(remote.skip_unavailable),
-    ));
+    if let Some(skip) = remote.skip_unavailable {
+        settings.push((format!("{prefix}.skip_unavailable"), json!(skip)));
+    }
     let keystore = match remote.security {
         Security::ApiKey => vec![format!(
             "bin/elasticsearch-keystore add {prefix}.credentials   # paste the key's [encoded] value; reload with POST _nodes/reload_secure_settings"

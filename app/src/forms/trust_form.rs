@@ -254,8 +254,8 @@ pub struct RemoteForm {
     pub mode: String,
     /// Seeds or the proxy address, one per line.
     pub addresses: String,
-    /// `skip_unavailable`.
-    pub skip_unavailable: bool,
+    /// `skip_unavailable`: `""` (Elasticsearch's default for the version), `true` or `false`.
+    pub skip_unavailable: String,
     /// `server_name`.
     pub server_name: String,
     /// The managed deployment it points at.
@@ -284,7 +284,7 @@ impl RemoteForm {
             security: "api_key".to_owned(),
             mode: "proxy".to_owned(),
             addresses: String::new(),
-            skip_unavailable: false,
+            skip_unavailable: String::new(),
             server_name: String::new(),
             remote_deployment: String::new(),
             api_key: pretty(&json!({"name": "", "access": {"search": [{"names": ["logs-*"]}]}})),
@@ -311,7 +311,10 @@ impl RemoteForm {
             security: text(&b["security"]),
             mode: text(&b["mode"]),
             addresses: unlines(&b["addresses"]),
-            skip_unavailable: b["skip_unavailable"].as_bool().unwrap_or(false),
+            skip_unavailable: b["skip_unavailable"]
+                .as_bool()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
             server_name: text(&b["server_name"]),
             remote_deployment: text(&b["remote_deployment"]),
             api_key: if key.is_null() {
@@ -373,7 +376,11 @@ impl RemoteForm {
             "security": self.security,
             "mode": self.mode,
             "addresses": lines(&self.addresses),
-            "skip_unavailable": self.skip_unavailable,
+            "skip_unavailable": match self.skip_unavailable.as_str() {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => Value::Null,
+            },
             "server_name": optional(&self.server_name),
             "remote_deployment": optional(&self.remote_deployment),
             "api_key": api_key,

@@ -14,7 +14,7 @@ use crate::{
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
         form_field::{
-            CheckField, FormField, SelectField, bind, form_refusal, refuses, server_refusal,
+            FormField, SelectField, bind, form_refusal, refuses, server_refusal,
         },
         secret_field::SecretField,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, LABEL, MUTED, PAGE_TITLE},
@@ -117,6 +117,11 @@ const SECURITY: &[(&str, &str)] = &[
     ("certificate", "TLS certificate (transport, 9300/9400)"),
 ];
 const MODES: &[(&str, &str)] = &[("proxy", "proxy"), ("sniff", "sniff")];
+const SKIP: &[(&str, &str)] = &[
+    ("", "Elasticsearch's default (true from 8.15, false before)"),
+    ("true", "true: skip it when it is unavailable"),
+    ("false", "false: fail the request"),
+];
 const SIGNING: &[(&str, &str)] = &[
     ("none", "Off"),
     ("pem", "Dedicated signing certificate and key"),
@@ -167,7 +172,7 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     let (security, set_security) = bind(form, |f| f.security.clone(), |f, v| f.security = v);
     let (mode, set_mode) = bind(form, |f| f.mode.clone(), |f, v| f.mode = v);
     let (addresses, set_addresses) = bind(form, |f| f.addresses.clone(), |f, v| f.addresses = v);
-    let (skip, set_skip) = bind(form, |f| f.skip_unavailable, |f, v| f.skip_unavailable = v);
+    let (skip, set_skip) = bind(form, |f| f.skip_unavailable.clone(), |f, v| f.skip_unavailable = v);
     let (server_name, set_server_name) =
         bind(form, |f| f.server_name.clone(), |f, v| f.server_name = v);
     let (target, set_target) = bind(
@@ -221,7 +226,9 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
                     <p class=format!("mt-1 {MUTED}")>"Lets the console check versions, mutual CA trust and the remote's signing trust."</p>
                 </div>
             </div>
-            <CheckField id="remote-skip" label="skip_unavailable" value=skip set=set_skip />
+            <div class="max-w-md">
+                <SelectField id="remote-skip" label="skip_unavailable" options=SKIP value=skip set=set_skip />
+            </div>
     }
     .into_any();
     let security_sections = view! {

@@ -155,7 +155,7 @@ fn remote(security: Security, mode: Mode, addresses: &[&str]) -> RemoteCluster {
         security,
         mode,
         addresses: addresses.iter().map(|&a| a.to_owned()).collect(),
-        skip_unavailable: true,
+        skip_unavailable: Some(true),
     }
 }
 
@@ -442,4 +442,31 @@ fn search_dls_error_comes_before_the_replication_one() {
     let pre_ga = check_api_key(&body, StackVersion::new(8, 13)).unwrap_err();
     assert_eq!(pre_ga.len(), 1);
     assert_eq!(pre_ga[0].field, "access.replication[0]");
+}
+
+/// The 8.15 breaking changes (elasticsearch#105792): `skip_unavailable` defaults to true.
+#[wasm_bindgen_test(unsupported = test)]
+fn skip_unavailable_defaults_by_version_and_is_written_only_when_set() {
+    assert!(!skip_unavailable_default(StackVersion::new(8, 14)));
+    assert!(skip_unavailable_default(StackVersion::new(8, 15)));
+    assert!(skip_unavailable_default(StackVersion::new(9, 0)));
+    let unset = remote_setup(&RemoteCluster {
+        skip_unavailable: None,
+        ..remote(Security::ApiKey, Mode::Proxy, &["es:9443"])
+    });
+    assert!(unset.settings.iter().all(|(k, _)| !k.ends_with("skip_unavailable")));
+}
+
+/// `cluster.remote.signing.*` is the global signing trust (`CrossClusterApiKeySignatureManager`
+/// loads it from the `cluster.remote.` settings under `signing.`): no remote may be so named.
+#[wasm_bindgen_test(unsupported = test)]
+fn an_alias_named_signing_is_refused() {
+    let setup = remote_setup(&RemoteCluster {
+        alias: "signing".to_owned(),
+        ..remote(Security::ApiKey, Mode::Proxy, &["es:9443"])
+    });
+    assert_eq!(setup.findings[0].field, "alias");
+    assert!(setup.findings[0].message.contains("collides with cluster.remote.signing.*"));
+    assert!(crate::trust::remote::check_alias("signing").is_err());
+    assert!(crate::trust::remote::check_alias("signing-eu").is_ok());
 }

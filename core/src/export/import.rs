@@ -498,13 +498,11 @@ fn read_remotes(
         }
         .unwrap_or_default();
         let skip_key = format!("{prefix}.skip_unavailable");
-        let skip_unavailable = match rest.get(&skip_key).and_then(bool_of) {
-            Some(b) => {
-                rest.remove(&skip_key);
-                b
-            }
-            None => false,
-        };
+        // Absent stays absent: Elasticsearch's default depends on the version.
+        let skip_unavailable = rest.get(&skip_key).and_then(bool_of);
+        if skip_unavailable.is_some() {
+            rest.remove(&skip_key);
+        }
         let server_name = match mode {
             Mode::Proxy => rest
                 .remove(&format!("{prefix}.server_name"))

@@ -139,7 +139,7 @@ fn scrambled(model: &Bundle) -> Bundle {
             Mode::Proxy => Mode::Sniff,
             Mode::Sniff => Mode::Proxy,
         };
-        remote.remote.skip_unavailable = !remote.remote.skip_unavailable;
+        remote.remote.skip_unavailable = remote.remote.skip_unavailable.map(|s| !s);
         remote.server_name = Some("stale".to_owned());
         remote.signing.certificate_path = Some("stale.crt".to_owned());
         if remote.signing.mode == SigningMode::None {
@@ -214,7 +214,7 @@ fn rich() -> Bundle {
                     security: Security::ApiKey,
                     mode: Mode::Proxy,
                     addresses: vec!["logs.example.com:9443".to_owned()],
-                    skip_unavailable: true,
+                    skip_unavailable: Some(true),
                 },
                 server_name: Some("logs.example.com".to_owned()),
                 remote_deployment: None,
@@ -235,7 +235,7 @@ fn rich() -> Bundle {
                     security: Security::Certificate,
                     mode: Mode::Sniff,
                     addresses: vec!["10.0.0.1:9300".to_owned(), "10.0.0.2:9300".to_owned()],
-                    skip_unavailable: false,
+                    skip_unavailable: Some(false),
                 },
                 server_name: None,
                 remote_deployment: None,
@@ -716,6 +716,22 @@ fn unmodelled_settings_are_kept_never_dropped() {
     }
 }
 
+/// An absent `skip_unavailable` stays absent through import and export: its default changed
+/// in 8.15 (elasticsearch#105792), so writing one would change behaviour.
+#[test]
+fn an_absent_skip_unavailable_round_trips_as_absent() {
+    let input = ImportInput {
+        yml: "cluster.remote.r.mode: proxy\ncluster.remote.r.proxy_address: r:9443\ncluster.remote.s.mode: proxy\ncluster.remote.s.proxy_address: s:9443\ncluster.remote.s.skip_unavailable: false\n".to_owned(),
+        ..ImportInput::default()
+    };
+    let imported = import(&input, &empty("x")).unwrap();
+    let skip: Vec<Option<bool>> = imported.bundle.remotes.iter().map(|r| r.remote.skip_unavailable).collect();
+    assert_eq!(skip, [None, Some(false)]);
+    let yml = elasticsearch_yml(&imported.bundle, VERSION);
+    assert!(!yml.contains("cluster.remote.r.skip_unavailable"), "{yml}");
+    assert!(yml.contains("cluster.remote.s.skip_unavailable: false"), "{yml}");
+}
+
 #[test]
 fn reserved_roles_are_skipped_and_transient_metadata_dropped() {
     let roles = json!({
@@ -815,7 +831,7 @@ fn remote_config(alias: String, transport_paths: bool) -> impl Strategy<Value = 
         any::<bool>(),
         any::<bool>(),
         prop::collection::vec("[a-z]{1,5}:9[0-9]{3}", 1..3),
-        any::<bool>(),
+        prop::option::of(any::<bool>()),
         prop::option::of("[a-z.]{1,10}"),
         0..3u8,
         any::<bool>(),

@@ -3,10 +3,10 @@
 //! verifies strong-identity requests with.
 //!
 //! Decisions on points the reference leaves open:
-//! - The message for both `cluster.remote.signing.certificate_authorities` and
-//!   `….truststore.path` follows Elasticsearch's `SslConfigurationLoader` template for its
-//!   other SSL contexts ("cannot specify both [a] and [b]"); the signing context's own wording
-//!   is not confirmed.
+//! - Both `cluster.remote.signing.certificate_authorities` and `….truststore.path`: the signing
+//!   trust is loaded from the `cluster.remote.` settings with the `signing.` prefix, so
+//!   `SslConfigurationLoader` names the keys without `cluster.remote.`, and
+//!   `CrossClusterApiKeySignatureManager.reload` wraps it in "Failed to load trust config".
 //! - The transport TLS errors quote Elasticsearch's bootstrap check (`TransportTLSBootstrapCheck`)
 //!   and `SSLService` messages; the bootstrap check only runs in production mode, which is what
 //!   every real cluster runs in.
@@ -299,7 +299,7 @@ impl Deployment {
         if !signing.certificate_authorities.is_empty() && signing.truststore_path.is_some() {
             out.push(Diagnostic::error(
                 "remote_signing.truststore_path",
-                "cannot specify both [cluster.remote.signing.truststore.path] and [cluster.remote.signing.certificate_authorities]",
+                "Failed to load trust config: cannot specify both [signing.certificate_authorities] and [signing.truststore.path]",
             ));
         }
         if !signing.ca_pem.trim().is_empty() && !signing.configured() {

@@ -9,6 +9,14 @@
 //! - "Reuse the transport certificate" signs with the node's transport key and certificate
 //!   paths; the console does not hold that certificate, so it cannot test the pattern or the
 //!   chain for it and says so.
+//! - An encrypted signing key's passphrase is the keystore setting
+//!   `cluster.remote.<alias>.signing.secure_key_passphrase` (`SslConfigurationKeys
+//!   .KEY_SECURE_PASSPHRASE` under the `signing.` prefix); the spec's
+//!   `signing.key.secure_passphrase` is wrong.
+//! - A remote without signing CAs or truststore still verifies, against the JDK's default
+//!   trust store (`CrossClusterApiKeySignatureManager.reload` accepts a system-default trust
+//!   config); "has not trust configuration" is only raised when no trust manager exists. The
+//!   console cannot see that store, so this is a warning.
 
 use std::collections::BTreeMap;
 
@@ -93,23 +101,15 @@ const FIELDS: [&str; 10] = [
     "secure_settings",
 ];
 
-/// Checks a remote-cluster alias: letters, digits, `-` and `_`, 1 to 64.
+/// Checks a remote-cluster alias ([`cross_cluster::alias_problem`]).
 ///
 /// # Errors
 /// A [`FieldError`] on `alias`.
 pub fn check_alias(alias: &str) -> Result<(), FieldError> {
-    if alias.is_empty()
-        || alias.len() > 64
-        || !alias
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(FieldError::new(
-            "alias",
-            format!("remote cluster alias [{alias}] must be 1 to 64 letters, digits, [-] and [_]"),
-        ));
+    match cross_cluster::alias_problem(alias) {
+        Some(problem) => Err(FieldError::new("alias", problem)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 impl RemoteConfig {
@@ -157,7 +157,10 @@ impl RemoteConfig {
                 security,
                 mode,
                 addresses: string_list(map, "addresses")?,
-                skip_unavailable: bool_field(map, "skip_unavailable", false)?,
+                skip_unavailable: match map.get("skip_unavailable") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(bool_field(map, "skip_unavailable", false)?),
+                },
             },
             server_name: opt_string(map, "server_name")?,
             remote_deployment: opt_string(map, "remote_deployment")?,
@@ -286,7 +289,7 @@ fn check_key_type(pem: &str) -> Result<(), String> {
         .ok_or_else(|| "no -----BEGIN PRIVATE KEY----- block".to_owned())?;
     match block.label.as_str() {
         "RSA PRIVATE KEY" | "EC PRIVATE KEY" => Ok(()),
-        "ENCRYPTED PRIVATE KEY" => Err("the key is encrypted: store the passphrase-free key, or set signing.key.secure_passphrase on the nodes and give the console a decrypted copy".to_owned()),
+        "ENCRYPTED PRIVATE KEY" => Err("the key is encrypted: store the passphrase-free key, or set signing.secure_key_passphrase on the nodes and give the console a decrypted copy".to_owned()),
         "PRIVATE KEY" => {
             // PKCS#8: the algorithm OID is in the first bytes.
             const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -591,9 +594,10 @@ fn signing_checks(
     if let Some((remote_name, remote)) = ctx.remote {
         let trust = &remote.remote_signing;
         if !trust.configured() {
-            diagnostics.push(Diagnostic::error(
+            let issuer = chain.last().map(|c| c.info().issuer_dn).unwrap_or_default();
+            diagnostics.push(Diagnostic::warning(
                 "remote_deployment",
-                format!("[{remote_name}]: Cannot verify signed cross-cluster headers because [cluster.remote.signing] has not trust configuration. Set cluster.remote.signing.certificate_authorities on [{remote_name}]."),
+                format!("[{remote_name}] sets neither cluster.remote.signing.certificate_authorities nor a truststore, so Elasticsearch verifies signatures against the JDK's default trust store (SslConfigurationLoader → DefaultJdkTrustConfig): a chain up to a public CA passes, a private CA such as [{issuer}] fails with \"PKIX path building failed\". The console cannot see that store; set cluster.remote.signing.certificate_authorities on [{remote_name}] to decide."),
             ));
         } else if trust.ca_pem.trim().is_empty() {
             diagnostics.push(Diagnostic::warning(
