@@ -24,6 +24,26 @@ pub use template::RoleTemplate;
 
 use rules::token_name;
 
+/// The fields `ExpressionRoleMapping`'s parser declares (the candidates of its "did you mean").
+const BODY_FIELDS: [&str; 7] = [
+    "roles",
+    "role_templates",
+    "rules",
+    "metadata",
+    "enabled",
+    "doc_type",
+    "type",
+];
+
+/// `ActionRequestValidationException`'s message: `Validation Failed: 1: a;2: b;`.
+pub fn validation_failed<'a>(errors: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = "Validation Failed: ".to_owned();
+    for (i, error) in errors.into_iter().enumerate() {
+        out.push_str(&format!("{}: {error};", i + 1));
+    }
+    out
+}
+
 /// The suffix reserved for operator-defined (file settings) mappings.
 pub const RESERVED_SUFFIX: &str = "-read-only-operator-config";
 
@@ -122,7 +142,7 @@ impl RoleMapping {
                 other => {
                     return Err(fail(
                         "body",
-                        format!("[role-mapping] unknown field [{other}]"),
+                        crate::xcontent::unknown_field("role-mapping", other, &BODY_FIELDS),
                     ));
                 }
             }
@@ -144,34 +164,33 @@ impl RoleMapping {
         };
         let roles = roles.unwrap_or_default();
         let role_templates = templates.unwrap_or_default();
+        // `PutRoleMappingRequest.validate`: every problem, collected.
+        let mut problems: Vec<(&'static str, String)> = Vec::new();
         if name.is_empty() {
-            return Err(fail("name", "role-mapping name is missing".to_owned()));
+            problems.push(("name", "role-mapping name is missing".to_owned()));
         }
         if roles.is_empty() && role_templates.is_empty() {
-            return Err(fail(
-                "roles",
-                "role-mapping roles or role-templates are missing".to_owned(),
-            ));
+            problems.push(("roles", "role-mapping roles or role-templates are missing".to_owned()));
         }
         if !roles.is_empty() && !role_templates.is_empty() {
-            return Err(fail(
+            problems.push((
                 "role_templates",
                 "role-mapping cannot have both roles and role-templates".to_owned(),
             ));
         }
         if metadata.keys().any(|k| k.starts_with('_')) {
-            return Err(fail(
-                "metadata",
-                "metadata keys may not start with [_]".to_owned(),
-            ));
+            problems.push(("metadata", "metadata keys may not start with [_]".to_owned()));
         }
         if name.ends_with(RESERVED_SUFFIX) {
-            return Err(fail(
+            problems.push((
                 "name",
                 format!(
                     "Invalid mapping name [{name}]. [{RESERVED_SUFFIX}] is not an allowed suffix"
                 ),
             ));
+        }
+        if let Some((field, _)) = problems.first() {
+            return Err(fail(field, validation_failed(problems.iter().map(|(_, m)| m.as_str()))));
         }
         Ok(Self {
             name: name.to_owned(),

@@ -64,6 +64,91 @@ fn similarity(a: &str, b: &str) -> f32 {
     1.0 - distance
 }
 
+/// Parses JSON as Elasticsearch's x-content parser does with Jackson's
+/// `STRICT_DUPLICATE_DETECTION`: a key repeated inside one object is refused
+/// (`Duplicate field 'roles'`), where `serde_json` would keep the last one.
+///
+/// # Errors
+/// The syntax error, or the first repeated key with its line and column.
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    if let Some(duplicate) = duplicate_key(text.as_bytes()) {
+        return Err(duplicate);
+    }
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// The first key repeated inside one JSON object, as Jackson words it with where it is; `None`
+/// for JSON without repeats and for text that is not JSON (the caller's parser reports that).
+pub fn duplicate_key(bytes: &[u8]) -> Option<String> {
+    use serde::Deserializer as _;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match deserializer.deserialize_any(NoRepeats) {
+        Err(e) if e.classify() == serde_json::error::Category::Data => Some(format!(
+            "{} (line {}, column {}): Elasticsearch's JSON parser refuses a repeated key",
+            e.to_string().split(" at line").next().unwrap_or_default(),
+            e.line(),
+            e.column()
+        )),
+        _ => None,
+    }
+}
+
+/// Walks any JSON value, refusing repeated keys in every object.
+struct NoRepeats;
+
+impl<'de> serde::de::DeserializeSeed<'de> for NoRepeats {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoRepeats {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(NoRepeats)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "Duplicate field '{key}'"
+                )));
+            }
+            map.next_value_seed(NoRepeats)?;
+        }
+        Ok(())
+    }
+}
+
 /// `ObjectParser`'s refusal of a value of the wrong JSON type:
 /// `[parser] field doesn't support values of type: VALUE_NULL`.
 pub fn wrong_type(parser: &str, field: &str, value: &Value) -> String {
@@ -109,6 +194,21 @@ mod tests {
             unknown_field("role-mapping", "enable", &["roles", "rules", "enabled"]),
             "[role-mapping] unknown field [enable] did you mean [enabled]?"
         );
+    }
+
+    /// Jackson's `STRICT_DUPLICATE_DETECTION`, on in Elasticsearch's `JsonXContent`.
+    #[wasm_bindgen_test(unsupported = test)]
+    fn repeated_keys_are_refused_at_any_depth() {
+        let message = parse_json(r#"{"roles": ["a"], "rules": {"field": {"username": "x"}}, "roles": ["b"]}"#).unwrap_err();
+        assert!(message.starts_with("Duplicate field 'roles' (line 1, column "), "{message}");
+        let nested = parse_json(r#"{"metadata": {"a": 1, "a": 2}}"#).unwrap_err();
+        assert!(nested.starts_with("Duplicate field 'a'"), "{nested}");
+        let in_list = parse_json(r#"[{"x": 1}, {"x": 1, "y": [], "y": {}}]"#).unwrap_err();
+        assert!(in_list.starts_with("Duplicate field 'y'"), "{in_list}");
+        assert_eq!(parse_json(r#"{"a": {"a": 1}, "b": [{"a": 2}]}"#).unwrap(), json!({"a": {"a": 1}, "b": [{"a": 2}]}));
+        // Not JSON at all: not a repeat; the caller's parser says what is wrong.
+        assert_eq!(duplicate_key(b"{\"a\": "), None);
+        assert!(parse_json("{").is_err());
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -66,7 +66,19 @@ where
 {
     type Rejection = Response;
 
+    /// Reads the body once, refuses a repeated key as Elasticsearch's strict JSON parser does
+    /// (a shared rule of every body, not of one resource), then deserializes it.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let head = Request::from_parts(parts.clone(), body);
+        let bytes = match axum::body::Bytes::from_request(head, state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) => return Err(reject(JsonRejection::from(rejection)).into_response()),
+        };
+        if let Some(duplicate) = trust_core::xcontent::duplicate_key(&bytes) {
+            return Err(ApiError::invalid("body", duplicate).into_response());
+        }
+        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(reject(rejection).into_response()),

@@ -11,7 +11,7 @@ fn json_field(text: &str, field: &str) -> Result<Option<Value>, FieldError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    serde_json::from_str(text.trim())
+    trust_core::xcontent::parse_json(text.trim())
         .map(Some)
         .map_err(|e| FieldError::new(field, format!("not valid JSON: {e}")))
 }

@@ -76,7 +76,7 @@ impl RoleMappingForm {
         let mut body = Map::new();
         body.insert("enabled".to_owned(), Value::Bool(self.enabled));
         if self.use_templates {
-            let templates: Value = serde_json::from_str(self.templates.trim())
+            let templates = trust_core::xcontent::parse_json(self.templates.trim())
                 .map_err(|e| FieldError::new("role_templates", format!("not valid JSON: {e}")))?;
             body.insert("role_templates".to_owned(), templates);
         } else {
@@ -87,7 +87,7 @@ impl RoleMappingForm {
         }
         body.insert("rules".to_owned(), rules.clone());
         if !self.metadata.trim().is_empty() {
-            let metadata: Value = serde_json::from_str(self.metadata.trim())
+            let metadata = trust_core::xcontent::parse_json(self.metadata.trim())
                 .map_err(|e| FieldError::new("metadata", format!("not valid JSON: {e}")))?;
             body.insert("metadata".to_owned(), metadata);
         }
@@ -250,7 +250,7 @@ mod tests {
         form.roles.clear();
         assert_eq!(
             form.parse(&json!({"all": []})).unwrap_err().message,
-            "role-mapping roles or role-templates are missing"
+            "Validation Failed: 1: role-mapping roles or role-templates are missing;"
         );
     }
 

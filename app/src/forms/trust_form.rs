@@ -344,7 +344,7 @@ impl RemoteForm {
             "" if self.certificate_identity.trim().is_empty() => Value::Null,
             "" => json!({"certificate_identity": self.certificate_identity.trim()}),
             body => {
-                let mut value: Value = serde_json::from_str(body).map_err(|e| {
+                let mut value = trust_core::xcontent::parse_json(body).map_err(|e| {
                     FieldError::new(
                         "api_key",
                         format!("the API key request is not valid JSON: {e}"),

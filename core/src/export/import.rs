@@ -633,7 +633,7 @@ fn read_api_listing(
     text: &str,
     problems: &mut Vec<ImportProblem>,
 ) -> Vec<(String, Value)> {
-    match serde_json::from_str::<Value>(text) {
+    match crate::xcontent::parse_json(text) {
         Ok(Value::Object(map)) => map.into_iter().collect(),
         Ok(_) => {
             problems.push(problem(
@@ -641,6 +641,10 @@ fn read_api_listing(
                 "",
                 "expected a JSON object of names to bodies, as the GET API returns it",
             ));
+            Vec::new()
+        }
+        Err(e) if e.starts_with("Duplicate field") => {
+            problems.push(problem(file, "", e));
             Vec::new()
         }
         Err(e) => {

@@ -144,6 +144,26 @@ impl UserModel {
     }
 }
 
+/// The first metadata value `ExpressionModel.buildPredicate` cannot take — an object, also
+/// inside a list — with Elasticsearch's refusal: building the model throws, so every role
+/// mapping fails for that user (no realm the console models hands such metadata over: JWT
+/// keeps only strings, numbers, booleans and lists of those as `jwt_claim_*`).
+pub fn unsupported_metadata(metadata: &Map<String, Value>) -> Option<(String, String)> {
+    fn has_object(value: &Value) -> bool {
+        match value {
+            Value::Object(_) => true,
+            Value::Array(items) => items.iter().any(has_object),
+            _ => false,
+        }
+    }
+    metadata.iter().find(|(_, v)| has_object(v)).map(|(key, _)| {
+        (
+            key.clone(),
+            "Unsupported value type class java.util.HashMap: role mapping (ExpressionModel.buildPredicate) accepts strings, numbers, booleans, null and lists of those; with an object here Elasticsearch fails the role mapping of this user".to_owned(),
+        )
+    })
+}
+
 /// `ExpressionModel.buildPredicate`: strings exact or by pattern (case-sensitive), numbers by
 /// value, booleans equal, lists by any element, null only by `null`.
 fn plain_test(value: &Value, rule: &FieldValue) -> Option<(String, &'static str)> {

@@ -211,15 +211,15 @@ fn mapping_bodies_are_validated_as_the_api_does() {
         ),
         (
             json!({"enabled": true, "roles": [], "rules": rules}),
-            "role-mapping roles or role-templates are missing",
+            "Validation Failed: 1: role-mapping roles or role-templates are missing;",
         ),
         (
             json!({"enabled": true, "roles": ["a"], "role_templates": [{"template": {"source": "b"}}], "rules": rules}),
-            "role-mapping cannot have both roles and role-templates",
+            "Validation Failed: 1: role-mapping cannot have both roles and role-templates;",
         ),
         (
             json!({"enabled": true, "roles": ["a"], "rules": rules, "metadata": {"_x": 1}}),
-            "metadata keys may not start with [_]",
+            "Validation Failed: 1: metadata keys may not start with [_];",
         ),
         (
             json!({"enabled": true, "roles": ["a"], "rules": rules, "colour": "red"}),
@@ -252,7 +252,27 @@ fn mapping_bodies_are_validated_as_the_api_does() {
     .unwrap_err();
     assert_eq!(
         reserved.message,
-        "Invalid mapping name [x-read-only-operator-config]. [-read-only-operator-config] is not an allowed suffix"
+        "Validation Failed: 1: Invalid mapping name [x-read-only-operator-config]. [-read-only-operator-config] is not an allowed suffix;"
+    );
+    // `PutRoleMappingRequest.validate` collects every problem into one exception.
+    let several = RoleMapping::parse(
+        "y-read-only-operator-config",
+        &json!({"enabled": true, "roles": [], "rules": rules, "metadata": {"_x": 1}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        several.message,
+        "Validation Failed: 1: role-mapping roles or role-templates are missing;2: metadata keys may not start with [_];3: Invalid mapping name [y-read-only-operator-config]. [-read-only-operator-config] is not an allowed suffix;"
+    );
+    assert_eq!(several.field, "roles");
+    // `ObjectParser` + `SuggestingErrorOnUnknown` over `ExpressionRoleMapping`'s fields.
+    assert_eq!(
+        mapping(json!({"enabled": true, "roles": ["a"], "rule": rules})).unwrap_err(),
+        "[role-mapping] unknown field [rule] did you mean any of [rules, roles]?"
+    );
+    assert_eq!(
+        mapping(json!({"enable": true, "roles": ["a"], "rules": rules})).unwrap_err(),
+        "[role-mapping] unknown field [enable] did you mean [enabled]?"
     );
     let m = mapping(json!({"enabled": "false", "roles": "single", "rules": rules})).unwrap();
     assert_eq!((m.enabled, m.roles), (false, vec!["single".to_owned()]));
