@@ -11,6 +11,13 @@
 //!
 //! `&` (intersection) and `~` (complement) have no `regex` equivalent and are refused;
 //! `<identifier>` named automata are not available in Elasticsearch either.
+//!
+//! As in Lucene's `RegExp` (9.x, which every supported stack — 8.0 on — ships; 8.7 already
+//! behaved the same): every branch of a union reads at least one atom, and that atom may be any
+//! character, so a branch that *starts* with `|` or `)` reads it as a literal (`/(|a)/` is the
+//! text `|a`) while an empty last branch runs off the end (`/a|/`: "unexpected end-of-string";
+//! `/(a|)/`: "expected ')'"); `\s` is `[ \t\n\r]` only; a backslash before a letter that
+//! names no class (`\n`, `\t`, `\b`…) is "invalid character class".
 
 use super::{PatternError, push_literal};
 
@@ -20,6 +27,10 @@ use super::{PatternError, push_literal};
 /// per group) and a union is read in a loop, so no input controls the recursion depth.
 pub(crate) fn translate(pattern: &str, inner: &str) -> Result<String, PatternError> {
     super::check_length(pattern)?;
+    // `RegExp`'s constructor: the empty expression is the empty string.
+    if inner.is_empty() {
+        return Ok(String::new());
+    }
     let mut parser = Parser {
         pattern,
         chars: inner.chars().collect(),
@@ -99,8 +110,10 @@ impl Parser<'_> {
         Ok(out)
     }
 
+    /// `parseConcatExp`: one atom always (whatever character it starts with), then more while
+    /// the next character does not end the branch.
     fn concat(&mut self) -> Result<String, PatternError> {
-        let mut out = String::new();
+        let mut out = self.repeat()?;
         while self.peek().is_some_and(|c| !matches!(c, ')' | '|' | '&')) {
             out.push_str(&self.repeat()?);
         }
@@ -220,7 +233,17 @@ impl Parser<'_> {
             return Ok(ClassChar::Char(c));
         }
         let escaped = self.next()?;
+        self.check_escape(escaped)?;
         Ok(shorthand(escaped).map_or(ClassChar::Char(escaped), ClassChar::Shorthand))
+    }
+
+    /// `expandPreDefined`: a backslash before a letter that is not a class is an error (Java's
+    /// rule, which Lucene follows).
+    fn check_escape(&self, escaped: char) -> Result<(), PatternError> {
+        if escaped.is_ascii_alphabetic() && shorthand(escaped).is_none() {
+            return Err(self.invalid(format!("invalid character class \\{escaped}")));
+        }
+        Ok(())
     }
 
     fn simple(&mut self) -> Result<String, PatternError> {
@@ -263,6 +286,7 @@ impl Parser<'_> {
             '<' => self.interval()?,
             '\\' => {
                 let escaped = self.next()?;
+                self.check_escape(escaped)?;
                 match shorthand(escaped) {
                     Some(class) => format!("[{class}]"),
                     None => {
@@ -340,8 +364,8 @@ fn shorthand(c: char) -> Option<&'static str> {
     Some(match c {
         'd' => "0-9",
         'D' => "[^0-9]",
-        's' => " \\t\\n\\r\\x0B\\x0C",
-        'S' => "[^ \\t\\n\\r\\x0B\\x0C]",
+        's' => " \\t\\n\\r",
+        'S' => "[^ \\t\\n\\r]",
         'w' => "a-zA-Z0-9_",
         'W' => "[^a-zA-Z0-9_]",
         _ => return None,
@@ -440,6 +464,35 @@ mod tests {
         assert!(matches(&union, "a"));
         assert!(matches(&union, "b"));
         assert!(!matches(&union, "aa"));
+    }
+
+    /// `RegExp.parseConcatExp` / `parseCharExp` / `expandPreDefined` (Lucene 9, as in 8.7).
+    #[wasm_bindgen_test(unsupported = test)]
+    fn branches_escapes_and_whitespace_follow_lucene() {
+        // A branch reads at least one atom: a leading `|` or `)` is a literal.
+        assert!(matches("/(|a)/", "|a"));
+        assert!(!matches("/(|a)/", "a"));
+        assert!(matches("/a||b/", "|b"));
+        assert!(matches("/)/", ")"));
+        assert!(matches("//", ""));
+        for (pattern, reason) in [
+            ("/a|/", "unexpected end-of-string"),
+            ("/(a|)/", "expected ')' at position 4"),
+            ("/\\n/", "invalid character class \\n"),
+            ("/[\\t]/", "invalid character class \\t"),
+            ("/a\\b/", "invalid character class \\b"),
+        ] {
+            let err = AutomatonPattern::parse(pattern).unwrap_err();
+            assert!(matches!(err, PatternError::Invalid { .. }), "{pattern}: {err}");
+            assert!(err.to_string().contains(reason), "{pattern}: {err}");
+        }
+        // `\s` is space, tab, newline and carriage return only.
+        for (value, expected) in [(" ", true), ("\t", true), ("\n", true), ("\r", true), ("\u{0B}", false), ("\u{0C}", false)] {
+            assert_eq!(matches("/\\s/", value), expected, "{value:?}");
+            assert_eq!(matches("/\\S/", value), !expected, "{value:?}");
+        }
+        // Escaped punctuation stays literal.
+        assert!(matches("/a\\|b/", "a|b"));
     }
 
     #[wasm_bindgen_test(unsupported = test)]
