@@ -8,6 +8,15 @@
 //! message: partials and delimiter changes. Stored scripts (`{"id": …}`) parse but cannot be
 //! rendered here. Decision: standalone-line whitespace is kept as written (role names are
 //! single-line in practice).
+//!
+//! As mustache.java with Elasticsearch's handlers: `""` is falsy in sections (and so renders
+//! an inverted section); lists answer `size` and numeric indexes (`{{groups.0}}`,
+//! `{{groups.size}}`, `CustomReflectionObjectHandler.CollectionMap`); the script's
+//! `options.content_type` picks the encoder of `{{x}}` (`CustomMustacheFactory`:
+//! `application/json` — the default — JSON-escapes, `text/plain` writes as is,
+//! `application/x-www-form-urlencoded` URL-encodes; anything else is refused).
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -37,8 +46,41 @@ enum Script {
     Inline {
         nodes: Vec<Node>,
         params: Map<String, Value>,
+        encoder: Encoder,
     },
     Stored(String),
+}
+
+/// How `{{x}}` writes a value (`CustomMustacheFactory`'s encoders).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Encoder {
+    /// `JsonEscapeEncoder`, for `application/json` (the default).
+    #[default]
+    Json,
+    /// `DefaultEncoder`, for `text/plain`: as is.
+    Plain,
+    /// `UrlEncoder`, for `application/x-www-form-urlencoded`.
+    Url,
+}
+
+impl Encoder {
+    /// `CustomMustacheFactory.createEncoder`.
+    fn for_content_type(media_type: &str) -> Result<Self, String> {
+        match media_type {
+            "application/json" | "application/json; charset=UTF-8" => Ok(Self::Json),
+            "text/plain" => Ok(Self::Plain),
+            "application/x-www-form-urlencoded" => Ok(Self::Url),
+            other => Err(format!("No encoder found for MIME type [{other}]")),
+        }
+    }
+
+    fn encode(self, text: &str, out: &mut String) {
+        match self {
+            Self::Json => json_escape(text, out),
+            Self::Plain => out.push_str(text),
+            Self::Url => url_encode(text, out),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -116,11 +158,18 @@ impl RoleTemplate {
             Script::Stored(id) => Err(format!(
                 "the template uses the stored script [{id}], which this console does not have"
             )),
-            Script::Inline { nodes, params: own } => {
+            Script::Inline {
+                nodes,
+                params: own,
+                encoder,
+            } => {
                 let mut all = own.clone();
                 all.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let root = Value::Object(all);
-                let mut out = Output::default();
+                let mut out = Output {
+                    encoder: *encoder,
+                    ..Output::default()
+                };
                 render(nodes, &mut vec![&root], &mut out)?;
                 Ok(out.text)
             }
@@ -154,14 +203,15 @@ fn first_json_value(text: &str) -> Result<Value, String> {
 
 /// `Script.parse`: a bare string is inline source; an object has `source` or `id`.
 fn parse_script(value: &Value) -> Result<Script, String> {
-    let inline = |source: &str, params: Map<String, Value>| -> Result<Script, String> {
+    let inline = |source: &str, params: Map<String, Value>, encoder| -> Result<Script, String> {
         Ok(Script::Inline {
             nodes: compile(source)?,
             params,
+            encoder,
         })
     };
     let map = match value {
-        Value::String(source) => return inline(source, Map::new()),
+        Value::String(source) => return inline(source, Map::new(), Encoder::default()),
         Value::Object(map) => map,
         other => {
             return Err(format!(
@@ -173,6 +223,7 @@ fn parse_script(value: &Value) -> Result<Script, String> {
     let mut source = None;
     let mut id = None;
     let mut params = Map::new();
+    let mut encoder = Encoder::default();
     for (key, v) in map {
         match key.as_str() {
             "source" => {
@@ -191,7 +242,24 @@ fn parse_script(value: &Value) -> Result<Script, String> {
                     ));
                 }
             },
-            "lang" | "options" => {}
+            "options" => match v {
+                Value::Object(options) => {
+                    if let Some(media_type) = options.get("content_type") {
+                        let media_type = match media_type {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        encoder = Encoder::for_content_type(&media_type)?;
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "[script] options doesn't support values of type: {}",
+                        token_name(other)
+                    ));
+                }
+            },
+            "lang" => {}
             other => return Err(format!("[script] unknown field [{other}]")),
         }
     }
@@ -200,7 +268,7 @@ fn parse_script(value: &Value) -> Result<Script, String> {
             "must specify either [source] for an inline script or [id] for a stored script, not both"
                 .to_owned(),
         ),
-        (Some(source), None) => inline(&source, params),
+        (Some(source), None) => inline(&source, params, encoder),
         (None, Some(id)) => Ok(Script::Stored(id)),
         (None, None) => Err(
             "must specify either [source] for an inline script or [id] for a stored script"
@@ -305,20 +373,35 @@ fn push_text(stack: &mut [(String, bool, Vec<Node>)], text: &str) {
     }
 }
 
-fn lookup<'v>(name: &str, scopes: &[&'v Value]) -> Option<&'v Value> {
+/// A name's value in the scopes: the literal flat key first, then the dotted path, where a
+/// list answers `size` and in-range indexes (`CustomReflectionObjectHandler.CollectionMap`).
+fn lookup<'v>(name: &str, scopes: &[&'v Value]) -> Option<Cow<'v, Value>> {
     if name == "." {
-        return scopes.last().copied();
+        return scopes.last().map(|v| Cow::Borrowed(*v));
     }
     for scope in scopes.iter().rev() {
         let Value::Object(map) = scope else { continue };
         if let Some(v) = map.get(name) {
-            return Some(v);
+            return Some(Cow::Borrowed(v));
         }
         let mut parts = name.split('.');
         let Some(first) = parts.next().and_then(|p| map.get(p)) else {
             continue;
         };
-        return parts.try_fold(first, |v, part| v.as_object()?.get(part));
+        let mut current = Cow::Borrowed(first);
+        for part in parts {
+            current = match current {
+                Cow::Borrowed(Value::Object(map)) => Cow::Borrowed(map.get(part)?),
+                Cow::Borrowed(Value::Array(items)) if part == "size" => {
+                    Cow::Owned(Value::from(items.len()))
+                }
+                Cow::Borrowed(Value::Array(items)) => {
+                    Cow::Borrowed(items.get(part.parse::<usize>().ok()?)?)
+                }
+                _ => return None,
+            };
+        }
+        return Some(current);
     }
     None
 }
@@ -358,6 +441,7 @@ fn java_string(value: &Value) -> String {
 struct Output {
     text: String,
     steps: usize,
+    encoder: Encoder,
 }
 
 impl Output {
@@ -389,9 +473,11 @@ fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut Output) -> Result<
         match node {
             Node::Text(text) => out.push_str(text),
             Node::Var { name, escape } => {
-                let text = lookup(name, scopes).map(stringify).unwrap_or_default();
+                let text = lookup(name, scopes)
+                    .map(|v| stringify(&v))
+                    .unwrap_or_default();
                 if *escape {
-                    json_escape(&text, &mut out.text);
+                    out.encoder.encode(&text, &mut out.text);
                 } else {
                     out.push_str(&text);
                 }
@@ -401,9 +487,10 @@ fn render(nodes: &[Node], scopes: &mut Vec<&Value>, out: &mut Output) -> Result<
                 inverted: true,
                 children,
             } => {
-                let empty = match lookup(name, scopes) {
+                let empty = match lookup(name, scopes).as_deref() {
                     None | Some(Value::Null | Value::Bool(false)) => true,
                     Some(Value::Array(items)) => items.is_empty(),
+                    Some(Value::String(s)) => s.is_empty(),
                     Some(_) => false,
                 };
                 if empty {
@@ -428,7 +515,7 @@ fn section(
     };
     if name.eq_ignore_ascii_case("toJson") {
         if let Some(value) = body_name().and_then(|n| lookup(n, scopes)) {
-            match value {
+            match value.as_ref() {
                 Value::Null => {}
                 Value::Array(_) | Value::Object(_) => out.push_str(&value.to_string()),
                 other => out.push_str(&stringify(other)),
@@ -438,7 +525,7 @@ fn section(
     }
     if let Some(delimiter) = join_delimiter(name) {
         let body = body_name().unwrap_or_default();
-        match lookup(body, scopes) {
+        match lookup(body, scopes).as_deref() {
             Some(Value::Array(items)) => {
                 let parts: Vec<String> = items.iter().map(java_string).collect();
                 out.push_str(&parts.join(delimiter));
@@ -454,10 +541,22 @@ fn section(
         url_encode(&inner, &mut out.text);
         return Ok(());
     }
-    match lookup(name, scopes) {
-        None | Some(Value::Null | Value::Bool(false)) => Ok(()),
-        Some(Value::Bool(true)) => render(children, scopes, out),
-        Some(Value::Array(items)) => {
+    let value = match lookup(name, scopes) {
+        None => return Ok(()),
+        Some(Cow::Borrowed(value)) => value,
+        // A computed `size`: a number, truthy, rendered in a scope of its own.
+        Some(Cow::Owned(value)) => {
+            let mut inner: Vec<&Value> = scopes.clone();
+            inner.push(&value);
+            return render(children, &mut inner, out);
+        }
+    };
+    match value {
+        Value::Null | Value::Bool(false) => Ok(()),
+        // `BaseObjectHandler.iterate`: the empty string is falsy.
+        Value::String(s) if s.is_empty() => Ok(()),
+        Value::Bool(true) => render(children, scopes, out),
+        Value::Array(items) => {
             for item in items {
                 scopes.push(item);
                 let rendered = render(children, scopes, out);
@@ -466,7 +565,7 @@ fn section(
             }
             Ok(())
         }
-        Some(other) => {
+        other => {
             scopes.push(other);
             let rendered = render(children, scopes, out);
             scopes.pop();
