@@ -1,26 +1,25 @@
 //! LDAP distinguished names, parsed and normalized the way role mapping compares `dn` and
 //! `groups` values (UnboundID `DN` and `toNormalizedString()`, RFC 4514 syntax).
 //!
-//! Normalized form: attribute names lower-cased; values unescaped, trimmed, inner runs of
-//! spaces collapsed, lower-cased (case-ignore matching, as UnboundID does without a schema)
-//! and re-escaped; the parts of a multi-valued RDN sorted; RDNs joined with `,` and no spaces.
+//! Parsing is UnboundID's non-strict `DN(String)`: an attribute name is any run of characters
+//! but space, `=`, `,` and `;`; `;` separates RDNs like `,`; a value may be quoted only from its
+//! first character (a later unescaped `"` is an error); `#hex` is the BER encoding of the value
+//! (`cn=#04024869` is `cn=Hi`).
 //!
-//! Decision (UnboundID is lenient in ways not written down): attribute names must be a
-//! letter followed by letters, digits and `-`, or a numeric OID; `;` separates RDNs like `,`.
+//! Normalized form (`RDN.toNormalizedString`): attribute names lower-cased; values unescaped,
+//! trimmed, inner runs of spaces collapsed, lower-cased (case-ignore matching, as UnboundID
+//! does without a schema) and re-escaped by `RDN.appendNormalizedValue` — `\` before
+//! `\ = " + , ; < >` and a leading `#`, every character outside printable ASCII as `\hh` per
+//! UTF-8 byte (`café` is `caf\c3\a9`); the parts of a multi-valued RDN sorted; RDNs joined
+//! with `,` and no spaces.
 
 use std::fmt;
 
 /// A parsed distinguished name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DistinguishedName {
-    rdns: Vec<Vec<(String, AttributeValue)>>,
-}
-
-/// An attribute value: text, or `#` followed by the hex of its BER encoding.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum AttributeValue {
-    Text(String),
-    Hex(String),
+    /// Each RDN's (attribute name, value) pairs; a `#hex` value is decoded when read.
+    rdns: Vec<Vec<(String, String)>>,
 }
 
 /// Why a string is not a DN.
@@ -39,9 +38,12 @@ pub enum DnError {
     /// A quoted value is not closed, or text follows the closing quote.
     #[error("unterminated or malformed quoted value [{0}]")]
     Quote(String),
-    /// A `#` hex value is malformed.
+    /// A `#` hex value is malformed, or not a BER element.
     #[error("invalid hex value [{0}]")]
     Hex(String),
+    /// An unescaped `"` inside an unquoted value.
+    #[error("unexpected double quote in value [{0}]")]
+    UnexpectedQuote(String),
     /// Longer than [`crate::limits::DN_MAX_CHARS`].
     #[error("a DN is at most {max} characters long; this one has {len}")]
     TooLong {
@@ -101,10 +103,7 @@ impl DistinguishedName {
                 let mut parts: Vec<String> = rdn
                     .iter()
                     .map(|(name, value)| {
-                        let value = match value {
-                            AttributeValue::Text(text) => escape(&normalize_value(text)),
-                            AttributeValue::Hex(hex) => format!("#{hex}"),
-                        };
+                        let value = escape(&normalize_value(value));
                         format!("{}={value}", name.to_lowercase())
                     })
                     .collect();
@@ -157,7 +156,7 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 }
 
 /// One `name=value` pair starting at `i`; returns the index after it (and trailing spaces).
-fn parse_pair(chars: &[char], i: usize) -> Result<(String, AttributeValue, usize), DnError> {
+fn parse_pair(chars: &[char], i: usize) -> Result<(String, String, usize), DnError> {
     let start = skip_spaces(chars, i);
     let rest: String = chars[start..].iter().collect();
     let Some(eq) = chars[start..].iter().position(|&c| c == '=') else {
@@ -176,42 +175,59 @@ fn parse_pair(chars: &[char], i: usize) -> Result<(String, AttributeValue, usize
             if !matches!(chars.get(i), None | Some(',' | ';' | '+')) {
                 return Err(DnError::Quote(rest));
             }
-            AttributeValue::Text(value)
+            value
         }
         Some('#') => {
-            let end = chars[i..]
+            // `RDN.readHexString`: hex pairs up to a space, `+`, `,` or `;`.
+            let end = chars[i + 1..]
                 .iter()
-                .position(|c| matches!(c, ',' | ';' | '+'))
-                .map_or(chars.len(), |p| i + p);
+                .position(|c| matches!(c, ' ' | ',' | ';' | '+'))
+                .map_or(chars.len(), |p| i + 1 + p);
             let hex: String = chars[i + 1..end].iter().collect();
-            let hex = hex.trim_end();
-            if hex.is_empty()
-                || !hex.len().is_multiple_of(2)
-                || !hex.chars().all(|c| c.is_ascii_hexdigit())
-            {
+            if !hex.len().is_multiple_of(2) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
                 return Err(DnError::Hex(rest));
             }
-            i = end;
-            AttributeValue::Hex(hex.to_lowercase())
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .filter_map(|k| u8::from_str_radix(&hex[k..k + 2], 16).ok())
+                .collect();
+            let value = ber_octet_string(&bytes).ok_or_else(|| DnError::Hex(rest.clone()))?;
+            i = skip_spaces(chars, end);
+            String::from_utf8_lossy(value).into_owned()
         }
         _ => {
             let (value, next) = plain(chars, i, &rest)?;
             i = next;
-            AttributeValue::Text(value)
+            value
         }
     };
     Ok((name, value, i))
 }
 
+/// UnboundID's non-strict name check: not empty, no space, `=`, `,` or `;` (the name was read
+/// up to a space or `=`).
 fn valid_attribute_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() => chars.all(|c| c.is_ascii_alphanumeric() || c == '-'),
-        Some(c) if c.is_ascii_digit() => name
-            .split('.')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit())),
-        _ => false,
-    }
+    !name.is_empty() && !name.contains([' ', '=', ',', ';'])
+}
+
+/// `ASN1OctetString.decodeAsOctetString`: one BER element (any tag, short or long length form)
+/// that the bytes hold exactly; its value.
+fn ber_octet_string(bytes: &[u8]) -> Option<&[u8]> {
+    let (&_tag, rest) = bytes.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first & 0x80 == 0 {
+        (usize::from(first), rest)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 4 || rest.len() < count {
+            return None;
+        }
+        let len = rest[..count]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (len, &rest[count..])
+    };
+    (rest.len() == len).then_some(rest)
 }
 
 fn quoted(chars: &[char], mut i: usize, rest: &str) -> Result<(String, usize), DnError> {
@@ -242,6 +258,7 @@ fn plain(chars: &[char], mut i: usize, rest: &str) -> Result<(String, usize), Dn
                 i = unescape(chars, i, &mut bytes, rest)?;
                 kept = bytes.len();
             }
+            '"' => return Err(DnError::UnexpectedQuote(rest.to_owned())),
             c => {
                 push_char(&mut bytes, c);
                 if c != ' ' {
@@ -285,14 +302,26 @@ fn normalize_value(value: &str) -> String {
         .to_lowercase()
 }
 
-/// RFC 4514 escaping of a normalized text value (a leading `#` too, so it is not hex).
+/// `RDN.appendNormalizedValue`'s escaping of a normalized value.
 fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    let last = value.chars().count().saturating_sub(1);
     for (i, c) in value.chars().enumerate() {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') || (i == 0 && c == '#') {
-            out.push('\\');
+        match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 => out.push_str("\\#"),
+            ' ' if i == 0 || i == last => out.push_str("\\ "),
+            ' '..='~' => out.push(c),
+            other => {
+                let mut buf = [0u8; 4];
+                for byte in other.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{byte:02x}"));
+                }
+            }
         }
-        out.push(c);
     }
     out
 }
@@ -315,6 +344,8 @@ mod tests {
         assert_eq!(many.parse::<DistinguishedName>().unwrap().len(), 10_000);
     }
 
+    /// UnboundID `DN(String)` (non-strict names, `RDN.readHexString` + BER) and
+    /// `RDN.appendNormalizedValue` (hex-escaped non-ASCII).
     #[wasm_bindgen_test(unsupported = test)]
     fn normalizes_case_spacing_and_order() {
         let cases = [
@@ -324,12 +355,22 @@ mod tests {
             ("uid=B+cn=a,dc=x", "cn=a+uid=b,dc=x"),
             ("cn=Smith\\, John,dc=x", "cn=smith\\, john,dc=x"),
             ("cn=\"Smith, John\",dc=x", "cn=smith\\, john,dc=x"),
-            ("cn=caf\\C3\\A9", "cn=café"),
+            ("cn=caf\\C3\\A9", "cn=caf\\c3\\a9"),
+            ("cn=café", "cn=caf\\c3\\a9"),
             ("cn=a\\zb", "cn=azb"),
             ("cn=\\#1", "cn=\\#1"),
             ("cn=a;dc=b", "cn=a,dc=b"),
             ("2.5.4.3=x", "2.5.4.3=x"),
-            ("cn=#04024869", "cn=#04024869"),
+            // `#hex` is a BER element: `04 02 "Hi"` is the text Hi (short and long length).
+            ("cn=#04024869", "cn=hi"),
+            ("cn=#0481024869", "cn=hi"),
+            ("cn=#04024869 ,dc=x", "cn=hi,dc=x"),
+            // Non-strict attribute names: anything but space, `=`, `,` and `;`.
+            ("1.=x", "1.=x"),
+            ("a+b=c", "a+b=c"),
+            ("my_attr=x", "my_attr=x"),
+            // The case-ignore rule trims escaped edge spaces too.
+            ("cn=\\ lead", "cn=lead"),
             ("cn=", "cn="),
             ("", ""),
         ];
@@ -338,6 +379,9 @@ mod tests {
         }
     }
 
+    /// UnboundID refusals: no `=`, a `,` in a name, an unclosed quote, a `"` after a value's
+    /// first character (`ERR_RDN_UNEXPECTED_DOUBLE_QUOTE`), hex that is odd or not BER, a
+    /// trailing comma (`ERR_DN_ENDS_WITH_COMMA`).
     #[wasm_bindgen_test(unsupported = test)]
     fn plain_group_names_are_not_dns() {
         for input in [
@@ -350,7 +394,10 @@ mod tests {
             "cn=\"open",
             "cn=\\",
             "cn=#abc",
-            "1.=x",
+            "cn=#04",
+            "cn=#0403ab",
+            "cn=a\"b",
+            "cn=a,",
         ] {
             assert_eq!(normalize(input), None, "{input}");
         }
