@@ -105,6 +105,11 @@ describe('token playground', () => {
     // jwt2 comes first in the chain and declines at the client secret.
     assert.equal(await step('jwt2', 'client_authentication').getAttribute('data-outcome'), 'failed');
     assert.equal(await step('jwt8', 'signature').getAttribute('data-outcome'), 'passed');
+    // The chain Elasticsearch runs: default_file (no file realm is configured) and native1 read
+    // Basic credentials and pass the token by; native1 keeps default_native out.
+    assert.equal(await step('default_file', 'credentials').getAttribute('data-outcome'), 'skipped');
+    assert.equal(await step('native1', 'credentials').getAttribute('data-outcome'), 'skipped');
+    assert.equal(await page.locator('[data-testid=trace-realm][data-realm="default_native"]').count(), 0);
     const body = JSON.parse(await page.getByTestId('authenticate-json').innerText());
     assert.equal(body.username, 'security_test_user');
     assert.deepEqual(body.authentication_realm, { name: 'jwt8', type: 'jwt' });

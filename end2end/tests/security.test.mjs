@@ -89,6 +89,11 @@ describe('security pages', () => {
     const row = page.getByTestId('realm-row').filter({ hasText: 'jwt8' });
     await row.waitFor();
     assert.match(await row.innerText(), /2\s+jwt8\s+jwt\s+id_token\s+iss8\s+OK/);
+    // Realms.maybeAddBasicRealms: no file or native realm is configured, so Elasticsearch adds both.
+    const implicit = await page.getByTestId('realm-implicit-row').allInnerTexts();
+    assert.equal(implicit.length, 2, implicit.join(' | '));
+    assert.match(implicit[0], /default_file\s+added by Elasticsearch\s+file/);
+    assert.match(implicit[1], /default_native\s+added by Elasticsearch\s+native/);
   });
 
   test('a pasted PKC JWK set shows per-key usability', async () => {

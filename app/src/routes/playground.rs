@@ -1,6 +1,6 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
-use trust_core::jwt::authenticate::Outcome;
+use trust_core::jwt::authenticate::{Outcome, Step};
 use trust_core::jwt::check::Verdict;
 use trust_core::jwt::lint::{Diagnostic, Severity};
 use trust_core::playground::{Decoded, RealmKeys, decode, read_pasted};
@@ -368,23 +368,27 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
     let identity = sample_identity(&verdict);
     let token_user = verdict.token_user.clone();
     let alg = StoredValue::new(alg);
+    // Realms that are not JWT realms (the implicit default_file and default_native among them)
+    // only pass the token by.
+    let no_jwt_realm = verdict.trace.iter().all(|e| e.step == Step::Credentials);
     view! {
         <section class=format!("{CARD} mt-6") aria-labelledby="verdict-title" data-testid="verdict">
             <h2 id="verdict-title" class="sr-only">"Verdict"</h2>
             <p class=format!("rounded-md border px-4 py-3 text-sm font-medium {banner_class}") data-testid="verdict-banner">{banner}</p>
             <h3 class="mt-5 text-sm font-semibold">"Trace, in chain order"</h3>
-            {groups.is_empty().then(|| view! {
+            {no_jwt_realm.then(|| view! {
                 <p class=format!("mt-2 {MUTED}")>"No JWT realm is enabled in the chain, so no realm looked at the token. "<a class="text-indigo-700 underline dark:text-indigo-300" href="/realms">"Add or enable a JWT realm"</a></p>
             })}
             {groups.into_iter().map(|group| {
                 let label = if group.realm.is_empty() { "no JWT realm".to_owned() } else { format!("realm [{}]", group.realm) };
                 let accepted = group.outcome == RealmOutcome::Accepted;
+                let bystander = group.steps.iter().all(|e| e.step == Step::Credentials);
                 view! {
                     <div class="mt-3" data-testid="trace-realm" data-realm=group.realm.clone()>
                         <p class="text-sm font-medium">
                             {label}
                             <span class=if accepted { "ml-2 text-emerald-700 dark:text-emerald-400" } else { "ml-2 text-slate-600 dark:text-slate-400" }>
-                                {if accepted { "authenticated the token" } else { "declined; the next realm is tried" }}
+                                {if accepted { "authenticated the token" } else if bystander { "does not read Bearer tokens" } else { "declined; the next realm is tried" }}
                             </span>
                         </p>
                         <ol class="mt-1 space-y-1 text-sm">

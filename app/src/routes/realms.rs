@@ -49,6 +49,10 @@ pub fn RealmsPage() -> impl IntoView {
 #[component]
 fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
     let rows: Vec<ResourceView> = chain_order(&realms).into_iter().cloned().collect();
+    // `Realms.maybeAddBasicRealms`: what Elasticsearch puts at the head of the chain itself.
+    let implicit = trust_core::jwt::realm::implicit_realms(
+        realms.iter().filter_map(|r| r.body.get("type").and_then(|t| t.as_str())),
+    );
     view! {
         <div class=format!("{CARD} mt-6 overflow-x-auto p-0")>
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Realm chain">
@@ -63,6 +67,19 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                    {implicit.into_iter().map(|realm| view! {
+                        <tr data-testid="realm-implicit-row" class="bg-slate-50/60 dark:bg-slate-900/40">
+                            <td class="px-4 py-2 font-mono" title="Integer.MIN_VALUE">"first"</td>
+                            <td class="px-4 py-2">
+                                <span class="font-medium">{realm.name}</span>
+                                <span class="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">"added by Elasticsearch"</span>
+                            </td>
+                            <td class="px-4 py-2">{realm.kind}</td>
+                            <td class="px-4 py-2">"—"</td>
+                            <td class="px-4 py-2">"—"</td>
+                            <td class=format!("px-4 py-2 {MUTED}")>{format!("no {} realm is configured; configure or disable one to remove it", realm.kind)}</td>
+                        </tr>
+                    }).collect_view()}
                     {rows.into_iter().map(|realm| {
                         let settings = &realm.body["settings"];
                         let kind = text_list::join(realm.body.get("type"));

@@ -147,6 +147,7 @@ pub fn apply_plan(bundle: &Bundle) -> Vec<PlanStep> {
             "Copy the settings into config/elasticsearch.yml on every node, then restart the nodes one at a time (rolling restart) for the static settings. Dynamic settings can instead go through PUT _cluster/settings (see the requests).",
         )
     };
+    let yml_how = format!("{yml_how}\n\n{}", chain_note(&bundle.realms));
     vec![
         PlanStep {
             number: 1,
@@ -169,7 +170,7 @@ pub fn apply_plan(bundle: &Bundle) -> Vec<PlanStep> {
             } else {
                 "elasticsearch.yml and rolling restart".to_owned()
             },
-            detail: yml_how.to_owned(),
+            detail: yml_how,
             artifact: super::YML.to_owned(),
             items: settings,
         },
@@ -181,6 +182,34 @@ pub fn apply_plan(bundle: &Bundle) -> Vec<PlanStep> {
             items: requests,
         },
     ]
+}
+
+/// The realm chain the nodes will run, with the realms Elasticsearch adds on its own
+/// (`Realms.maybeAddBasicRealms`) named as such; disabled realms are left out.
+fn chain_note(realms: &[crate::resource::realm_config::RealmConfig]) -> String {
+    let enabled = |r: &&crate::resource::realm_config::RealmConfig| {
+        !matches!(r.settings.get("enabled"), Some(serde_json::Value::Bool(false)))
+            && r.settings.get("enabled").and_then(serde_json::Value::as_str) != Some("false")
+    };
+    let order = |r: &crate::resource::realm_config::RealmConfig| {
+        r.settings.get("order").and_then(|v| match v {
+            serde_json::Value::Number(n) => n.as_i64(),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        })
+    };
+    let mut configured: Vec<&crate::resource::realm_config::RealmConfig> =
+        realms.iter().filter(enabled).collect();
+    configured.sort_by_key(|r| (order(r), r.name.clone()));
+    let links: Vec<String> = crate::jwt::realm::implicit_realms(realms.iter().map(|r| r.kind.as_str()))
+        .iter()
+        .map(|r| format!("{} ({}, added by Elasticsearch)", r.name, r.kind))
+        .chain(configured.iter().map(|r| match order(r) {
+            Some(o) => format!("{} ({}, order {o})", r.name, r.kind),
+            None => format!("{} ({})", r.name, r.kind),
+        }))
+        .collect();
+    format!("Realm chain the nodes will run, in order: {}.", links.join(", "))
 }
 
 /// The plan as Markdown.

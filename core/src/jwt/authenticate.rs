@@ -16,7 +16,9 @@ use serde_json::{Map, Value};
 use super::algorithm::{Algorithm, Family};
 use super::keys::{Jwk, candidates, filter_keys, parse_jwks};
 use super::lint::StackVersion;
-use super::realm::{ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType};
+use super::realm::{
+    ChainLink, ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType,
+};
 use super::token::{ClientCredential, ParsedJwt, bearer, client_credential, epoch_seconds};
 
 /// The steps of the trace, in the order they run.
@@ -41,6 +43,8 @@ pub enum Step {
     Principal,
     RoleMapping,
     RunAs,
+    /// A realm that is not a JWT realm: it reads other credentials and passes the token by.
+    Credentials,
 }
 
 /// How a step ended.
@@ -190,7 +194,31 @@ pub(crate) fn authenticate_with(
     };
     let mut trace = Vec::new();
     let credential = client_credential(request.client_authentication);
-    for realm in realms {
+    for link in chain.links() {
+        let realm = match link {
+            ChainLink::Jwt(realm) => realm,
+            ChainLink::Other {
+                name,
+                kind,
+                implicit,
+            } => {
+                let added = if implicit {
+                    ", added by Elasticsearch because no realm of that type is configured"
+                } else {
+                    ""
+                };
+                trace.push(TraceEntry {
+                    realm: name.to_owned(),
+                    step: Step::Credentials,
+                    outcome: Outcome::Skip,
+                    message: format!(
+                        "a {kind} realm{added}: it reads {}, so the Bearer JWT passes it by",
+                        super::realm::credentials_read_by(kind)
+                    ),
+                });
+                continue;
+            }
+        };
         let mut t = Tracer {
             realm: &realm.name,
             trace: &mut trace,

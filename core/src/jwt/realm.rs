@@ -187,6 +187,86 @@ impl Default for RealmChain {
     }
 }
 
+/// A realm Elasticsearch adds to the chain on its own (`Realms.maybeAddBasicRealms`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ImplicitRealm {
+    /// `default_file` or `default_native`.
+    pub name: &'static str,
+    /// `file` or `native`.
+    pub kind: &'static str,
+}
+
+/// The realms Elasticsearch puts at the head of the chain, in their order: `default_file`, then
+/// `default_native`, each unless a realm of its type is configured — enabled, or explicitly
+/// disabled (`Realms.maybeAddBasicRealms`, `findDisabledBasicRealmTypes`). Both take order
+/// `Integer.MIN_VALUE`, so they come before every configured realm.
+pub fn implicit_realms<'a>(configured_kinds: impl IntoIterator<Item = &'a str>) -> Vec<ImplicitRealm> {
+    let kinds: BTreeSet<&str> = configured_kinds.into_iter().collect();
+    [
+        ImplicitRealm { name: "default_file", kind: "file" },
+        ImplicitRealm { name: "default_native", kind: "native" },
+    ]
+    .into_iter()
+    .filter(|r| !kinds.contains(r.kind))
+    .collect()
+}
+
+/// One realm of the chain Elasticsearch runs, in order.
+#[derive(Clone, Copy, Debug)]
+pub enum ChainLink<'a> {
+    /// A JWT realm.
+    Jwt(&'a JwtRealm),
+    /// Another realm: it reads other credentials, so a Bearer JWT passes it by.
+    Other {
+        /// Its name.
+        name: &'a str,
+        /// Its type.
+        kind: &'a str,
+        /// Whether Elasticsearch added it on its own.
+        implicit: bool,
+    },
+}
+
+impl RealmChain {
+    /// The enabled realms in the order Elasticsearch tries them, the implicit `default_file`
+    /// and `default_native` first ([`implicit_realms`]). A configured JWT realm whose settings
+    /// could not be read is left out, as it would stop the node.
+    pub fn links(&self) -> Vec<ChainLink<'_>> {
+        let implicit = implicit_realms(self.realms.iter().map(|r| r.kind.as_str()));
+        let mut links: Vec<ChainLink<'_>> = implicit
+            .iter()
+            .map(|r| ChainLink::Other {
+                name: r.name,
+                kind: r.kind,
+                implicit: true,
+            })
+            .collect();
+        for realm in self.realms.iter().filter(|r| r.enabled) {
+            match (&realm.jwt, realm.kind.as_str()) {
+                (Some(jwt), _) => links.push(ChainLink::Jwt(jwt)),
+                (None, "jwt") => {}
+                (None, kind) => links.push(ChainLink::Other {
+                    name: &realm.name,
+                    kind,
+                    implicit: false,
+                }),
+            }
+        }
+        links
+    }
+}
+
+/// What a non-JWT realm reads instead of a Bearer JWT.
+pub fn credentials_read_by(kind: &str) -> &'static str {
+    match kind {
+        "file" | "native" | "ldap" | "active_directory" => "Basic credentials (username and password)",
+        "pki" => "the TLS client certificate",
+        "kerberos" => "Negotiate (SPNEGO) tokens",
+        "saml" | "oidc" => "nothing on REST requests (it signs users in through Kibana)",
+        _ => "other credentials",
+    }
+}
+
 /// The node setting that turns run_as off.
 pub const RUN_AS_ENABLED: &str = "xpack.security.authc.run_as.enabled";
 
@@ -323,6 +403,7 @@ pub fn load(
     }
     realms.sort_by(|a, b| (a.order, &a.name).cmp(&(b.order, &b.name)));
     check_orders(&realms, &mut diags);
+    check_reserved_names(&realms, &mut diags);
     check_authorization_realms(&realms, &mut diags);
     let run_as_enabled = match settings.text(RUN_AS_ENABLED) {
         None => true,
@@ -375,6 +456,22 @@ fn check_orders(realms: &[Realm], diags: &mut Vec<Diagnostic>) {
                 duplicates.join("; ")
             ),
         ));
+    }
+}
+
+/// `Realms.ensureRealmNameIsAvailable`: an enabled realm may not take the name of a realm
+/// Elasticsearch adds (`reserved` always; `default_file` / `default_native` when added).
+fn check_reserved_names(realms: &[Realm], diags: &mut Vec<Diagnostic>) {
+    let implicit = implicit_realms(realms.iter().map(|r| r.kind.as_str()));
+    let added = std::iter::once("reserved").chain(implicit.iter().map(|r| r.name));
+    for name in added {
+        if let Some(realm) = realms.iter().find(|r| r.enabled && r.name == name) {
+            let key = format!("{REALMS_PREFIX}.{}.{}", realm.kind, realm.name);
+            diags.push(Diagnostic::error(
+                &key,
+                format!("Found realm configured with name clashing with the [{name}] realm: [{key}]"),
+            ));
+        }
     }
 }
 
