@@ -166,6 +166,7 @@ pub fn remote_settings(
         remote: None,
         credentials_set: true,
         signing_key: None,
+        keystore_password_set: true,
         now: 0,
     };
     remote::analyse(config, &ctx).local_settings

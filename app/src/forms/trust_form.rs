@@ -266,12 +266,25 @@ pub struct RemoteForm {
     pub certificate_identity: String,
     /// The key's encoded value (write-only).
     pub credentials: SecretEdit,
-    /// `none`, `pem`, `transport`.
+    /// `none`, `pem`, `transport`, `keystore`.
     pub signing_mode: String,
     /// Signing certificate (PEM).
     pub signing_certificate: String,
     /// Signing key (PEM, write-only).
     pub signing_key: SecretEdit,
+    /// `signing.keystore.path` (keystore mode).
+    pub keystore_path: String,
+    /// `signing.keystore.type` (empty: inferred from the extension).
+    pub keystore_type: String,
+    /// `signing.keystore.alias`.
+    pub keystore_alias: String,
+    /// The keystore's private-key entries (`keytool -list`), one per line.
+    pub keystore_entries: String,
+    /// The keystore's password (write-only).
+    pub keystore_password: SecretEdit,
+    /// The stored `signing` object, so that settings this form does not edit (custom PEM
+    /// paths) survive an edit.
+    pub signing_stored: Value,
     /// When the stored secrets were set.
     pub saved_secrets: BTreeMap<String, String>,
 }
@@ -293,6 +306,12 @@ impl RemoteForm {
             signing_mode: "none".to_owned(),
             signing_certificate: String::new(),
             signing_key: SecretEdit::Keep,
+            keystore_path: String::new(),
+            keystore_type: String::new(),
+            keystore_alias: String::new(),
+            keystore_entries: String::new(),
+            keystore_password: SecretEdit::Keep,
+            signing_stored: json!({}),
             saved_secrets: BTreeMap::new(),
         }
     }
@@ -327,6 +346,12 @@ impl RemoteForm {
             signing_mode: b["signing"]["mode"].as_str().unwrap_or("none").to_owned(),
             signing_certificate: text(&b["signing"]["certificate"]),
             signing_key: SecretEdit::Keep,
+            keystore_path: text(&b["signing"]["keystore_path"]),
+            keystore_type: text(&b["signing"]["keystore_type"]),
+            keystore_alias: text(&b["signing"]["keystore_alias"]),
+            keystore_entries: unlines(&b["signing"]["keystore_entries"]),
+            keystore_password: SecretEdit::Keep,
+            signing_stored: b["signing"].clone(),
             saved_secrets: view
                 .secure_settings
                 .iter()
@@ -368,6 +393,7 @@ impl RemoteForm {
         let secure: Map<String, Value> = [
             ("credentials", &self.credentials),
             ("signing_key", &self.signing_key),
+            ("signing_keystore_password", &self.keystore_password),
         ]
         .into_iter()
         .filter_map(|(k, e)| e.to_json().map(|v| (k.to_owned(), v)))
@@ -384,12 +410,32 @@ impl RemoteForm {
             "server_name": optional(&self.server_name),
             "remote_deployment": optional(&self.remote_deployment),
             "api_key": api_key,
-            "signing": {"mode": self.signing_mode, "certificate": self.signing_certificate},
+            "signing": self.signing_body(),
         });
         if !secure.is_empty() {
             body["secure_settings"] = Value::Object(secure);
         }
         Ok(body)
+    }
+
+    /// The `signing` object: the stored one with the edited fields on top.
+    fn signing_body(&self) -> Value {
+        let mut signing = match &self.signing_stored {
+            Value::Object(map) => map.clone(),
+            _ => Map::new(),
+        };
+        let entries = lines(&self.keystore_entries);
+        for (key, value) in [
+            ("mode", json!(self.signing_mode)),
+            ("certificate", json!(self.signing_certificate)),
+            ("keystore_path", optional(&self.keystore_path)),
+            ("keystore_type", optional(&self.keystore_type)),
+            ("keystore_alias", optional(&self.keystore_alias)),
+            ("keystore_entries", json!(entries)),
+        ] {
+            signing.insert(key.to_owned(), value);
+        }
+        Value::Object(signing)
     }
 
     /// `trust-core`'s verdict on the shape (whether it would work is the server's analysis).

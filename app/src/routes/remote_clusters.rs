@@ -126,6 +126,7 @@ const SIGNING: &[(&str, &str)] = &[
     ("none", "Off"),
     ("pem", "Dedicated signing certificate and key"),
     ("transport", "Reuse the transport certificate"),
+    ("keystore", "A keystore on the nodes (PKCS#12 or JKS)"),
 ];
 
 #[component]
@@ -141,6 +142,10 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     });
     let saved_credentials = initial.saved_secrets.get("credentials").cloned();
     let saved_key = initial.saved_secrets.get("signing_key").cloned();
+    let saved_keystore_password = initial
+        .saved_secrets
+        .get("signing_keystore_password")
+        .cloned();
     let form = RwSignal::new(initial);
     let (save, remove) = resource_actions("/remote-clusters");
     let check = Memo::new(move |_| {
@@ -195,6 +200,23 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
         |f, v| f.signing_certificate = v,
     );
     let (key, set_key) = bind(form, |f| f.signing_key.clone(), |f, v| f.signing_key = v);
+    let (keystore_path, set_keystore_path) =
+        bind(form, |f| f.keystore_path.clone(), |f, v| f.keystore_path = v);
+    let (keystore_type, set_keystore_type) =
+        bind(form, |f| f.keystore_type.clone(), |f, v| f.keystore_type = v);
+    let (keystore_alias, set_keystore_alias) =
+        bind(form, |f| f.keystore_alias.clone(), |f, v| f.keystore_alias = v);
+    let (keystore_entries, set_keystore_entries) = bind(
+        form,
+        |f| f.keystore_entries.clone(),
+        |f, v| f.keystore_entries = v,
+    );
+    let (keystore_password, set_keystore_password) = bind(
+        form,
+        |f| f.keystore_password.clone(),
+        |f, v| f.keystore_password = v,
+    );
+    let keystore_mode = move || form.with(|f| f.signing_mode == "keystore");
     let api_key_model = move || form.with(|f| f.security == "api_key");
     let pem = move || form.with(|f| f.signing_mode == "pem");
     let secret_error = move |field: &'static str| {
@@ -254,6 +276,20 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
                         <SecretField id="remote-signing-key".to_owned() saved=saved_key.clone() edit=key on_change=set_key described_by="remote-signing-key-help".to_owned() multiline=true />
                         <p id="remote-signing-key-help" class=MUTED>"RSA or EC, unencrypted. It stays on the console's server and is never sent back."</p>
                         {secret_error("secure_settings.signing_key")}
+                    </div>
+                </Show>
+                <Show when=keystore_mode>
+                    <div class="grid gap-4 md:grid-cols-3">
+                        <FormField id="remote-keystore-path" label="signing.keystore.path" field="signing.keystore_path" value=keystore_path set=set_keystore_path refusal placeholder="certs/signing.p12" />
+                        <FormField id="remote-keystore-type" label="signing.keystore.type (optional)" field="signing.keystore_type" value=keystore_type set=set_keystore_type refusal placeholder="PKCS12" help="Unset: PKCS12 for .p12/.pfx/.pkcs12, else jks." />
+                        <FormField id="remote-keystore-alias" label="signing.keystore.alias" field="signing.keystore_alias" value=keystore_alias set=set_keystore_alias refusal help="Required when the keystore holds more than one key." />
+                    </div>
+                    <FormField id="remote-keystore-entries" label="Private-key entries in the keystore (keytool -list), one per line" field="signing.keystore_entries" value=keystore_entries set=set_keystore_entries refusal rows=2 help="The console cannot open the keystore; with its entries it checks the alias as Elasticsearch does." />
+                    <div>
+                        <label for="remote-keystore-password" class=LABEL>"signing.keystore.secure_password"</label>
+                        <SecretField id="remote-keystore-password".to_owned() saved=saved_keystore_password.clone() edit=keystore_password on_change=set_keystore_password described_by="remote-keystore-password-help".to_owned() />
+                        <p id="remote-keystore-password-help" class=MUTED>"Kept on the console's server only; exported as a keystore command."</p>
+                        {secret_error("secure_settings.signing_keystore_password")}
                     </div>
                 </Show>
                 <FormField id="remote-identity" label="certificate_identity on the API key (Java regex, whole DN)" field="api_key.certificate_identity" value=identity set=set_identity refusal placeholder="CN=.*\\.node\\.<cluster-id>\\.cluster\\.<org-id>" help="Matched case-sensitively against the whole RFC 2253 subject DN of the signing certificate. Test it in the certificate workbench." />

@@ -17,7 +17,7 @@ use trust_core::{
     resource::{ResourceKind, realm_config::secret_change},
     trust::{
         RemoteConfig, TrustedEnvironment, environment,
-        remote::{CREDENTIALS, SIGNING_KEY},
+        remote::{self, SIGNING_KEY},
     },
 };
 
@@ -89,17 +89,12 @@ pub async fn bundle(pool: &SqlitePool, scope: &Scope) -> Result<Bundle, ApiError
         .filter_map(|row| Some(RemoteConfig::parse(&row.name, &parsed(row)?).ok()?.config))
         .collect();
     for secret in remote_secrets {
-        match secret.setting.as_str() {
-            CREDENTIALS => {
-                bundle.secrets.insert(
-                    format!("cluster.remote.{}.{CREDENTIALS}", secret.name),
-                    secret.value,
-                );
-            }
-            SIGNING_KEY => {
-                bundle.signing_keys.insert(secret.name, secret.value);
-            }
-            _ => {}
+        if secret.setting == SIGNING_KEY {
+            bundle.signing_keys.insert(secret.name, secret.value);
+        } else if let Some(setting) = remote::secret_setting(&secret.setting) {
+            bundle
+                .secrets
+                .insert(format!("cluster.remote.{}.{setting}", secret.name), secret.value);
         }
     }
     bundle.role_mappings = mapping_rows

@@ -229,6 +229,7 @@ async fn analyse_remotes(
                 remote: target,
                 credentials_set: key(CREDENTIALS).is_some(),
                 signing_key: key(SIGNING_KEY).map(String::as_str),
+                keystore_password_set: key(remote::SIGNING_KEYSTORE_PASSWORD).is_some(),
                 now,
             };
             Some((row.name.clone(), remote::analyse(&config, &ctx)))

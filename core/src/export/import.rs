@@ -246,19 +246,16 @@ pub fn owner_of_secret(bundle: &Bundle, key: &str) -> Option<(ResourceKind, Stri
             return Some((ResourceKind::Realm, realm.name.clone(), setting.to_owned()));
         }
     }
-    let alias = key
-        .strip_prefix("cluster.remote.")?
-        .strip_suffix(&format!(".{}", remote::CREDENTIALS))?;
-    bundle
-        .remotes
-        .iter()
-        .any(|r| r.remote.alias == alias)
-        .then(|| {
-            (
-                ResourceKind::RemoteCluster,
-                alias.to_owned(),
-                remote::CREDENTIALS.to_owned(),
-            )
+    let rest = key.strip_prefix("cluster.remote.")?;
+    [remote::CREDENTIALS, remote::SIGNING_KEYSTORE_PASSWORD]
+        .into_iter()
+        .find_map(|secret| {
+            let alias = rest.strip_suffix(&format!(".{}", remote::secret_setting(secret)?))?;
+            bundle
+                .remotes
+                .iter()
+                .any(|r| r.remote.alias == alias)
+                .then(|| (ResourceKind::RemoteCluster, alias.to_owned(), secret.to_owned()))
         })
 }
 
@@ -523,15 +520,20 @@ fn read_remotes(
             },
             |r| r.remote.security,
         );
-        let cert_path = rest
-            .remove(&format!("{prefix}.signing.certificate"))
-            .map(|v| text_of(&v));
-        let key_path = rest
-            .remove(&format!("{prefix}.signing.key"))
-            .map(|v| text_of(&v));
-        let signing = read_signing(
-            &alias, cert_path, key_path, existing, input, bundle, rest, &prefix,
-        );
+        let signing = match read_keystore_signing(rest, &prefix, existing, notes) {
+            Some(signing) => signing,
+            None => {
+                let cert_path = rest
+                    .remove(&format!("{prefix}.signing.certificate"))
+                    .map(|v| text_of(&v));
+                let key_path = rest
+                    .remove(&format!("{prefix}.signing.key"))
+                    .map(|v| text_of(&v));
+                read_signing(
+                    &alias, cert_path, key_path, existing, input, bundle, rest, &prefix,
+                )
+            }
+        };
         if security == Security::ApiKey && !credentials {
             notes.push(format!(
                 "remote cluster [{alias}] uses the API-key model but no [{prefix}.credentials] keystore value was imported"
@@ -590,8 +592,7 @@ fn read_signing(
         return Signing {
             mode: SigningMode::Transport,
             certificate: kept_certificate,
-            certificate_path: None,
-            key_path: None,
+            ..Signing::default()
         };
     }
     let certificate = input
@@ -606,7 +607,46 @@ fn read_signing(
         certificate,
         certificate_path: (cert_path != default_cert).then_some(cert_path),
         key_path: (key_path != default_key).then_some(key_path),
+        ..Signing::default()
     }
+}
+
+/// Keystore signing (`signing.keystore.path`, `.type`, `.alias`), when the yml has it and no
+/// PEM key: `SslConfigurationLoader` refuses both (kept as they are, with a problem).
+fn read_keystore_signing(
+    rest: &mut BTreeMap<String, Value>,
+    prefix: &str,
+    existing: Option<&RemoteConfig>,
+    notes: &mut Vec<String>,
+) -> Option<Signing> {
+    let path_key = format!("{prefix}.signing.keystore.path");
+    rest.get(&path_key)?;
+    if rest.contains_key(&format!("{prefix}.signing.key")) {
+        notes.push(format!(
+            "[{prefix}]: cannot specify both [signing.key] and [signing.keystore.path] (SslConfigurationLoader); both are kept as they are"
+        ));
+        return None;
+    }
+    let mut take_text = |suffix: &str| {
+        rest.remove(&format!("{prefix}.signing.keystore.{suffix}"))
+            .map(|v| text_of(&v))
+    };
+    let keystore_path = take_text("path");
+    let keystore_type = take_text("type");
+    let keystore_alias = take_text("alias");
+    Some(Signing {
+        mode: SigningMode::Keystore,
+        certificate: existing
+            .map(|r| r.signing.certificate.clone())
+            .unwrap_or_default(),
+        keystore_path,
+        keystore_type,
+        keystore_alias,
+        keystore_entries: existing
+            .map(|r| r.signing.keystore_entries.clone())
+            .unwrap_or_default(),
+        ..Signing::default()
+    })
 }
 
 /// Signing keys (PEM) uploaded at the paths the remotes' `signing.key` settings name.

@@ -225,8 +225,7 @@ fn rich() -> Bundle {
                 signing: Signing {
                     mode: SigningMode::Pem,
                     certificate: SIGNING_CERT.to_owned(),
-                    certificate_path: None,
-                    key_path: None,
+                    ..Signing::default()
                 },
             },
             RemoteConfig {
@@ -833,7 +832,7 @@ fn remote_config(alias: String, transport_paths: bool) -> impl Strategy<Value = 
         prop::collection::vec("[a-z]{1,5}:9[0-9]{3}", 1..3),
         prop::option::of(any::<bool>()),
         prop::option::of("[a-z.]{1,10}"),
-        0..3u8,
+        0..4u8,
         any::<bool>(),
         prop::option::of(text()),
     )
@@ -846,6 +845,15 @@ fn remote_config(alias: String, transport_paths: bool) -> impl Strategy<Value = 
                         certificate: cert.unwrap_or_default(),
                         certificate_path: custom_paths.then(|| format!("signing/{alias}.pem")),
                         key_path: custom_paths.then(|| format!("signing/{alias}-key.pem")),
+                        ..Signing::default()
+                    },
+                    (3, _) => Signing {
+                        mode: SigningMode::Keystore,
+                        certificate: cert.unwrap_or_default(),
+                        keystore_path: Some(format!("signing/{alias}.p12")),
+                        keystore_type: custom_paths.then(|| "PKCS12".to_owned()),
+                        keystore_alias: custom_paths.then(|| "node".to_owned()),
+                        ..Signing::default()
                     },
                     (2, true) => Signing {
                         mode: SigningMode::Transport,

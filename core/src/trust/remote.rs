@@ -37,6 +37,19 @@ use crate::resource::realm_config::{SecretChange, secret_change};
 pub const CREDENTIALS: &str = "credentials";
 /// The secret holding the strong-identity signing key (PEM).
 pub const SIGNING_KEY: &str = "signing_key";
+/// The secret holding the signing keystore's password
+/// (`cluster.remote.<alias>.signing.keystore.secure_password`).
+pub const SIGNING_KEYSTORE_PASSWORD: &str = "signing_keystore_password";
+
+/// The keystore setting a remote secret is written to, under `cluster.remote.<alias>.`
+/// (`None` for the signing key, which goes to a file).
+pub fn secret_setting(secret: &str) -> Option<&'static str> {
+    match secret {
+        CREDENTIALS => Some(CREDENTIALS),
+        SIGNING_KEYSTORE_PASSWORD => Some("signing.keystore.secure_password"),
+        _ => None,
+    }
+}
 
 /// How the local cluster signs cross-cluster requests to this remote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +62,8 @@ pub enum SigningMode {
     Pem,
     /// The node's transport certificate and key.
     Transport,
+    /// A PKCS#12 or JKS keystore on the nodes (`signing.keystore.*`).
+    Keystore,
 }
 
 /// Strong identity signing, local side (`cluster.remote.<alias>.signing.*`).
@@ -62,6 +77,19 @@ pub struct Signing {
     pub certificate_path: Option<String>,
     /// Where the key goes on the nodes (`signing.key`).
     pub key_path: Option<String>,
+    /// `signing.keystore.path` (keystore mode).
+    #[serde(default)]
+    pub keystore_path: Option<String>,
+    /// `signing.keystore.type`; Elasticsearch infers it from the extension when unset.
+    #[serde(default)]
+    pub keystore_type: Option<String>,
+    /// `signing.keystore.alias`: which key entry signs.
+    #[serde(default)]
+    pub keystore_alias: Option<String>,
+    /// The keystore's private-key entries as the admin lists them (`keytool -list`); empty
+    /// when not given. The console cannot open the keystore, so this is how it checks the alias.
+    #[serde(default)]
+    pub keystore_entries: Vec<String>,
 }
 
 /// A remote cluster's checked body (its alias is the document name).
@@ -211,7 +239,16 @@ fn parse_signing(value: &Value) -> Result<Signing, FieldError> {
     let prefixed = |e: FieldError| FieldError::new(format!("signing.{}", e.field), e.message);
     let map = object(
         value,
-        &["mode", "certificate", "certificate_path", "key_path"],
+        &[
+            "mode",
+            "certificate",
+            "certificate_path",
+            "key_path",
+            "keystore_path",
+            "keystore_type",
+            "keystore_alias",
+            "keystore_entries",
+        ],
     )
     .map_err(prefixed)?;
     let certificate = pem_field(map, "certificate").map_err(prefixed)?;
@@ -220,13 +257,17 @@ fn parse_signing(value: &Value) -> Result<Signing, FieldError> {
         mode: choice(
             map,
             "mode",
-            &["none", "pem", "transport"],
+            &["none", "pem", "transport", "keystore"],
             SigningMode::None,
         )
         .map_err(prefixed)?,
         certificate,
         certificate_path: opt_string(map, "certificate_path").map_err(prefixed)?,
         key_path: opt_string(map, "key_path").map_err(prefixed)?,
+        keystore_path: opt_string(map, "keystore_path").map_err(prefixed)?,
+        keystore_type: opt_string(map, "keystore_type").map_err(prefixed)?,
+        keystore_alias: opt_string(map, "keystore_alias").map_err(prefixed)?,
+        keystore_entries: string_list(map, "keystore_entries").map_err(prefixed)?,
     })
 }
 
@@ -243,11 +284,11 @@ fn parse_secrets(value: Option<&Value>) -> Result<BTreeMap<String, SecretChange>
     };
     for (key, value) in map {
         let field = format!("secure_settings.{key}");
-        if key != CREDENTIALS && key != SIGNING_KEY {
+        if ![CREDENTIALS, SIGNING_KEY, SIGNING_KEYSTORE_PASSWORD].contains(&key.as_str()) {
             return Err(FieldError::new(
                 field,
                 format!(
-                    "[{key}] is not a secret of a remote cluster; they are {CREDENTIALS} (the key's encoded value) and {SIGNING_KEY} (PEM)"
+                    "[{key}] is not a secret of a remote cluster; they are {CREDENTIALS} (the key's encoded value), {SIGNING_KEY} (PEM) and {SIGNING_KEYSTORE_PASSWORD}"
                 ),
             ));
         }
@@ -256,10 +297,11 @@ fn parse_secrets(value: Option<&Value>) -> Result<BTreeMap<String, SecretChange>
                 check_encoded(s.trim()).map_err(|m| FieldError::new(field.clone(), m))?;
                 SecretChange::Set(s.trim().to_owned())
             }
-            SecretChange::Set(s) => {
+            SecretChange::Set(s) if key == SIGNING_KEY => {
                 check_key_type(&s).map_err(|m| FieldError::new(field.clone(), m))?;
                 SecretChange::Set(s)
             }
+            SecretChange::Set(s) => SecretChange::Set(s),
             SecretChange::Clear => SecretChange::Clear,
         };
         out.insert(key.clone(), change);
@@ -319,6 +361,8 @@ pub struct RemoteContext<'a> {
     pub credentials_set: bool,
     /// The stored signing key (server-side only).
     pub signing_key: Option<&'a str>,
+    /// Whether the signing keystore's password is stored.
+    pub keystore_password_set: bool,
     /// Now, epoch seconds (certificate validity).
     pub now: i64,
 }
@@ -445,7 +489,14 @@ pub fn analyse(config: &RemoteConfig, ctx: &RemoteContext<'_>) -> RemoteAnalysis
         }
         Security::Certificate => check_mutual_ca(ctx, &mut diagnostics),
     }
-    signing_checks(config, ctx, &prefix, &mut local_settings, &mut diagnostics);
+    signing_checks(
+        config,
+        ctx,
+        &prefix,
+        &mut local_settings,
+        &mut keystore,
+        &mut diagnostics,
+    );
     diagnostics.sort_by_key(|d| d.severity);
     RemoteAnalysis {
         local_settings,
@@ -502,6 +553,7 @@ fn signing_checks(
     ctx: &RemoteContext<'_>,
     prefix: &str,
     settings: &mut Vec<(String, Value)>,
+    keystore: &mut Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let signing = &config.signing;
@@ -577,6 +629,10 @@ fn signing_checks(
             ));
             pem_leaf(signing, ctx, diagnostics)
         }
+        SigningMode::Keystore => {
+            keystore_signing(config, ctx, prefix, settings, keystore, diagnostics);
+            None
+        }
         SigningMode::None => None,
     };
     let Some((chain, dn)) = leaf else {
@@ -615,6 +671,71 @@ fn signing_checks(
             ));
         }
     }
+}
+
+/// Keystore signing (`signing.keystore.*`): the settings, the password's keystore command, and
+/// what `CrossClusterApiKeySignatureManager.buildKeyPair` decides from the key entries.
+fn keystore_signing(
+    config: &RemoteConfig,
+    ctx: &RemoteContext<'_>,
+    prefix: &str,
+    settings: &mut Vec<(String, Value)>,
+    keystore: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let signing = &config.signing;
+    let alias = &config.remote.alias;
+    let Some(path) = &signing.keystore_path else {
+        diagnostics.push(Diagnostic::error(
+            "signing.keystore_path",
+            "set the keystore's path on the nodes (signing.keystore.path)",
+        ));
+        return;
+    };
+    settings.push((format!("{prefix}.signing.keystore.path"), json!(path)));
+    if let Some(kind) = &signing.keystore_type {
+        settings.push((format!("{prefix}.signing.keystore.type"), json!(kind)));
+    }
+    if let Some(entry) = &signing.keystore_alias {
+        settings.push((format!("{prefix}.signing.keystore.alias"), json!(entry)));
+    }
+    keystore.push(format!(
+        "bin/elasticsearch-keystore add --stdin {prefix}.signing.keystore.secure_password   # the keystore's password"
+    ));
+    if !ctx.keystore_password_set {
+        diagnostics.push(Diagnostic::warning(
+            "secure_settings.signing_keystore_password",
+            format!("[{prefix}.signing.keystore.secure_password] is not stored: a password-protected keystore cannot be opened without it"),
+        ));
+    }
+    let failed = |reason: String| {
+        Diagnostic::error(
+            "signing.keystore_alias",
+            format!("Failed to load signing config for cluster [{alias}]: {reason}"),
+        )
+    };
+    let mut entries = signing.keystore_entries.clone();
+    entries.sort();
+    match (&signing.keystore_alias, entries.len()) {
+        (_, 0) => diagnostics.push(Diagnostic::warning(
+            "signing.keystore_entries",
+            "the console cannot open the keystore: list its private-key entries (keytool -list) so it can check the alias; with more than one and no signing.keystore.alias the node refuses the configuration",
+        )),
+        (None, 1) => {}
+        (None, _) => diagnostics.push(failed(format!(
+            "The configured signing key store has multiple signing keys [{}] but no alias has been specified in signing configuration.",
+            entries.join(", ")
+        ))),
+        (Some(wanted), _) if !entries.contains(wanted) => diagnostics.push(failed(format!(
+            "the keystore has no key entry [{wanted}] (its entries are [{}])",
+            entries.join(", ")
+        ))),
+        (Some(_), _) => {}
+    }
+    diagnostics.push(Diagnostic::warning(
+        "signing.certificate",
+        "the console does not hold the keystore's certificate, so it cannot test certificate_identity or the remote's signing trust against it: paste it under a dedicated signing certificate to check",
+    ));
 }
 
 /// The signing chain and its leaf DN, after the PEM-mode checks.

@@ -525,6 +525,7 @@ fn analyse_remote(
             remote: remote.map(|d| ("b", d)),
             credentials_set: true,
             signing_key: key,
+            keystore_password_set: true,
             now: NOW,
         },
     )
@@ -779,4 +780,36 @@ fn the_certificate_model_needs_each_side_to_trust_the_others_ca() {
             .iter()
             .any(|d| d.message.starts_with("transport TLS is off on [b]"))
     );
+}
+
+/// Keystore signing (`signing.keystore.*`, spec §5.2): the settings, the password's keystore
+/// command, and `CrossClusterApiKeySignatureManager.buildKeyPair`'s alias rule.
+#[wasm_bindgen_test(unsupported = test)]
+fn keystore_signing_needs_an_alias_when_the_keystore_holds_several_keys() {
+    let local = cloud(ID_A, "803289842");
+    let remote = signing_remote(CA);
+    let run = |signing: Value| {
+        analyse_remote(remote_body(json!({"signing": signing})), &local, Some(&remote), None)
+    };
+    let several = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_entries": ["node-b", "node-a"]}));
+    let error = several
+        .diagnostics
+        .iter()
+        .find(|d| d.setting == "signing.keystore_alias")
+        .expect("the alias error");
+    assert_eq!(
+        error.message,
+        "Failed to load signing config for cluster [prod]: The configured signing key store has multiple signing keys [node-a, node-b] but no alias has been specified in signing configuration."
+    );
+    assert!(several.local_settings.contains(&("cluster.remote.prod.signing.keystore.path".to_owned(), json!("signing.p12"))));
+    assert!(several.keystore.iter().any(|c| c.contains("cluster.remote.prod.signing.keystore.secure_password")));
+    let chosen = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_type": "PKCS12", "keystore_alias": "node-a", "keystore_entries": ["node-b", "node-a"]}));
+    assert!(errors(&chosen.diagnostics).is_empty(), "{:?}", chosen.diagnostics);
+    for (key, value) in [("type", "PKCS12"), ("alias", "node-a")] {
+        assert!(chosen.local_settings.contains(&(format!("cluster.remote.prod.signing.keystore.{key}"), json!(value))));
+    }
+    let unknown = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_alias": "other", "keystore_entries": ["node-a"]}));
+    assert!(errors(&unknown.diagnostics).iter().any(|d| d.message.contains("no key entry [other]")));
+    let missing = run(json!({"mode": "keystore"}));
+    assert_eq!(errors(&missing.diagnostics)[0].setting, "signing.keystore_path");
 }
