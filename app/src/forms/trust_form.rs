@@ -90,6 +90,24 @@ pub struct DeploymentForm {
     pub signing_truststore: String,
     /// The signing CAs (PEM).
     pub signing_ca_pem: String,
+    /// `remote_cluster_server.enabled`.
+    pub rcs_enabled: bool,
+    /// `xpack.security.remote_cluster_server.ssl.enabled`.
+    pub rcs_ssl: bool,
+    /// `xpack.security.remote_cluster_server.ssl.key`.
+    pub rcs_key: String,
+    /// `xpack.security.remote_cluster_server.ssl.certificate`.
+    pub rcs_certificate: String,
+    /// The CA of the remote_cluster_server certificate (PEM).
+    pub rcs_ca_pem: String,
+    /// `xpack.security.remote_cluster_client.ssl.enabled`.
+    pub rcc_ssl: bool,
+    /// `xpack.security.remote_cluster_client.ssl.verification_mode`.
+    pub rcc_verification_mode: String,
+    /// `xpack.security.remote_cluster_client.ssl.certificate_authorities`, one per line.
+    pub rcc_cas: String,
+    /// The CAs those files hold (PEM).
+    pub rcc_trusted_pem: String,
 }
 
 impl DeploymentForm {
@@ -106,6 +124,7 @@ impl DeploymentForm {
     fn from_body(name: &str, b: &Value) -> Self {
         let ssl = &b["transport_ssl"];
         let signing = &b["remote_signing"];
+        let rc = &b["remote_cluster"];
         Self {
             name: name.to_owned(),
             cluster_id: text(&b["cluster_id"]),
@@ -127,6 +146,18 @@ impl DeploymentForm {
             signing_cas: unlines(&signing["certificate_authorities"]),
             signing_truststore: text(&signing["truststore_path"]),
             signing_ca_pem: text(&signing["ca_pem"]),
+            rcs_enabled: rc["server_enabled"].as_bool().unwrap_or(false),
+            rcs_ssl: rc["server_ssl"].as_bool().unwrap_or(true),
+            rcs_key: text(&rc["server_key"]),
+            rcs_certificate: text(&rc["server_certificate"]),
+            rcs_ca_pem: text(&rc["server_ca_pem"]),
+            rcc_ssl: rc["client_ssl"].as_bool().unwrap_or(true),
+            rcc_verification_mode: rc["client_verification_mode"]
+                .as_str()
+                .unwrap_or("full")
+                .to_owned(),
+            rcc_cas: unlines(&rc["client_certificate_authorities"]),
+            rcc_trusted_pem: text(&rc["client_trusted_ca_pem"]),
         }
     }
 
@@ -152,6 +183,17 @@ impl DeploymentForm {
                 "certificate_authorities": lines(&self.signing_cas),
                 "truststore_path": optional(&self.signing_truststore),
                 "ca_pem": self.signing_ca_pem,
+            },
+            "remote_cluster": {
+                "server_enabled": self.rcs_enabled,
+                "server_ssl": self.rcs_ssl,
+                "server_key": optional(&self.rcs_key),
+                "server_certificate": optional(&self.rcs_certificate),
+                "server_ca_pem": self.rcs_ca_pem,
+                "client_ssl": self.rcc_ssl,
+                "client_verification_mode": self.rcc_verification_mode,
+                "client_certificate_authorities": lines(&self.rcc_cas),
+                "client_trusted_ca_pem": self.rcc_trusted_pem,
             },
         })
     }

@@ -197,6 +197,28 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
         |f| f.signing_ca_pem.clone(),
         |f, v| f.signing_ca_pem = v,
     );
+    let (rcs_enabled, set_rcs_enabled) =
+        bind(form, |f| f.rcs_enabled, |f, v| f.rcs_enabled = v);
+    let (rcs_ssl, set_rcs_ssl) = bind(form, |f| f.rcs_ssl, |f, v| f.rcs_ssl = v);
+    let (rcs_key, set_rcs_key) = bind(form, |f| f.rcs_key.clone(), |f, v| f.rcs_key = v);
+    let (rcs_cert, set_rcs_cert) = bind(
+        form,
+        |f| f.rcs_certificate.clone(),
+        |f, v| f.rcs_certificate = v,
+    );
+    let (rcs_ca, set_rcs_ca) = bind(form, |f| f.rcs_ca_pem.clone(), |f, v| f.rcs_ca_pem = v);
+    let (rcc_ssl, set_rcc_ssl) = bind(form, |f| f.rcc_ssl, |f, v| f.rcc_ssl = v);
+    let (rcc_mode, set_rcc_mode) = bind(
+        form,
+        |f| f.rcc_verification_mode.clone(),
+        |f, v| f.rcc_verification_mode = v,
+    );
+    let (rcc_cas, set_rcc_cas) = bind(form, |f| f.rcc_cas.clone(), |f, v| f.rcc_cas = v);
+    let (rcc_trusted, set_rcc_trusted) = bind(
+        form,
+        |f| f.rcc_trusted_pem.clone(),
+        |f, v| f.rcc_trusted_pem = v,
+    );
     let live = Signal::derive(move || {
         check
             .get()
@@ -230,6 +252,24 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
                 <div class="grid gap-4 md:grid-cols-2">
                     <FormField id="deployment-own-ca" label="CA that issued its node certificates (PEM)" field="transport_ca_pem" value=own_ca set=set_own_ca refusal rows=5 help="Used to check that the clusters it connects to trust it." />
                     <FormField id="deployment-trusted" label="CAs its transport layer trusts (PEM)" field="trusted_ca_pem" value=trusted set=set_trusted refusal rows=5 help="The content of the certificate_authorities files." />
+                </div>
+            </fieldset>
+            <fieldset class="space-y-4">
+                <legend class="text-base font-semibold">"Remote cluster TLS (API-key model, port 9443)"</legend>
+                <div class="flex flex-wrap gap-6">
+                    <CheckField id="deployment-rcs" label="remote_cluster_server.enabled" value=rcs_enabled set=set_rcs_enabled />
+                    <CheckField id="deployment-rcs-ssl" label="xpack.security.remote_cluster_server.ssl.enabled" value=rcs_ssl set=set_rcs_ssl />
+                    <CheckField id="deployment-rcc-ssl" label="xpack.security.remote_cluster_client.ssl.enabled" value=rcc_ssl set=set_rcc_ssl />
+                </div>
+                <div class="grid gap-4 md:grid-cols-3">
+                    <FormField id="deployment-rcs-key" label="remote_cluster_server key path" field="remote_cluster.server_key" value=rcs_key set=set_rcs_key refusal placeholder="certs/remote-cluster.key" />
+                    <FormField id="deployment-rcs-cert" label="remote_cluster_server certificate path" field="remote_cluster.server_certificate" value=rcs_cert set=set_rcs_cert refusal placeholder="certs/remote-cluster.crt" />
+                    <SelectField id="deployment-rcc-verification" label="remote_cluster_client verification_mode" options=&[("full", "full"), ("certificate", "certificate"), ("none", "none")] value=rcc_mode set=set_rcc_mode />
+                </div>
+                <FormField id="deployment-rcc-cas" label="remote_cluster_client certificate_authorities (paths, one per line)" field="remote_cluster.client_certificate_authorities" value=rcc_cas set=set_rcc_cas refusal rows=2 />
+                <div class="grid gap-4 md:grid-cols-2">
+                    <FormField id="deployment-rcs-ca" label="CA of its remote_cluster_server certificate (PEM)" field="remote_cluster.server_ca_pem" value=rcs_ca set=set_rcs_ca refusal rows=5 help="Used to check that the clusters connecting to it trust it." />
+                    <FormField id="deployment-rcc-trusted" label="CAs its remote_cluster_client trusts (PEM)" field="remote_cluster.client_trusted_ca_pem" value=rcc_trusted set=set_rcc_trusted refusal rows=5 help="The content of the client certificate_authorities files." />
                 </div>
             </fieldset>
             <fieldset class="space-y-4">

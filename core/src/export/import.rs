@@ -318,22 +318,26 @@ fn bool_of(value: &Value) -> Option<bool> {
     }
 }
 
-/// Takes the deployment's modelled settings out of `rest` into `bundle.deployment`. A value
-/// of the wrong shape stays in `rest` (kept, and linted by Elasticsearch's rules on export).
-fn read_deployment(rest: &mut BTreeMap<String, Value>, bundle: &mut Bundle) {
-    let deployment = &mut bundle.deployment;
-    let mut take_bool = |key: &str, default: bool| match rest.get(key).and_then(bool_of) {
+/// A boolean setting taken out of `rest`; a value that is not a boolean stays there.
+fn take_bool(rest: &mut BTreeMap<String, Value>, key: &str, default: bool) -> bool {
+    match rest.get(key).and_then(bool_of) {
         Some(b) => {
             rest.remove(key);
             b
         }
         None => default,
-    };
-    deployment.security_enabled = take_bool("xpack.security.enabled", true);
+    }
+}
+
+/// Takes the deployment's modelled settings out of `rest` into `bundle.deployment`. A value
+/// of the wrong shape stays in `rest` (kept, and linted by Elasticsearch's rules on export).
+fn read_deployment(rest: &mut BTreeMap<String, Value>, bundle: &mut Bundle) {
+    let deployment = &mut bundle.deployment;
+    deployment.security_enabled = take_bool(rest, "xpack.security.enabled", true);
     if deployment.kind == DeploymentKind::SelfManaged {
         let prefix = "xpack.security.transport.ssl";
         let ssl = &mut deployment.transport_ssl;
-        ssl.enabled = take_bool(&format!("{prefix}.enabled"), false);
+        ssl.enabled = take_bool(rest, &format!("{prefix}.enabled"), false);
         let mode_key = format!("{prefix}.verification_mode");
         ssl.verification_mode = match rest.get(&mode_key).and_then(Value::as_str) {
             Some(m @ ("full" | "certificate" | "none")) => {
@@ -353,6 +357,30 @@ fn read_deployment(rest: &mut BTreeMap<String, Value>, bundle: &mut Bundle) {
             .map(|v| list_of(&v))
             .unwrap_or_default();
     }
+    let mode_of = |value: Option<&Value>| match value.and_then(Value::as_str) {
+        Some("certificate") => Some(VerificationMode::Certificate),
+        Some("none") => Some(VerificationMode::None),
+        Some("full") => Some(VerificationMode::Full),
+        _ => None,
+    };
+    let rc = &mut deployment.remote_cluster;
+    if deployment.kind == DeploymentKind::SelfManaged {
+        rc.server_enabled = take_bool(rest, "remote_cluster_server.enabled", false);
+        let server = "xpack.security.remote_cluster_server.ssl";
+        rc.server_ssl = take_bool(rest, &format!("{server}.enabled"), true);
+        rc.server_key = take(rest, &format!("{server}.key")).map(|v| text_of(&v));
+        rc.server_certificate = take(rest, &format!("{server}.certificate")).map(|v| text_of(&v));
+    }
+    let client = "xpack.security.remote_cluster_client.ssl";
+    rc.client_ssl = take_bool(rest, &format!("{client}.enabled"), true);
+    let client_mode = format!("{client}.verification_mode");
+    if let Some(mode) = mode_of(rest.get(&client_mode)) {
+        rest.remove(&client_mode);
+        rc.client_verification_mode = mode;
+    }
+    rc.client_certificate_authorities = take(rest, &format!("{client}.certificate_authorities"))
+        .map(|v| list_of(&v))
+        .unwrap_or_default();
     let signing = &mut deployment.remote_signing;
     signing.certificate_authorities = take(rest, "cluster.remote.signing.certificate_authorities")
         .map(|v| list_of(&v))

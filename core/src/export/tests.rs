@@ -715,6 +715,29 @@ fn unmodelled_settings_are_kept_never_dropped() {
     }
 }
 
+/// The API-key model's TLS settings read into the deployment and are written back the same.
+#[test]
+fn remote_cluster_tls_settings_round_trip() {
+    let yml = "remote_cluster_server.enabled: true\nxpack.security.remote_cluster_server.ssl.key: rcs.key\nxpack.security.remote_cluster_server.ssl.certificate: rcs.crt\nxpack.security.remote_cluster_client.ssl.verification_mode: certificate\nxpack.security.remote_cluster_client.ssl.certificate_authorities: [a.crt, b.crt]\n";
+    let imported = import(
+        &ImportInput {
+            yml: yml.to_owned(),
+            ..ImportInput::default()
+        },
+        &empty("x"),
+    )
+    .unwrap();
+    assert!(imported.kept.is_empty(), "{:?}", imported.kept);
+    let rc = &imported.bundle.deployment.remote_cluster;
+    assert!(rc.server_enabled && rc.server_ssl && rc.client_ssl);
+    assert_eq!(rc.client_certificate_authorities, ["a.crt", "b.crt"]);
+    let out = elasticsearch_yml(&imported.bundle, VERSION);
+    for line in yml.lines() {
+        let (key, _) = line.split_once(':').unwrap();
+        assert!(out.contains(&format!("{key}:")), "{key} missing from\n{out}");
+    }
+}
+
 /// An absent `skip_unavailable` stays absent through import and export: its default changed
 /// in 8.15 (elasticsearch#105792), so writing one would change behaviour.
 #[test]

@@ -50,6 +50,49 @@ pub struct TransportSsl {
     pub certificate_authorities: Vec<String>,
 }
 
+/// The API-key model's own TLS, on port 9443: this cluster as a remote
+/// (`remote_cluster_server.enabled`, `xpack.security.remote_cluster_server.ssl.*`) and as the
+/// cluster that connects (`xpack.security.remote_cluster_client.ssl.*`). Both `ssl.enabled`
+/// default to true in Elasticsearch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RemoteClusterTls {
+    /// `remote_cluster_server.enabled` (default false): the port API-key-model callers use.
+    pub server_enabled: bool,
+    /// `xpack.security.remote_cluster_server.ssl.enabled` (default true).
+    pub server_ssl: bool,
+    /// `xpack.security.remote_cluster_server.ssl.key` (path).
+    pub server_key: Option<String>,
+    /// `xpack.security.remote_cluster_server.ssl.certificate` (path).
+    pub server_certificate: Option<String>,
+    /// The CA that issued the server certificate, as the console knows it (PEM).
+    pub server_ca_pem: String,
+    /// `xpack.security.remote_cluster_client.ssl.enabled` (default true).
+    pub client_ssl: bool,
+    /// `xpack.security.remote_cluster_client.ssl.verification_mode` (default full).
+    pub client_verification_mode: VerificationMode,
+    /// `xpack.security.remote_cluster_client.ssl.certificate_authorities` (paths).
+    pub client_certificate_authorities: Vec<String>,
+    /// The CAs those paths hold, as the console knows them (PEM).
+    pub client_trusted_ca_pem: String,
+}
+
+impl Default for RemoteClusterTls {
+    fn default() -> Self {
+        Self {
+            server_enabled: false,
+            server_ssl: true,
+            server_key: None,
+            server_certificate: None,
+            server_ca_pem: String::new(),
+            client_ssl: true,
+            client_verification_mode: VerificationMode::Full,
+            client_certificate_authorities: Vec::new(),
+            client_trusted_ca_pem: String::new(),
+        }
+    }
+}
+
 /// `cluster.remote.signing.*`: how this cluster, as a remote, verifies signed cross-cluster
 /// requests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +136,9 @@ pub struct Deployment {
     pub trusted_ca_pem: String,
     /// Signing trust for strong identity verification.
     pub remote_signing: SigningTrust,
+    /// The API-key model's TLS (port 9443), both directions.
+    #[serde(default)]
+    pub remote_cluster: RemoteClusterTls,
 }
 
 impl Default for Deployment {
@@ -111,11 +157,12 @@ impl Default for Deployment {
             transport_ca_pem: String::new(),
             trusted_ca_pem: String::new(),
             remote_signing: SigningTrust::default(),
+            remote_cluster: RemoteClusterTls::default(),
         }
     }
 }
 
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "name",
     "cluster_id",
     "kind",
@@ -127,6 +174,7 @@ const FIELDS: [&str; 11] = [
     "transport_ca_pem",
     "trusted_ca_pem",
     "remote_signing",
+    "remote_cluster",
 ];
 
 /// Checks a deployment name: lowercase letters, digits, `-` and `_`, 1 to 64 (it is part of
@@ -228,6 +276,10 @@ impl Deployment {
             None | Some(Value::Null) => SigningTrust::default(),
             Some(value) => parse_signing(value)?,
         };
+        let remote_cluster = match map.get("remote_cluster") {
+            None | Some(Value::Null) => RemoteClusterTls::default(),
+            Some(value) => parse_remote_cluster(value)?,
+        };
         Ok(Self {
             cluster_id,
             kind,
@@ -239,6 +291,7 @@ impl Deployment {
             transport_ca_pem,
             trusted_ca_pem,
             remote_signing,
+            remote_cluster,
         })
     }
 
@@ -302,6 +355,29 @@ impl Deployment {
                 "Failed to load trust config: cannot specify both [signing.certificate_authorities] and [signing.truststore.path]",
             ));
         }
+        let rc = &self.remote_cluster;
+        if self.kind == DeploymentKind::SelfManaged
+            && rc.server_enabled
+            && rc.server_ssl
+            && (rc.server_key.is_none() || rc.server_certificate.is_none())
+        {
+            out.push(Diagnostic::error(
+                if rc.server_key.is_none() { "remote_cluster.server_key" } else { "remote_cluster.server_certificate" },
+                "invalid SSL configuration for xpack.security.remote_cluster_server.ssl - server ssl configuration requires a key and certificate, but these have not been configured; you must set either [xpack.security.remote_cluster_server.ssl.keystore.path], or both [xpack.security.remote_cluster_server.ssl.key] and [xpack.security.remote_cluster_server.ssl.certificate]",
+            ));
+        }
+        if rc.server_enabled && !rc.server_ssl {
+            out.push(Diagnostic::warning(
+                "remote_cluster.server_ssl",
+                "the remote_cluster_server port runs without TLS: cross-cluster API keys and data cross the network in clear, and clients with xpack.security.remote_cluster_client.ssl.enabled (the default) cannot connect",
+            ));
+        }
+        if rc.client_ssl && rc.client_verification_mode == VerificationMode::None {
+            out.push(Diagnostic::warning(
+                "remote_cluster.client_verification_mode",
+                "verification_mode none on remote_cluster_client accepts any server certificate: anyone on the path can pose as the remote cluster",
+            ));
+        }
         if !signing.ca_pem.trim().is_empty() && !signing.configured() {
             out.push(Diagnostic::warning(
                 "remote_signing.certificate_authorities",
@@ -346,6 +422,36 @@ impl Deployment {
                 ));
             }
         }
+        let rc = &self.remote_cluster;
+        if self.kind == DeploymentKind::SelfManaged {
+            if rc.server_enabled {
+                out.push(("remote_cluster_server.enabled".to_owned(), json!(true)));
+            }
+            let server = "xpack.security.remote_cluster_server.ssl";
+            if !rc.server_ssl {
+                out.push((format!("{server}.enabled"), json!(false)));
+            }
+            if let Some(key) = &rc.server_key {
+                out.push((format!("{server}.key"), json!(key)));
+            }
+            if let Some(cert) = &rc.server_certificate {
+                out.push((format!("{server}.certificate"), json!(cert)));
+            }
+        }
+        let client = "xpack.security.remote_cluster_client.ssl";
+        if !rc.client_ssl {
+            out.push((format!("{client}.enabled"), json!(false)));
+        }
+        if rc.client_verification_mode != VerificationMode::Full {
+            let mode = serde_json::to_value(rc.client_verification_mode).unwrap_or(Value::Null);
+            out.push((format!("{client}.verification_mode"), mode));
+        }
+        if !rc.client_certificate_authorities.is_empty() {
+            out.push((
+                format!("{client}.certificate_authorities"),
+                json!(rc.client_certificate_authorities),
+            ));
+        }
         let signing = &self.remote_signing;
         if !signing.certificate_authorities.is_empty() {
             out.push((
@@ -388,6 +494,48 @@ fn parse_transport(value: &Value) -> Result<TransportSsl, FieldError> {
         key: opt_string(map, "key").map_err(prefixed)?,
         certificate: opt_string(map, "certificate").map_err(prefixed)?,
         certificate_authorities: string_list(map, "certificate_authorities").map_err(prefixed)?,
+    })
+}
+
+fn parse_remote_cluster(value: &Value) -> Result<RemoteClusterTls, FieldError> {
+    let prefixed =
+        |e: FieldError| FieldError::new(format!("remote_cluster.{}", e.field), e.message);
+    let map = object(
+        value,
+        &[
+            "server_enabled",
+            "server_ssl",
+            "server_key",
+            "server_certificate",
+            "server_ca_pem",
+            "client_ssl",
+            "client_verification_mode",
+            "client_certificate_authorities",
+            "client_trusted_ca_pem",
+        ],
+    )
+    .map_err(prefixed)?;
+    let server_ca_pem = pem_field(map, "server_ca_pem").map_err(prefixed)?;
+    check_pem("remote_cluster.server_ca_pem", &server_ca_pem)?;
+    let client_trusted_ca_pem = pem_field(map, "client_trusted_ca_pem").map_err(prefixed)?;
+    check_pem("remote_cluster.client_trusted_ca_pem", &client_trusted_ca_pem)?;
+    Ok(RemoteClusterTls {
+        server_enabled: bool_field(map, "server_enabled", false).map_err(prefixed)?,
+        server_ssl: bool_field(map, "server_ssl", true).map_err(prefixed)?,
+        server_key: opt_string(map, "server_key").map_err(prefixed)?,
+        server_certificate: opt_string(map, "server_certificate").map_err(prefixed)?,
+        server_ca_pem,
+        client_ssl: bool_field(map, "client_ssl", true).map_err(prefixed)?,
+        client_verification_mode: choice(
+            map,
+            "client_verification_mode",
+            &["full", "certificate", "none"],
+            VerificationMode::Full,
+        )
+        .map_err(prefixed)?,
+        client_certificate_authorities: string_list(map, "client_certificate_authorities")
+            .map_err(prefixed)?,
+        client_trusted_ca_pem,
     })
 }
 

@@ -453,6 +453,7 @@ pub fn analyse(config: &RemoteConfig, ctx: &RemoteContext<'_>) -> RemoteAnalysis
                 }
             }
             remote_settings.push(("remote_cluster_server.enabled".to_owned(), json!(true)));
+            remote_cluster_tls_checks(ctx, &mut diagnostics);
             keystore.push(format!(
                 "bin/elasticsearch-keystore add --stdin {prefix}.credentials   # the key's [encoded] value, then POST _nodes/reload_secure_settings"
             ));
@@ -505,6 +506,67 @@ pub fn analyse(config: &RemoteConfig, ctx: &RemoteContext<'_>) -> RemoteAnalysis
         api_key_request,
         api_key,
         diagnostics,
+    }
+}
+
+/// The API-key model's TLS between the two clusters: the remote's `remote_cluster_server`
+/// (port 9443) must be on and speak TLS when the local client does, and the local client must
+/// trust the CA of its certificate. Hosted remotes (ECE, Elastic Cloud) run the server
+/// themselves, behind publicly trusted certificates.
+fn remote_cluster_tls_checks(ctx: &RemoteContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let Some((remote_name, remote)) = ctx.remote else {
+        return;
+    };
+    if remote.kind != DeploymentKind::SelfManaged {
+        return;
+    }
+    let server = &remote.remote_cluster;
+    let client = &ctx.local.remote_cluster;
+    if !server.server_enabled {
+        diagnostics.push(Diagnostic::error(
+            "remote_deployment",
+            format!("[{remote_name}] does not set remote_cluster_server.enabled: true, so nothing listens on its remote cluster port (9443) and every API-key-model connection fails"),
+        ));
+        return;
+    }
+    match (client.client_ssl, server.server_ssl) {
+        (true, false) => diagnostics.push(Diagnostic::error(
+            "remote_deployment",
+            format!("[{}] connects with TLS (xpack.security.remote_cluster_client.ssl.enabled, true by default) but [{remote_name}]'s remote_cluster_server has ssl.enabled: false: the handshake fails", ctx.local_name),
+        )),
+        (false, true) => diagnostics.push(Diagnostic::error(
+            "remote_deployment",
+            format!("[{}] connects without TLS (xpack.security.remote_cluster_client.ssl.enabled: false) but [{remote_name}]'s remote_cluster_server requires it: the connection fails", ctx.local_name),
+        )),
+        (false, false) => {}
+        (true, true) => {
+            if client.client_verification_mode == super::deployment::VerificationMode::None {
+                return;
+            }
+            let wanted = fingerprints(&server.server_ca_pem);
+            if wanted.is_empty() {
+                diagnostics.push(Diagnostic::warning(
+                    "remote_deployment",
+                    format!("the console does not know the CA of [{remote_name}]'s remote_cluster_server certificate, so it cannot check that [{}] trusts it", ctx.local_name),
+                ));
+                return;
+            }
+            let trusted = fingerprints(&client.client_trusted_ca_pem);
+            if !wanted.iter().any(|f| trusted.contains(f)) {
+                let fallback = if client.client_certificate_authorities.is_empty() {
+                    " (with no certificate_authorities set, only the JDK's default trust store is used, which holds public CAs)"
+                } else {
+                    ""
+                };
+                diagnostics.push(Diagnostic::error(
+                    "remote_deployment",
+                    format!(
+                        "[{}] does not trust the CA of [{remote_name}]'s remote_cluster_server certificate (SHA-256 {}){fallback}: add it to xpack.security.remote_cluster_client.ssl.certificate_authorities of [{}], or the handshake fails with a PKIX path error",
+                        ctx.local_name, wanted[0], ctx.local_name
+                    ),
+                ));
+            }
+        }
     }
 }
 

@@ -813,3 +813,52 @@ fn keystore_signing_needs_an_alias_when_the_keystore_holds_several_keys() {
     let missing = run(json!({"mode": "keystore"}));
     assert_eq!(errors(&missing.diagnostics)[0].setting, "signing.keystore_path");
 }
+
+/// The API-key model's TLS (`remote_cluster_server.*`, `xpack.security.remote_cluster_server
+/// .ssl.*` on the remote, `xpack.security.remote_cluster_client.ssl.*` locally): the
+/// `SSLService` startup error, the settings written, and the checks between two clusters.
+#[wasm_bindgen_test(unsupported = test)]
+fn remote_cluster_tls_is_configured_checked_and_exported_like_transport_tls() {
+    let ssl = json!({"key": "k", "certificate": "c"});
+    let server = |rc: Value| deployment(json!({"transport_ssl": ssl, "remote_cluster": rc}));
+    let bare = server(json!({"server_enabled": true})).diagnostics();
+    let found = errors(&bare);
+    assert_eq!(found[0].setting, "remote_cluster.server_key");
+    assert_eq!(
+        found[0].message,
+        "invalid SSL configuration for xpack.security.remote_cluster_server.ssl - server ssl configuration requires a key and certificate, but these have not been configured; you must set either [xpack.security.remote_cluster_server.ssl.keystore.path], or both [xpack.security.remote_cluster_server.ssl.key] and [xpack.security.remote_cluster_server.ssl.certificate]"
+    );
+    let ready = server(json!({"server_enabled": true, "server_key": "rcs.key", "server_certificate": "rcs.crt", "server_ca_pem": CA}));
+    assert!(errors(&ready.diagnostics()).is_empty(), "{:?}", ready.diagnostics());
+    let settings = ready.settings();
+    for (key, value) in [
+        ("remote_cluster_server.enabled", json!(true)),
+        ("xpack.security.remote_cluster_server.ssl.key", json!("rcs.key")),
+        ("xpack.security.remote_cluster_server.ssl.certificate", json!("rcs.crt")),
+    ] {
+        assert!(settings.contains(&(key.to_owned(), value.clone())), "{key} in {settings:?}");
+    }
+    // Defaults write nothing.
+    assert!(Deployment::default().settings().iter().all(|(k, _)| !k.contains("remote_cluster")));
+
+    let body = || remote_body(json!({"remote_deployment": "b", "signing": {"mode": "none"}, "api_key": {"name": "k", "access": {"search": [{"names": ["a"]}]}}}));
+    let local = |rc: Value| deployment(json!({"transport_ssl": ssl, "remote_cluster": rc}));
+    let messages = |local: &Deployment, remote: &Deployment| -> Vec<String> {
+        errors(&analyse_remote(body(), local, Some(remote), None).diagnostics)
+            .into_iter()
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let closed = server(json!({}));
+    assert!(messages(&local(json!({})), &closed)[0].contains("does not set remote_cluster_server.enabled: true"));
+    let plain = server(json!({"server_enabled": true, "server_ssl": false}));
+    assert!(messages(&local(json!({})), &plain)[0].contains("ssl.enabled: false: the handshake fails"));
+    let untrusting = local(json!({"client_certificate_authorities": ["other.crt"], "client_trusted_ca_pem": OTHER_CA}));
+    let found = messages(&untrusting, &ready);
+    assert!(found[0].contains("does not trust the CA of [b]'s remote_cluster_server certificate"), "{found:?}");
+    let trusting = local(json!({"client_certificate_authorities": ["ca.crt"], "client_trusted_ca_pem": CA}));
+    assert!(messages(&trusting, &ready).is_empty());
+    let unverified = local(json!({"client_verification_mode": "none"}));
+    assert!(messages(&unverified, &ready).is_empty());
+    assert!(unverified.diagnostics().iter().any(|d| d.setting == "remote_cluster.client_verification_mode"));
+}
