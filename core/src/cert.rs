@@ -503,12 +503,12 @@ pub fn check(input: CheckInput<'_>) -> Result<CertCheck, CertError> {
     if input.now < info.not_before {
         findings.push(format!(
             "the certificate is not valid yet: notBefore {}",
-            crate::playground::utc(info.not_before)
+            crate::time::utc(info.not_before)
         ));
     } else if input.now > info.not_after {
         findings.push(format!(
             "the certificate expired: notAfter {}",
-            crate::playground::utc(info.not_after)
+            crate::time::utc(info.not_after)
         ));
     }
     let chain_valid = cas
@@ -596,8 +596,8 @@ fn issuer_usable(issuer: &Cert, now: i64) -> Result<(), String> {
         return Err(format!(
             "the CA [{}] is not valid at this time (notBefore {}, notAfter {})",
             info.subject_dn,
-            crate::playground::utc(info.not_before),
-            crate::playground::utc(info.not_after)
+            crate::time::utc(info.not_before),
+            crate::time::utc(info.not_after)
         ));
     }
     Ok(())

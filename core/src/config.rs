@@ -494,7 +494,7 @@ pub fn typed_settings(text: &str) -> Result<BTreeMap<String, serde_json::Value>,
         };
         if let Some(previous) = out.get(key) {
             let show =
-                |v: &serde_json::Value| crate::resource::realm_config::raw_value(v).display();
+                |v: &serde_json::Value| raw_value(v).display();
             return Err(ConfigError::DuplicateKey {
                 key: key.to_owned(),
                 previous: show(previous),
@@ -529,6 +529,18 @@ fn scalar_text(node: &Yaml) -> Option<String> {
         Yaml::Integer(i) => Some(i.to_string()),
         Yaml::Boolean(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+/// A JSON setting value as Elasticsearch's settings layer sees it.
+pub fn raw_value(value: &serde_json::Value) -> RawValue {
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        serde_json::Value::Array(items) => RawValue::List(items.iter().map(scalar).collect()),
+        other => RawValue::Scalar(scalar(other)),
     }
 }
 

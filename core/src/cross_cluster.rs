@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::config::value::parse_time;
-use crate::jwt::lint::StackVersion;
+use crate::diagnostic::StackVersion;
 use crate::patterns::PatternError;
 use crate::patterns::java::JavaRegex;
 use crate::xcontent;

@@ -41,7 +41,7 @@ use serde_json::{Value, json};
 pub use import::{ImportInput, Imported, import};
 pub use plan::{PlanItem, PlanStep, Tag, apply_plan, tag_of};
 
-use crate::jwt::lint::{DeploymentKind, Diagnostic, Severity};
+use crate::diagnostic::{DeploymentKind, Diagnostic, Severity};
 use crate::resource::realm_config::{self, RealmConfig, SecretValues};
 use crate::trust::Deployment;
 use crate::trust::remote::{self, RemoteConfig, RemoteContext};

@@ -12,6 +12,8 @@ use std::fmt;
 
 use serde_json::{Map, Value, json};
 
+pub use crate::field::FieldError;
+
 use crate::directory::Directory;
 use crate::role_mapping::{RESERVED_SUFFIX, RoleMapping};
 
@@ -83,25 +85,6 @@ impl fmt::Display for ResourceKind {
     }
 }
 
-/// Why a resource is refused: the field at fault and what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct FieldError {
-    /// The field (`name`, `settings.order`, `rules`, …).
-    pub field: String,
-    /// What is wrong and what is allowed.
-    pub message: String,
-}
-
-impl FieldError {
-    /// An error on `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// Longest realm name the console accepts (it becomes part of every setting key).
 pub const MAX_REALM_NAME: usize = 64;

@@ -37,7 +37,7 @@ use super::{Bundle, remote_settings};
 use crate::config::typed_settings;
 use crate::cross_cluster::{Mode, RemoteCluster, Security};
 use crate::jwt::catalog;
-use crate::jwt::lint::DeploymentKind;
+use crate::diagnostic::DeploymentKind;
 use crate::jwt::realm::{REALM_TYPES, REALMS_PREFIX};
 use crate::resource::realm_config::RealmConfig;
 use crate::resource::{self, ResourceKind, check_name};

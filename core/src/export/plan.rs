@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Bundle, yml_settings};
-use crate::jwt::lint::DeploymentKind;
+use crate::diagnostic::DeploymentKind;
 
 /// How a setting takes effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::*;
 use crate::config::Settings;
 use crate::cross_cluster::{Mode, RemoteCluster, Security};
-use crate::jwt::lint::{DeploymentKind, StackVersion};
+use crate::diagnostic::{DeploymentKind, StackVersion};
 use crate::jwt::realm::load;
 use crate::resource::{check_role, parse_role_mapping, parse_user};
 use crate::trust::deployment::{SigningTrust, TransportSsl, VerificationMode};
@@ -395,7 +395,7 @@ fn keystore_commands_read_values_on_stdin() {
 }
 
 /// The yml (and keystore) of an export, loaded by the same code `trust-console lint` runs.
-fn lint_export(bundle: &Bundle) -> crate::jwt::lint::LintReport {
+fn lint_export(bundle: &Bundle) -> crate::diagnostic::LintReport {
     let artifacts = render(bundle, VERSION, Secrets::Revealed);
     let settings = Settings::from_yaml(artifact(&artifacts, YML)).expect("yml parses");
     let secure = Settings::from_yaml(artifact(&artifacts, SECURE_YML)).expect("secure parses");

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::algorithm::{Algorithm, Family};
 use super::keys::{Jwk, candidates, filter_keys, parse_jwks};
-use super::lint::StackVersion;
+use crate::diagnostic::StackVersion;
 use super::realm::{
     ChainLink, ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType,
 };

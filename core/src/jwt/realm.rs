@@ -13,7 +13,7 @@ use crate::patterns::java::JavaRegex;
 use super::algorithm::{Algorithm, Family};
 use super::catalog;
 use super::keys::{FilteredKeys, Jwk, filter_keys, parse_jwks};
-use super::lint::{Diagnostic, LintReport, StackVersion, Target};
+use crate::diagnostic::{Diagnostic, LintReport, StackVersion, Target};
 
 /// Prefix of every realm setting.
 pub const REALMS_PREFIX: &str = "xpack.security.authc.realms";

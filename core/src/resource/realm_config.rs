@@ -13,17 +13,18 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{FieldError, ResourceKind, check_name};
+use crate::field::json_type;
+pub use crate::field::{MAX_SECRET_BYTES, SecretChange, secret_change};
 use crate::config::{RawValue, Settings};
+pub use crate::config::raw_value;
 use crate::jwt::catalog;
 use crate::jwt::keys::parse_jwks;
-use crate::jwt::lint::{Diagnostic, Target};
+use crate::diagnostic::{Diagnostic, Target};
 pub use crate::jwt::realm::REALM_TYPES;
 use crate::jwt::realm::{Loaded, REALMS_PREFIX, load};
 
 /// Largest pasted JWK set the console keeps (real sets are a few KiB).
 pub const MAX_JWKSET_BYTES: usize = 256 * 1024;
-/// Largest keystore value the console keeps.
-pub const MAX_SECRET_BYTES: usize = 64 * 1024;
 /// Most settings one realm may have.
 pub const MAX_SETTINGS: usize = 200;
 
@@ -40,23 +41,6 @@ pub struct RealmConfig {
     pub pkc_jwkset: Option<String>,
 }
 
-/// What a request does to one keystore setting.
-#[derive(Clone, PartialEq, Eq)]
-pub enum SecretChange {
-    /// Set or replace the value.
-    Set(String),
-    /// Remove it.
-    Clear,
-}
-
-impl std::fmt::Debug for SecretChange {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Set(_) => f.write_str("Set(..)"),
-            Self::Clear => f.write_str("Clear"),
-        }
-    }
-}
 
 /// A parsed realm body: the configuration and the keystore changes it asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -198,16 +182,6 @@ fn display(value: &Value) -> String {
         .map_or_else(|| value.to_string(), str::to_owned)
 }
 
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 fn object<'a>(
     fields: &'a Map<String, Value>,
@@ -292,31 +266,6 @@ fn parse_settings(
     Ok(out)
 }
 
-/// What a `secure_settings` entry asks for: a string sets the value, `null` clears it.
-///
-/// # Errors
-/// On `field`: an empty string, a value over [`MAX_SECRET_BYTES`], or a non-string.
-pub fn secret_change(field: &str, value: &Value) -> Result<SecretChange, FieldError> {
-    match value {
-        Value::Null => Ok(SecretChange::Clear),
-        Value::String(s) if s.is_empty() => Err(FieldError::new(
-            field,
-            "an empty value is not a secret; send null to clear it",
-        )),
-        Value::String(s) if s.len() > MAX_SECRET_BYTES => Err(FieldError::new(
-            field,
-            format!("at most {MAX_SECRET_BYTES} bytes are accepted"),
-        )),
-        Value::String(s) => Ok(SecretChange::Set(s.clone())),
-        other => Err(FieldError::new(
-            field,
-            format!(
-                "expected the secret as a string (or null to clear it), found {}",
-                json_type(other)
-            ),
-        )),
-    }
-}
 
 fn parse_secrets(
     kind: &str,
@@ -344,17 +293,6 @@ fn parse_secrets(
     Ok(out)
 }
 
-/// A JSON setting value as Elasticsearch's settings layer sees it.
-pub fn raw_value(value: &Value) -> RawValue {
-    let scalar = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    match value {
-        Value::Array(items) => RawValue::List(items.iter().map(scalar).collect()),
-        other => RawValue::Scalar(scalar(other)),
-    }
-}
 
 /// Keystore values of a set of realms: (realm name, setting) → value.
 pub type SecretValues = BTreeMap<(String, String), String>;
@@ -401,7 +339,7 @@ pub fn lint(realms: &[RealmConfig], secrets: &SecretValues, target: Target) -> L
         .report
         .diagnostics
         .retain(|d| !(d.setting.ends_with(".type") && d.message.starts_with("unknown setting")));
-    loaded.report = crate::jwt::lint::LintReport::new(loaded.report.diagnostics);
+    loaded.report = crate::diagnostic::LintReport::new(loaded.report.diagnostics);
     loaded
 }
 
@@ -444,7 +382,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
-    use crate::jwt::lint::Severity;
+    use crate::diagnostic::Severity;
 
     fn jwt8() -> Value {
         json!({

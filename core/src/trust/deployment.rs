@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 
 use super::ids::{KnownIds, check_cluster_id, check_scope_id};
 use super::{bool_field, check_pem, choice, object, opt_string, pem_field, string_list};
-use crate::jwt::lint::{DeploymentKind, Diagnostic, StackVersion, Target};
-use crate::resource::FieldError;
+use crate::diagnostic::{DeploymentKind, Diagnostic, StackVersion, Target};
+use crate::field::FieldError;
 
 /// Longest deployment name.
 pub const MAX_DEPLOYMENT_NAME: usize = 64;
@@ -231,7 +231,7 @@ impl Deployment {
         )?;
         let stack_version = match opt_string(map, "stack_version")? {
             None => StackVersion::LATEST,
-            Some(v) => v.parse().map_err(|e: crate::jwt::lint::InvalidVersion| {
+            Some(v) => v.parse().map_err(|e: crate::diagnostic::InvalidVersion| {
                 FieldError::new("stack_version", e.to_string())
             })?,
         };
@@ -559,7 +559,7 @@ fn parse_signing(value: &Value) -> Result<SigningTrust, FieldError> {
 mod version_text {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    use crate::jwt::lint::StackVersion;
+    use crate::diagnostic::StackVersion;
 
     pub(super) fn serialize<S: Serializer>(v: &StackVersion, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(v)

@@ -25,8 +25,8 @@ use serde_json::{Value, json};
 use super::deployment::Deployment;
 use super::ids::{KnownIds, check_cluster_id, check_scope_id, cluster_id_warnings};
 use super::{check_pem, choice, object, opt_string, pem_field, string_list};
-use crate::jwt::lint::{DeploymentKind, Diagnostic};
-use crate::resource::FieldError;
+use crate::diagnostic::{DeploymentKind, Diagnostic};
+use crate::field::FieldError;
 
 /// Longest environment name (the `name` of a direct trust relationship).
 pub const MAX_ENVIRONMENT_NAME: usize = 64;

@@ -29,9 +29,9 @@ use super::{
 };
 use crate::cert::{self, CERTIFICATE_INPUT};
 use crate::cross_cluster::{self, CrossClusterKey, Mode, RemoteCluster, Security};
-use crate::jwt::lint::{DeploymentKind, Diagnostic, StackVersion};
-use crate::resource::FieldError;
-use crate::resource::realm_config::{SecretChange, secret_change};
+use crate::diagnostic::{DeploymentKind, Diagnostic, StackVersion};
+use crate::field::FieldError;
+use crate::field::{SecretChange, secret_change};
 
 /// The keystore setting holding the remote's encoded cross-cluster API key.
 pub const CREDENTIALS: &str = "credentials";
@@ -401,9 +401,9 @@ pub fn analyse(config: &RemoteConfig, ctx: &RemoteContext<'_>) -> RemoteAnalysis
         .iter()
         .map(|f| Diagnostic {
             severity: if f.severity == "error" {
-                crate::jwt::lint::Severity::Error
+                crate::diagnostic::Severity::Error
             } else {
-                crate::jwt::lint::Severity::Warning
+                crate::diagnostic::Severity::Warning
             },
             setting: f.field.clone(),
             message: f.message.clone(),
@@ -843,7 +843,7 @@ fn pem_leaf(
             "signing.certificate",
             format!(
                 "the signing certificate expired {}: the remote rejects its signatures",
-                crate::playground::utc(info.not_after)
+                crate::time::utc(info.not_after)
             ),
         ));
     } else if ctx.now < info.not_before {
@@ -851,7 +851,7 @@ fn pem_leaf(
             "signing.certificate",
             format!(
                 "the signing certificate is not valid before {}",
-                crate::playground::utc(info.not_before)
+                crate::time::utc(info.not_before)
             ),
         ));
     }

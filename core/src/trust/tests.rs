@@ -8,7 +8,7 @@ use super::environment::{
 };
 use super::ids::{KnownIds, check_cluster_id, cluster_id_warnings};
 use super::remote::{self, RemoteConfig, RemoteContext};
-use crate::jwt::lint::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::resource::realm_config::SecretChange;
 
 macro_rules! fixture {

@@ -3,7 +3,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::*;
 use crate::config::Settings;
-use crate::jwt::lint::Target;
+use crate::diagnostic::Target;
 use crate::jwt::realm::load;
 use crate::role_mapping::parse_all;
 

@@ -1,7 +1,7 @@
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::*;
-use crate::jwt::lint::{DeploymentKind, Severity};
+use crate::diagnostic::{DeploymentKind, Severity};
 
 const P: &str = "xpack.security.authc.realms.jwt.jwt8";
 

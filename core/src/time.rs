@@ -1,0 +1,94 @@
+//! Time as the console shows and reads it: UTC text and rough spans. A leaf module.
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// `45 s`, `12 min`, `3 h`, `2 days`: the largest unit that fits, rounded down (hours up to
+/// two days, so "36 h" reads better than "1 day").
+pub fn span(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3_600 => format!("{} min", secs / 60),
+        3_600..172_800 => format!("{} h", secs / 3_600),
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+/// Epoch seconds as `YYYY-MM-DD hh:mm:ss UTC` (proleptic Gregorian, any year).
+pub fn utc(secs: i64) -> String {
+    let days = secs.div_euclid(DAY);
+    let rem = secs.rem_euclid(DAY);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+/// Reads `YYYY-MM-DDThh:mm[:ss]` (an HTML `datetime-local` value, or with a space) as UTC
+/// epoch seconds.
+///
+/// # Errors
+/// What is wrong with the text, and the form expected.
+pub fn parse_utc(text: &str) -> Result<i64, String> {
+    let bad = || format!("[{text}] is not a UTC time like 2026-12-03T14:30 or 2026-12-03 14:30:05");
+    let (date, time) = text.trim().split_once(['T', ' ']).ok_or_else(bad)?;
+    let numbers = |part: &str, sep: char| -> Result<Vec<i64>, String> {
+        part.split(sep)
+            .map(|n| n.parse::<i64>().map_err(|_| bad()))
+            .collect()
+    };
+    let d = numbers(date, '-')?;
+    let t = numbers(time.trim_end_matches('Z'), ':')?;
+    let ([year, month, day], [hour, minute, rest @ ..]) = (d.as_slice(), t.as_slice()) else {
+        return Err(bad());
+    };
+    let second = match rest {
+        [] => 0,
+        [s] => *s,
+        _ => return Err(bad()),
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let in_range = (1..=12).contains(month)
+        && (1..=month_days[usize::try_from(month - 1).unwrap_or(0)]).contains(day)
+        && (0..24).contains(hour)
+        && (0..60).contains(minute)
+        && (0..60).contains(&second);
+    if !in_range {
+        return Err(bad());
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if *month <= 2 { year - 1 } else { *year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Ok(days * DAY + hour * 3_600 + minute * 60 + second)
+}
