@@ -493,8 +493,7 @@ pub fn typed_settings(text: &str) -> Result<BTreeMap<String, serde_json::Value>,
             Leaf::List(items) => serde_json::Value::Array(items.iter().map(typed_scalar).collect()),
         };
         if let Some(previous) = out.get(key) {
-            let show =
-                |v: &serde_json::Value| raw_value(v).display();
+            let show = |v: &serde_json::Value| raw_value(v).display();
             return Err(ConfigError::DuplicateKey {
                 key: key.to_owned(),
                 previous: show(previous),

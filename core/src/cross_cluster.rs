@@ -87,9 +87,18 @@ pub fn check_api_key(
     let Value::Object(map) = body else {
         return Err(vec![err("body", "the request body must be a JSON object")]);
     };
-    const FIELDS: [&str; 5] = ["name", "access", "expiration", "metadata", "certificate_identity"];
+    const FIELDS: [&str; 5] = [
+        "name",
+        "access",
+        "expiration",
+        "metadata",
+        "certificate_identity",
+    ];
     for key in map.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
-        errors.push(err(key.clone(), xcontent::unknown_field(REQUEST, key, &FIELDS)));
+        errors.push(err(
+            key.clone(),
+            xcontent::unknown_field(REQUEST, key, &FIELDS),
+        ));
     }
     let name = match map.get("name") {
         None => {
@@ -115,7 +124,10 @@ pub fn check_api_key(
             (errors.len() == before).then_some(read)
         }
         Some(other) => {
-            errors.push(err("access", xcontent::wrong_type(REQUEST, "access", other)));
+            errors.push(err(
+                "access",
+                xcontent::wrong_type(REQUEST, "access", other),
+            ));
             None
         }
     };
@@ -145,7 +157,10 @@ pub fn check_api_key(
             Some(m) => {
                 // `MetadataUtils.containsReservedMetadata`: one message for any reserved key.
                 if m.keys().any(|k| k.starts_with('_')) {
-                    errors.push(err("metadata", "API key metadata keys may not start with [_]"));
+                    errors.push(err(
+                        "metadata",
+                        "API key metadata keys may not start with [_]",
+                    ));
                 }
             }
             None => errors.push(err(
@@ -290,7 +305,11 @@ fn read_access(
                     out.push(entry);
                 }
                 Err((field, message)) => errors.push(err(
-                    if field.is_empty() { path } else { format!("{path}.{field}") },
+                    if field.is_empty() {
+                        path
+                    } else {
+                        format!("{path}.{field}")
+                    },
                     message,
                 )),
             }
@@ -497,7 +516,13 @@ fn derived_role(search: &[IndexEntry], replication: &[IndexEntry], version: Stac
         .iter()
         .map(|e| index(e, &["read", "read_cross_cluster", "view_index_metadata"]))
         .chain(replication.iter().map(|e| {
-            index(e, &["cross_cluster_replication", "cross_cluster_replication_internal"])
+            index(
+                e,
+                &[
+                    "cross_cluster_replication",
+                    "cross_cluster_replication_internal",
+                ],
+            )
         }))
         .collect();
     json!({"cross_cluster": {"cluster": cluster, "indices": indices}})

@@ -116,7 +116,10 @@ pub(crate) fn opt_string(
 }
 
 /// A list of strings (a JSON array, or one string per line); blank entries are dropped.
-pub(crate) fn string_list(map: &serde_json::Map<String, Value>, key: &str) -> Result<Vec<String>, FieldError> {
+pub(crate) fn string_list(
+    map: &serde_json::Map<String, Value>,
+    key: &str,
+) -> Result<Vec<String>, FieldError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items

@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 use crate::config::Settings;
+use crate::diagnostic::Target;
 use crate::dn;
 use crate::jwt::authenticate::{Request, authenticate};
-use crate::diagnostic::Target;
 use crate::jwt::realm::{RealmChain, load};
 use crate::jwt::token::{ParsedJwt, client_credential};
 use crate::patterns::java::JavaRegex;

@@ -148,7 +148,6 @@ impl RealmKeys {
     }
 }
 
-
 /// Takes a token apart for display. `now_secs` is the evaluation time; `realms` are the key
 /// counts for the `kid` warning.
 pub fn decode(token: &str, now_secs: i64, realms: &[RealmKeys]) -> Decoded {
@@ -233,7 +232,6 @@ pub fn claim_time(claim: &str, secs: i64, now_secs: i64) -> ClaimTime {
         past,
     }
 }
-
 
 fn warnings(
     header: &Map<String, Value>,

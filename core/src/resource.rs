@@ -85,7 +85,6 @@ impl fmt::Display for ResourceKind {
     }
 }
 
-
 /// Longest realm name the console accepts (it becomes part of every setting key).
 pub const MAX_REALM_NAME: usize = 64;
 /// Elasticsearch's limit for user and role names (`Validation.MAX_NAME_LENGTH`).

@@ -170,7 +170,10 @@ impl RoleMapping {
             problems.push(("name", "role-mapping name is missing".to_owned()));
         }
         if roles.is_empty() && role_templates.is_empty() {
-            problems.push(("roles", "role-mapping roles or role-templates are missing".to_owned()));
+            problems.push((
+                "roles",
+                "role-mapping roles or role-templates are missing".to_owned(),
+            ));
         }
         if !roles.is_empty() && !role_templates.is_empty() {
             problems.push((
@@ -179,7 +182,10 @@ impl RoleMapping {
             ));
         }
         if metadata.keys().any(|k| k.starts_with('_')) {
-            problems.push(("metadata", "metadata keys may not start with [_]".to_owned()));
+            problems.push((
+                "metadata",
+                "metadata keys may not start with [_]".to_owned(),
+            ));
         }
         if name.ends_with(RESERVED_SUFFIX) {
             problems.push((
@@ -190,7 +196,10 @@ impl RoleMapping {
             ));
         }
         if let Some((field, _)) = problems.first() {
-            return Err(fail(field, validation_failed(problems.iter().map(|(_, m)| m.as_str()))));
+            return Err(fail(
+                field,
+                validation_failed(problems.iter().map(|(_, m)| m.as_str())),
+            ));
         }
         Ok(Self {
             name: name.to_owned(),

@@ -23,8 +23,6 @@ pub use remote::RemoteConfig;
 /// Longest PEM text the console keeps in one field (a chain of a dozen certificates).
 pub const MAX_PEM_BYTES: usize = 64 * 1024;
 
-
-
 /// A PEM text field (not trimmed of inner content; limited in size).
 fn pem_field(map: &serde_json::Map<String, Value>, key: &str) -> Result<String, FieldError> {
     let text = opt_string(map, key)?.unwrap_or_default();
@@ -36,9 +34,6 @@ fn pem_field(map: &serde_json::Map<String, Value>, key: &str) -> Result<String, 
     }
     Ok(text)
 }
-
-
-
 
 /// The SHA-256 fingerprints of the certificates in a PEM text (empty for no or bad PEM).
 fn fingerprints(pem: &str) -> Vec<String> {

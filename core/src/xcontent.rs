@@ -18,7 +18,10 @@ pub fn token(value: &Value) -> &'static str {
 /// `ObjectParser`'s refusal of an undeclared field, with `SuggestingErrorOnUnknown`'s hint:
 /// `[parser] unknown field [rule] did you mean [rules]?`.
 pub fn unknown_field(parser: &str, field: &str, candidates: &[&str]) -> String {
-    format!("[{parser}] unknown field [{field}]{}", suggest(field, candidates))
+    format!(
+        "[{parser}] unknown field [{field}]{}",
+        suggest(field, candidates)
+    )
 }
 
 /// `SuggestingErrorOnUnknown.suggest`: candidates whose Lucene Levenshtein similarity to the
@@ -168,7 +171,10 @@ mod tests {
     /// `SuggestingErrorOnUnknownTests`.
     #[wasm_bindgen_test(unsupported = test)]
     fn suggestions_follow_suggesting_error_on_unknown() {
-        assert_eq!(unknown_field("test", "foo", &[]), "[test] unknown field [foo]");
+        assert_eq!(
+            unknown_field("test", "foo", &[]),
+            "[test] unknown field [foo]"
+        );
         assert_eq!(
             unknown_field("test", "foo", &["bar", "baz"]),
             "[test] unknown field [foo]"
@@ -186,7 +192,15 @@ mod tests {
             unknown_field(
                 "role-mapping",
                 "rule",
-                &["roles", "role_templates", "rules", "metadata", "enabled", "doc_type", "type"]
+                &[
+                    "roles",
+                    "role_templates",
+                    "rules",
+                    "metadata",
+                    "enabled",
+                    "doc_type",
+                    "type"
+                ]
             ),
             "[role-mapping] unknown field [rule] did you mean any of [rules, roles]?"
         );
@@ -199,13 +213,22 @@ mod tests {
     /// Jackson's `STRICT_DUPLICATE_DETECTION`, on in Elasticsearch's `JsonXContent`.
     #[wasm_bindgen_test(unsupported = test)]
     fn repeated_keys_are_refused_at_any_depth() {
-        let message = parse_json(r#"{"roles": ["a"], "rules": {"field": {"username": "x"}}, "roles": ["b"]}"#).unwrap_err();
-        assert!(message.starts_with("Duplicate field 'roles' (line 1, column "), "{message}");
+        let message = parse_json(
+            r#"{"roles": ["a"], "rules": {"field": {"username": "x"}}, "roles": ["b"]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            message.starts_with("Duplicate field 'roles' (line 1, column "),
+            "{message}"
+        );
         let nested = parse_json(r#"{"metadata": {"a": 1, "a": 2}}"#).unwrap_err();
         assert!(nested.starts_with("Duplicate field 'a'"), "{nested}");
         let in_list = parse_json(r#"[{"x": 1}, {"x": 1, "y": [], "y": {}}]"#).unwrap_err();
         assert!(in_list.starts_with("Duplicate field 'y'"), "{in_list}");
-        assert_eq!(parse_json(r#"{"a": {"a": 1}, "b": [{"a": 2}]}"#).unwrap(), json!({"a": {"a": 1}, "b": [{"a": 2}]}));
+        assert_eq!(
+            parse_json(r#"{"a": {"a": 1}, "b": [{"a": 2}]}"#).unwrap(),
+            json!({"a": {"a": 1}, "b": [{"a": 2}]})
+        );
         // Not JSON at all: not a repeat; the caller's parser says what is wrong.
         assert_eq!(duplicate_key(b"{\"a\": "), None);
         assert!(parse_json("{").is_err());
@@ -213,7 +236,10 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn tokens_are_jacksons_names() {
-        assert_eq!(wrong_type("p", "search", &Value::Null), "[p] search doesn't support values of type: VALUE_NULL");
+        assert_eq!(
+            wrong_type("p", "search", &Value::Null),
+            "[p] search doesn't support values of type: VALUE_NULL"
+        );
         assert_eq!(token(&json!([1])), "START_ARRAY");
         assert_eq!(token(&json!({})), "START_OBJECT");
         assert_eq!(token(&json!(1.5)), "VALUE_NUMBER");

@@ -21,7 +21,9 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         let mut files = vec![src.join(format!("{module}.rs"))];
         let mut dirs = vec![src.join(module)];
         while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries {
                 let path = entry.unwrap().path();
                 if path.is_dir() {

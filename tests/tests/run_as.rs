@@ -132,6 +132,30 @@ fn refused_run_as_fails_the_request() {
     }
 }
 
+/// `AuthenticatorChain`: an empty header fails authentication (401), and the trace starts with
+/// the file realm Elasticsearch adds (the fixture configures a native realm, not a file one).
+#[test]
+fn an_empty_run_as_header_fails_authentication() {
+    let (code, out) = check(&["--run-as", ""]);
+    assert_eq!(code, Some(1), "{out:#}");
+    assert_eq!(out["status"], 401);
+    assert!(
+        out["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unable to authenticate user [")
+    );
+    let first = &out["trace"][0];
+    assert_eq!(
+        (&first["realm"], &first["step"], &first["outcome"]),
+        (
+            &json!("default_file"),
+            &json!("credentials"),
+            &json!("skip")
+        )
+    );
+}
+
 #[test]
 fn bad_security_files_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();

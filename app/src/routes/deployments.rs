@@ -197,8 +197,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
         |f| f.signing_ca_pem.clone(),
         |f, v| f.signing_ca_pem = v,
     );
-    let (rcs_enabled, set_rcs_enabled) =
-        bind(form, |f| f.rcs_enabled, |f, v| f.rcs_enabled = v);
+    let (rcs_enabled, set_rcs_enabled) = bind(form, |f| f.rcs_enabled, |f, v| f.rcs_enabled = v);
     let (rcs_ssl, set_rcs_ssl) = bind(form, |f| f.rcs_ssl, |f, v| f.rcs_ssl = v);
     let (rcs_key, set_rcs_key) = bind(form, |f| f.rcs_key.clone(), |f, v| f.rcs_key = v);
     let (rcs_cert, set_rcs_cert) = bind(

@@ -51,7 +51,9 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
     let rows: Vec<ResourceView> = chain_order(&realms).into_iter().cloned().collect();
     // `Realms.maybeAddBasicRealms`: what Elasticsearch puts at the head of the chain itself.
     let implicit = trust_core::jwt::realm::implicit_realms(
-        realms.iter().filter_map(|r| r.body.get("type").and_then(|t| t.as_str())),
+        realms
+            .iter()
+            .filter_map(|r| r.body.get("type").and_then(|t| t.as_str())),
     );
     view! {
         <div class=format!("{CARD} mt-6 overflow-x-auto p-0")>

@@ -13,9 +13,7 @@ use crate::{
         diagnostic_list::DiagnosticList,
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
-        form_field::{
-            FormField, SelectField, bind, form_refusal, refuses, server_refusal,
-        },
+        form_field::{FormField, SelectField, bind, form_refusal, refuses, server_refusal},
         secret_field::SecretField,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, LABEL, MUTED, PAGE_TITLE},
     },
@@ -177,7 +175,11 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     let (security, set_security) = bind(form, |f| f.security.clone(), |f, v| f.security = v);
     let (mode, set_mode) = bind(form, |f| f.mode.clone(), |f, v| f.mode = v);
     let (addresses, set_addresses) = bind(form, |f| f.addresses.clone(), |f, v| f.addresses = v);
-    let (skip, set_skip) = bind(form, |f| f.skip_unavailable.clone(), |f, v| f.skip_unavailable = v);
+    let (skip, set_skip) = bind(
+        form,
+        |f| f.skip_unavailable.clone(),
+        |f, v| f.skip_unavailable = v,
+    );
     let (server_name, set_server_name) =
         bind(form, |f| f.server_name.clone(), |f, v| f.server_name = v);
     let (target, set_target) = bind(
@@ -200,12 +202,21 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
         |f, v| f.signing_certificate = v,
     );
     let (key, set_key) = bind(form, |f| f.signing_key.clone(), |f, v| f.signing_key = v);
-    let (keystore_path, set_keystore_path) =
-        bind(form, |f| f.keystore_path.clone(), |f, v| f.keystore_path = v);
-    let (keystore_type, set_keystore_type) =
-        bind(form, |f| f.keystore_type.clone(), |f, v| f.keystore_type = v);
-    let (keystore_alias, set_keystore_alias) =
-        bind(form, |f| f.keystore_alias.clone(), |f, v| f.keystore_alias = v);
+    let (keystore_path, set_keystore_path) = bind(
+        form,
+        |f| f.keystore_path.clone(),
+        |f, v| f.keystore_path = v,
+    );
+    let (keystore_type, set_keystore_type) = bind(
+        form,
+        |f| f.keystore_type.clone(),
+        |f, v| f.keystore_type = v,
+    );
+    let (keystore_alias, set_keystore_alias) = bind(
+        form,
+        |f| f.keystore_alias.clone(),
+        |f, v| f.keystore_alias = v,
+    );
     let (keystore_entries, set_keystore_entries) = bind(
         form,
         |f| f.keystore_entries.clone(),

@@ -92,9 +92,10 @@ pub async fn bundle(pool: &SqlitePool, scope: &Scope) -> Result<Bundle, ApiError
         if secret.setting == SIGNING_KEY {
             bundle.signing_keys.insert(secret.name, secret.value);
         } else if let Some(setting) = remote::secret_setting(&secret.setting) {
-            bundle
-                .secrets
-                .insert(format!("cluster.remote.{}.{setting}", secret.name), secret.value);
+            bundle.secrets.insert(
+                format!("cluster.remote.{}.{setting}", secret.name),
+                secret.value,
+            );
         }
     }
     bundle.role_mappings = mapping_rows

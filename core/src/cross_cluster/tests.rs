@@ -308,10 +308,14 @@ fn replication_accepts_allow_restricted_indices() {
         json!({"names": ["archive"], "privileges": ["cross_cluster_replication", "cross_cluster_replication_internal"], "allow_restricted_indices": true})
     );
     assert_eq!(
-        errors(search_only(json!({"names": ["a"], "allow_restricted_indices": "yes"}))),
+        errors(search_only(
+            json!({"names": ["a"], "allow_restricted_indices": "yes"})
+        )),
         [pair(
             "access.search[0].allow_restricted_indices",
-            &format!("{ENTRY}expected field [allow_restricted_indices] value to be a boolean, but found [VALUE_STRING] instead")
+            &format!(
+                "{ENTRY}expected field [allow_restricted_indices] value to be a boolean, but found [VALUE_STRING] instead"
+            )
         )]
     );
 }
@@ -341,7 +345,10 @@ fn grant_star_and_empty_queries_are_not_dls_or_fls() {
         let body = json!({"name": "k", "access": {"replication": [entry.clone()]}});
         assert_eq!(
             errors(body),
-            [pair("access.replication[0]", "replication does not support document or field level security")],
+            [pair(
+                "access.replication[0]",
+                "replication does not support document or field level security"
+            )],
             "{entry}"
         );
     }
@@ -356,15 +363,23 @@ fn names_as_one_string_and_transient_metadata_are_accepted() {
         V93,
     )
     .unwrap();
-    assert_eq!(key.role_descriptor["cross_cluster"]["indices"][0]["names"], json!(["logs"]));
+    assert_eq!(
+        key.role_descriptor["cross_cluster"]["indices"][0]["names"],
+        json!(["logs"])
+    );
     let single = check_api_key(
         &json!({"name": "k", "access": {"search": {"names": ["a"]}}}),
         V93,
     )
     .unwrap();
-    assert_eq!(single.role_descriptor["cross_cluster"]["indices"][0]["names"], json!(["a"]));
     assert_eq!(
-        errors(search_only(json!({"names": "logs", "transient_metadata": 1}))),
+        single.role_descriptor["cross_cluster"]["indices"][0]["names"],
+        json!(["a"])
+    );
+    assert_eq!(
+        errors(search_only(
+            json!({"names": "logs", "transient_metadata": 1})
+        )),
         [pair(
             "access.search[0].transient_metadata",
             "failed to parse transient metadata for role [cross_cluster]. expected START_OBJECT but got VALUE_NUMBER in \"transient_metadata\"."
@@ -409,7 +424,11 @@ fn entry_errors_use_elasticsearch_texts() {
         (json!("logs"), "access.search[0]", format!("{ENTRY}expected field [search] value to be an array of objects, but found an array element of type [VALUE_STRING]")),
     ];
     for (entry, field, message) in cases {
-        assert_eq!(errors(search_only(entry.clone())), [pair(field, &message)], "{entry}");
+        assert_eq!(
+            errors(search_only(entry.clone())),
+            [pair(field, &message)],
+            "{entry}"
+        );
     }
     assert_eq!(
         errors(json!({"name": "k", "access": {"serach": [{"names": ["a"]}]}}))[0],
@@ -420,7 +439,10 @@ fn entry_errors_use_elasticsearch_texts() {
     );
     assert_eq!(
         errors(json!({"name": 7, "access": {"search": [{"names": ["a"]}]}})),
-        [pair("name", "[cross_cluster_api_key_request] name doesn't support values of type: VALUE_NUMBER")]
+        [pair(
+            "name",
+            "[cross_cluster_api_key_request] name doesn't support values of type: VALUE_NUMBER"
+        )]
     );
 }
 
@@ -435,8 +457,14 @@ fn search_dls_error_comes_before_the_replication_one() {
     assert_eq!(
         errors(body.clone()),
         [
-            pair("access.search[0]", "search does not support document or field level security if replication is assigned"),
-            pair("access.replication[0]", "replication does not support document or field level security"),
+            pair(
+                "access.search[0]",
+                "search does not support document or field level security if replication is assigned"
+            ),
+            pair(
+                "access.replication[0]",
+                "replication does not support document or field level security"
+            ),
         ]
     );
     let pre_ga = check_api_key(&body, StackVersion::new(8, 13)).unwrap_err();
@@ -454,7 +482,12 @@ fn skip_unavailable_defaults_by_version_and_is_written_only_when_set() {
         skip_unavailable: None,
         ..remote(Security::ApiKey, Mode::Proxy, &["es:9443"])
     });
-    assert!(unset.settings.iter().all(|(k, _)| !k.ends_with("skip_unavailable")));
+    assert!(
+        unset
+            .settings
+            .iter()
+            .all(|(k, _)| !k.ends_with("skip_unavailable"))
+    );
 }
 
 /// `cluster.remote.signing.*` is the global signing trust (`CrossClusterApiKeySignatureManager`
@@ -466,7 +499,11 @@ fn an_alias_named_signing_is_refused() {
         ..remote(Security::ApiKey, Mode::Proxy, &["es:9443"])
     });
     assert_eq!(setup.findings[0].field, "alias");
-    assert!(setup.findings[0].message.contains("collides with cluster.remote.signing.*"));
+    assert!(
+        setup.findings[0]
+            .message
+            .contains("collides with cluster.remote.signing.*")
+    );
     assert!(crate::trust::remote::check_alias("signing").is_err());
     assert!(crate::trust::remote::check_alias("signing-eu").is_ok());
 }

@@ -36,8 +36,8 @@ use serde_json::{Map, Value, json};
 use super::{Bundle, remote_settings};
 use crate::config::typed_settings;
 use crate::cross_cluster::{Mode, RemoteCluster, Security};
-use crate::jwt::catalog;
 use crate::diagnostic::DeploymentKind;
+use crate::jwt::catalog;
 use crate::jwt::realm::{REALM_TYPES, REALMS_PREFIX};
 use crate::resource::realm_config::RealmConfig;
 use crate::resource::{self, ResourceKind, check_name};
@@ -255,7 +255,13 @@ pub fn owner_of_secret(bundle: &Bundle, key: &str) -> Option<(ResourceKind, Stri
                 .remotes
                 .iter()
                 .any(|r| r.remote.alias == alias)
-                .then(|| (ResourceKind::RemoteCluster, alias.to_owned(), secret.to_owned()))
+                .then(|| {
+                    (
+                        ResourceKind::RemoteCluster,
+                        alias.to_owned(),
+                        secret.to_owned(),
+                    )
+                })
         })
 }
 

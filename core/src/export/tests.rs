@@ -734,7 +734,10 @@ fn remote_cluster_tls_settings_round_trip() {
     let out = elasticsearch_yml(&imported.bundle, VERSION);
     for line in yml.lines() {
         let (key, _) = line.split_once(':').unwrap();
-        assert!(out.contains(&format!("{key}:")), "{key} missing from\n{out}");
+        assert!(
+            out.contains(&format!("{key}:")),
+            "{key} missing from\n{out}"
+        );
     }
 }
 
@@ -747,11 +750,19 @@ fn an_absent_skip_unavailable_round_trips_as_absent() {
         ..ImportInput::default()
     };
     let imported = import(&input, &empty("x")).unwrap();
-    let skip: Vec<Option<bool>> = imported.bundle.remotes.iter().map(|r| r.remote.skip_unavailable).collect();
+    let skip: Vec<Option<bool>> = imported
+        .bundle
+        .remotes
+        .iter()
+        .map(|r| r.remote.skip_unavailable)
+        .collect();
     assert_eq!(skip, [None, Some(false)]);
     let yml = elasticsearch_yml(&imported.bundle, VERSION);
     assert!(!yml.contains("cluster.remote.r.skip_unavailable"), "{yml}");
-    assert!(yml.contains("cluster.remote.s.skip_unavailable: false"), "{yml}");
+    assert!(
+        yml.contains("cluster.remote.s.skip_unavailable: false"),
+        "{yml}"
+    );
 }
 
 #[test]

@@ -15,11 +15,11 @@ use serde_json::{Map, Value};
 
 use super::algorithm::{Algorithm, Family};
 use super::keys::{Jwk, candidates, filter_keys, parse_jwks};
-use crate::diagnostic::StackVersion;
 use super::realm::{
     ChainLink, ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType,
 };
 use super::token::{ClientCredential, ParsedJwt, bearer, client_credential, epoch_seconds};
+use crate::diagnostic::StackVersion;
 
 /// The steps of the trace, in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -200,11 +200,19 @@ pub struct ImplicitRealm {
 /// `default_native`, each unless a realm of its type is configured — enabled, or explicitly
 /// disabled (`Realms.maybeAddBasicRealms`, `findDisabledBasicRealmTypes`). Both take order
 /// `Integer.MIN_VALUE`, so they come before every configured realm.
-pub fn implicit_realms<'a>(configured_kinds: impl IntoIterator<Item = &'a str>) -> Vec<ImplicitRealm> {
+pub fn implicit_realms<'a>(
+    configured_kinds: impl IntoIterator<Item = &'a str>,
+) -> Vec<ImplicitRealm> {
     let kinds: BTreeSet<&str> = configured_kinds.into_iter().collect();
     [
-        ImplicitRealm { name: "default_file", kind: "file" },
-        ImplicitRealm { name: "default_native", kind: "native" },
+        ImplicitRealm {
+            name: "default_file",
+            kind: "file",
+        },
+        ImplicitRealm {
+            name: "default_native",
+            kind: "native",
+        },
     ]
     .into_iter()
     .filter(|r| !kinds.contains(r.kind))
@@ -259,7 +267,9 @@ impl RealmChain {
 /// What a non-JWT realm reads instead of a Bearer JWT.
 pub fn credentials_read_by(kind: &str) -> &'static str {
     match kind {
-        "file" | "native" | "ldap" | "active_directory" => "Basic credentials (username and password)",
+        "file" | "native" | "ldap" | "active_directory" => {
+            "Basic credentials (username and password)"
+        }
         "pki" => "the TLS client certificate",
         "kerberos" => "Negotiate (SPNEGO) tokens",
         "saml" | "oidc" => "nothing on REST requests (it signs users in through Kibana)",
@@ -469,7 +479,9 @@ fn check_reserved_names(realms: &[Realm], diags: &mut Vec<Diagnostic>) {
             let key = format!("{REALMS_PREFIX}.{}.{}", realm.kind, realm.name);
             diags.push(Diagnostic::error(
                 &key,
-                format!("Found realm configured with name clashing with the [{name}] realm: [{key}]"),
+                format!(
+                    "Found realm configured with name clashing with the [{name}] realm: [{key}]"
+                ),
             ));
         }
     }

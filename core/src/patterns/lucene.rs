@@ -483,11 +483,21 @@ mod tests {
             ("/a\\b/", "invalid character class \\b"),
         ] {
             let err = AutomatonPattern::parse(pattern).unwrap_err();
-            assert!(matches!(err, PatternError::Invalid { .. }), "{pattern}: {err}");
+            assert!(
+                matches!(err, PatternError::Invalid { .. }),
+                "{pattern}: {err}"
+            );
             assert!(err.to_string().contains(reason), "{pattern}: {err}");
         }
         // `\s` is space, tab, newline and carriage return only.
-        for (value, expected) in [(" ", true), ("\t", true), ("\n", true), ("\r", true), ("\u{0B}", false), ("\u{0C}", false)] {
+        for (value, expected) in [
+            (" ", true),
+            ("\t", true),
+            ("\n", true),
+            ("\r", true),
+            ("\u{0B}", false),
+            ("\u{0C}", false),
+        ] {
             assert_eq!(matches("/\\s/", value), expected, "{value:?}");
             assert_eq!(matches("/\\S/", value), !expected, "{value:?}");
         }

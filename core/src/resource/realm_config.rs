@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{FieldError, ResourceKind, check_name};
+pub use crate::config::raw_value;
+use crate::config::{RawValue, Settings};
+use crate::diagnostic::{Diagnostic, Target};
 use crate::field::json_type;
 pub use crate::field::{MAX_SECRET_BYTES, SecretChange, secret_change};
-use crate::config::{RawValue, Settings};
-pub use crate::config::raw_value;
 use crate::jwt::catalog;
 use crate::jwt::keys::parse_jwks;
-use crate::diagnostic::{Diagnostic, Target};
 pub use crate::jwt::realm::REALM_TYPES;
 use crate::jwt::realm::{Loaded, REALMS_PREFIX, load};
 
@@ -40,7 +40,6 @@ pub struct RealmConfig {
     /// The PKC JWK set file content (JSON text), when pasted or uploaded.
     pub pkc_jwkset: Option<String>,
 }
-
 
 /// A parsed realm body: the configuration and the keystore changes it asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -182,7 +181,6 @@ fn display(value: &Value) -> String {
         .map_or_else(|| value.to_string(), str::to_owned)
 }
 
-
 fn object<'a>(
     fields: &'a Map<String, Value>,
     field: &str,
@@ -266,7 +264,6 @@ fn parse_settings(
     Ok(out)
 }
 
-
 fn parse_secrets(
     kind: &str,
     secrets: Option<&Map<String, Value>>,
@@ -292,7 +289,6 @@ fn parse_secrets(
     }
     Ok(out)
 }
-
 
 /// Keystore values of a set of realms: (realm name, setting) → value.
 pub type SecretValues = BTreeMap<(String, String), String>;

@@ -49,7 +49,9 @@ impl SampleIdentity {
                 "a sample identity needs the name of the realm it comes from",
             ));
         }
-        if let Some((key, problem)) = crate::role_mapping::model::unsupported_metadata(&identity.metadata) {
+        if let Some((key, problem)) =
+            crate::role_mapping::model::unsupported_metadata(&identity.metadata)
+        {
             return Err(FieldError::new(format!("metadata.{key}"), problem));
         }
         Ok(identity)
@@ -156,13 +158,27 @@ mod tests {
     /// refuses such metadata instead of silently never matching it.
     #[wasm_bindgen_test(unsupported = test)]
     fn object_metadata_is_refused_as_elasticsearch_throws() {
-        for metadata in [json!({"team": {"name": "ops"}}), json!({"team": ["a", {"b": 1}]})] {
-            let refused = SampleIdentity::parse(&json!({"username": "a", "realm": "r", "metadata": metadata}))
-                .unwrap_err();
+        for metadata in [
+            json!({"team": {"name": "ops"}}),
+            json!({"team": ["a", {"b": 1}]}),
+        ] {
+            let refused = SampleIdentity::parse(
+                &json!({"username": "a", "realm": "r", "metadata": metadata}),
+            )
+            .unwrap_err();
             assert_eq!(refused.field, "metadata.team");
-            assert!(refused.message.starts_with("Unsupported value type"), "{}", refused.message);
+            assert!(
+                refused.message.starts_with("Unsupported value type"),
+                "{}",
+                refused.message
+            );
         }
-        assert!(SampleIdentity::parse(&json!({"username": "a", "realm": "r", "metadata": {"n": [1, "x", true, null]}})).is_ok());
+        assert!(
+            SampleIdentity::parse(
+                &json!({"username": "a", "realm": "r", "metadata": {"n": [1, "x", true, null]}})
+            )
+            .is_ok()
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

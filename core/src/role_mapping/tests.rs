@@ -481,10 +481,11 @@ fn rule_nesting_is_bounded() {
 /// `CustomMustacheFactory` picks the encoder from `options.content_type`.
 #[wasm_bindgen_test(unsupported = test)]
 fn templates_follow_mustache_java_and_the_custom_factory() {
-    let params = json!({"username": "a\"b c", "empty": "", "groups": ["g1", "g2"], "realm.name": "r"})
-        .as_object()
-        .unwrap()
-        .clone();
+    let params =
+        json!({"username": "a\"b c", "empty": "", "groups": ["g1", "g2"], "realm.name": "r"})
+            .as_object()
+            .unwrap()
+            .clone();
     let render = |template: Value| {
         RoleTemplate::parse(&json!({"template": template, "format": "string"}))
             .and_then(|t| t.role_names(&params))
@@ -492,16 +493,28 @@ fn templates_follow_mustache_java_and_the_custom_factory() {
     let source = |s: &str| json!({"source": s});
     assert_eq!(render(source("{{#empty}}yes{{/empty}}")).unwrap(), [""]);
     assert_eq!(render(source("{{^empty}}no{{/empty}}")).unwrap(), ["no"]);
-    assert_eq!(render(source("{{#username}}set{{/username}}")).unwrap(), ["set"]);
-    assert_eq!(render(source("{{groups.0}}-{{groups.1}}-{{groups.2}}")).unwrap(), ["g1-g2-"]);
+    assert_eq!(
+        render(source("{{#username}}set{{/username}}")).unwrap(),
+        ["set"]
+    );
+    assert_eq!(
+        render(source("{{groups.0}}-{{groups.1}}-{{groups.2}}")).unwrap(),
+        ["g1-g2-"]
+    );
     assert_eq!(render(source("{{groups.size}}")).unwrap(), ["2"]);
-    assert_eq!(render(source("{{#groups.size}}n={{.}}{{/groups.size}}")).unwrap(), ["n=2"]);
+    assert_eq!(
+        render(source("{{#groups.size}}n={{.}}{{/groups.size}}")).unwrap(),
+        ["n=2"]
+    );
     let typed = |content_type: &str| {
         render(json!({"source": "{{username}}", "options": {"content_type": content_type}}))
     };
     assert_eq!(typed("text/plain").unwrap(), ["a\"b c"]);
     assert_eq!(typed("application/json").unwrap(), ["a\\\"b c"]);
-    assert_eq!(typed("application/x-www-form-urlencoded").unwrap(), ["a%22b+c"]);
+    assert_eq!(
+        typed("application/x-www-form-urlencoded").unwrap(),
+        ["a%22b+c"]
+    );
     assert_eq!(
         typed("text/html").unwrap_err(),
         "No encoder found for MIME type [text/html]"

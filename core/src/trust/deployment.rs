@@ -518,7 +518,10 @@ fn parse_remote_cluster(value: &Value) -> Result<RemoteClusterTls, FieldError> {
     let server_ca_pem = pem_field(map, "server_ca_pem").map_err(prefixed)?;
     check_pem("remote_cluster.server_ca_pem", &server_ca_pem)?;
     let client_trusted_ca_pem = pem_field(map, "client_trusted_ca_pem").map_err(prefixed)?;
-    check_pem("remote_cluster.client_trusted_ca_pem", &client_trusted_ca_pem)?;
+    check_pem(
+        "remote_cluster.client_trusted_ca_pem",
+        &client_trusted_ca_pem,
+    )?;
     Ok(RemoteClusterTls {
         server_enabled: bool_field(map, "server_enabled", false).map_err(prefixed)?,
         server_ssl: bool_field(map, "server_ssl", true).map_err(prefixed)?,

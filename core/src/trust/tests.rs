@@ -592,13 +592,21 @@ fn strong_identity_failures_are_each_named() {
     // (`SslConfigurationLoader` → `DefaultJdkTrustConfig`), which the console cannot see.
     let bare = cloud(ID_B, "803289842");
     let analysis = analyse_remote(remote_body(json!({})), &local, Some(&bare), Some(NODE_KEY));
-    assert!(errors(&analysis.diagnostics).is_empty(), "{:?}", analysis.diagnostics);
+    assert!(
+        errors(&analysis.diagnostics).is_empty(),
+        "{:?}",
+        analysis.diagnostics
+    );
     let jdk = analysis
         .diagnostics
         .iter()
         .find(|d| d.message.contains("DefaultJdkTrustConfig"))
         .expect("the JDK trust store warning");
-    assert!(jdk.message.contains("PKIX path building failed"), "{}", jdk.message);
+    assert!(
+        jdk.message.contains("PKIX path building failed"),
+        "{}",
+        jdk.message
+    );
     assert!(!jdk.message.contains("has not trust configuration"));
     // Signed by a CA the remote does not trust.
     let found = messages(analyse_remote(
@@ -789,9 +797,16 @@ fn keystore_signing_needs_an_alias_when_the_keystore_holds_several_keys() {
     let local = cloud(ID_A, "803289842");
     let remote = signing_remote(CA);
     let run = |signing: Value| {
-        analyse_remote(remote_body(json!({"signing": signing})), &local, Some(&remote), None)
+        analyse_remote(
+            remote_body(json!({"signing": signing})),
+            &local,
+            Some(&remote),
+            None,
+        )
     };
-    let several = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_entries": ["node-b", "node-a"]}));
+    let several = run(
+        json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_entries": ["node-b", "node-a"]}),
+    );
     let error = several
         .diagnostics
         .iter()
@@ -801,17 +816,43 @@ fn keystore_signing_needs_an_alias_when_the_keystore_holds_several_keys() {
         error.message,
         "Failed to load signing config for cluster [prod]: The configured signing key store has multiple signing keys [node-a, node-b] but no alias has been specified in signing configuration."
     );
-    assert!(several.local_settings.contains(&("cluster.remote.prod.signing.keystore.path".to_owned(), json!("signing.p12"))));
-    assert!(several.keystore.iter().any(|c| c.contains("cluster.remote.prod.signing.keystore.secure_password")));
-    let chosen = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_type": "PKCS12", "keystore_alias": "node-a", "keystore_entries": ["node-b", "node-a"]}));
-    assert!(errors(&chosen.diagnostics).is_empty(), "{:?}", chosen.diagnostics);
+    assert!(several.local_settings.contains(&(
+        "cluster.remote.prod.signing.keystore.path".to_owned(),
+        json!("signing.p12")
+    )));
+    assert!(
+        several
+            .keystore
+            .iter()
+            .any(|c| c.contains("cluster.remote.prod.signing.keystore.secure_password"))
+    );
+    let chosen = run(
+        json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_type": "PKCS12", "keystore_alias": "node-a", "keystore_entries": ["node-b", "node-a"]}),
+    );
+    assert!(
+        errors(&chosen.diagnostics).is_empty(),
+        "{:?}",
+        chosen.diagnostics
+    );
     for (key, value) in [("type", "PKCS12"), ("alias", "node-a")] {
-        assert!(chosen.local_settings.contains(&(format!("cluster.remote.prod.signing.keystore.{key}"), json!(value))));
+        assert!(chosen.local_settings.contains(&(
+            format!("cluster.remote.prod.signing.keystore.{key}"),
+            json!(value)
+        )));
     }
-    let unknown = run(json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_alias": "other", "keystore_entries": ["node-a"]}));
-    assert!(errors(&unknown.diagnostics).iter().any(|d| d.message.contains("no key entry [other]")));
+    let unknown = run(
+        json!({"mode": "keystore", "keystore_path": "signing.p12", "keystore_alias": "other", "keystore_entries": ["node-a"]}),
+    );
+    assert!(
+        errors(&unknown.diagnostics)
+            .iter()
+            .any(|d| d.message.contains("no key entry [other]"))
+    );
     let missing = run(json!({"mode": "keystore"}));
-    assert_eq!(errors(&missing.diagnostics)[0].setting, "signing.keystore_path");
+    assert_eq!(
+        errors(&missing.diagnostics)[0].setting,
+        "signing.keystore_path"
+    );
 }
 
 /// The API-key model's TLS (`remote_cluster_server.*`, `xpack.security.remote_cluster_server
@@ -828,20 +869,44 @@ fn remote_cluster_tls_is_configured_checked_and_exported_like_transport_tls() {
         found[0].message,
         "invalid SSL configuration for xpack.security.remote_cluster_server.ssl - server ssl configuration requires a key and certificate, but these have not been configured; you must set either [xpack.security.remote_cluster_server.ssl.keystore.path], or both [xpack.security.remote_cluster_server.ssl.key] and [xpack.security.remote_cluster_server.ssl.certificate]"
     );
-    let ready = server(json!({"server_enabled": true, "server_key": "rcs.key", "server_certificate": "rcs.crt", "server_ca_pem": CA}));
-    assert!(errors(&ready.diagnostics()).is_empty(), "{:?}", ready.diagnostics());
+    let ready = server(
+        json!({"server_enabled": true, "server_key": "rcs.key", "server_certificate": "rcs.crt", "server_ca_pem": CA}),
+    );
+    assert!(
+        errors(&ready.diagnostics()).is_empty(),
+        "{:?}",
+        ready.diagnostics()
+    );
     let settings = ready.settings();
     for (key, value) in [
         ("remote_cluster_server.enabled", json!(true)),
-        ("xpack.security.remote_cluster_server.ssl.key", json!("rcs.key")),
-        ("xpack.security.remote_cluster_server.ssl.certificate", json!("rcs.crt")),
+        (
+            "xpack.security.remote_cluster_server.ssl.key",
+            json!("rcs.key"),
+        ),
+        (
+            "xpack.security.remote_cluster_server.ssl.certificate",
+            json!("rcs.crt"),
+        ),
     ] {
-        assert!(settings.contains(&(key.to_owned(), value.clone())), "{key} in {settings:?}");
+        assert!(
+            settings.contains(&(key.to_owned(), value.clone())),
+            "{key} in {settings:?}"
+        );
     }
     // Defaults write nothing.
-    assert!(Deployment::default().settings().iter().all(|(k, _)| !k.contains("remote_cluster")));
+    assert!(
+        Deployment::default()
+            .settings()
+            .iter()
+            .all(|(k, _)| !k.contains("remote_cluster"))
+    );
 
-    let body = || remote_body(json!({"remote_deployment": "b", "signing": {"mode": "none"}, "api_key": {"name": "k", "access": {"search": [{"names": ["a"]}]}}}));
+    let body = || {
+        remote_body(
+            json!({"remote_deployment": "b", "signing": {"mode": "none"}, "api_key": {"name": "k", "access": {"search": [{"names": ["a"]}]}}}),
+        )
+    };
     let local = |rc: Value| deployment(json!({"transport_ssl": ssl, "remote_cluster": rc}));
     let messages = |local: &Deployment, remote: &Deployment| -> Vec<String> {
         errors(&analyse_remote(body(), local, Some(remote), None).diagnostics)
@@ -850,15 +915,31 @@ fn remote_cluster_tls_is_configured_checked_and_exported_like_transport_tls() {
             .collect()
     };
     let closed = server(json!({}));
-    assert!(messages(&local(json!({})), &closed)[0].contains("does not set remote_cluster_server.enabled: true"));
+    assert!(
+        messages(&local(json!({})), &closed)[0]
+            .contains("does not set remote_cluster_server.enabled: true")
+    );
     let plain = server(json!({"server_enabled": true, "server_ssl": false}));
-    assert!(messages(&local(json!({})), &plain)[0].contains("ssl.enabled: false: the handshake fails"));
-    let untrusting = local(json!({"client_certificate_authorities": ["other.crt"], "client_trusted_ca_pem": OTHER_CA}));
+    assert!(
+        messages(&local(json!({})), &plain)[0].contains("ssl.enabled: false: the handshake fails")
+    );
+    let untrusting = local(
+        json!({"client_certificate_authorities": ["other.crt"], "client_trusted_ca_pem": OTHER_CA}),
+    );
     let found = messages(&untrusting, &ready);
-    assert!(found[0].contains("does not trust the CA of [b]'s remote_cluster_server certificate"), "{found:?}");
-    let trusting = local(json!({"client_certificate_authorities": ["ca.crt"], "client_trusted_ca_pem": CA}));
+    assert!(
+        found[0].contains("does not trust the CA of [b]'s remote_cluster_server certificate"),
+        "{found:?}"
+    );
+    let trusting =
+        local(json!({"client_certificate_authorities": ["ca.crt"], "client_trusted_ca_pem": CA}));
     assert!(messages(&trusting, &ready).is_empty());
     let unverified = local(json!({"client_verification_mode": "none"}));
     assert!(messages(&unverified, &ready).is_empty());
-    assert!(unverified.diagnostics().iter().any(|d| d.setting == "remote_cluster.client_verification_mode"));
+    assert!(
+        unverified
+            .diagnostics()
+            .iter()
+            .any(|d| d.setting == "remote_cluster.client_verification_mode")
+    );
 }

@@ -91,7 +91,11 @@ fn the_documented_hs256_token_authenticates() {
     // Basic credentials and pass the Bearer token by.
     let heads: Vec<&str> = result.trace[..2].iter().map(|e| e.realm.as_str()).collect();
     assert_eq!(heads, ["default_file", "default_native"]);
-    assert!(result.trace[0].message.contains("added by Elasticsearch"), "{}", result.trace[0].message);
+    assert!(
+        result.trace[0].message.contains("added by Elasticsearch"),
+        "{}",
+        result.trace[0].message
+    );
     assert_eq!(
         steps,
         [
@@ -700,14 +704,20 @@ fn file_sets_are_re_read_unchanged_and_hmac_keys_are_never_reloaded() {
 fn the_chain_holds_the_realms_elasticsearch_adds() {
     use crate::jwt::realm::{ChainLink, implicit_realms};
     let names = |kinds: &[&str]| -> Vec<&'static str> {
-        implicit_realms(kinds.iter().copied()).iter().map(|r| r.name).collect()
+        implicit_realms(kinds.iter().copied())
+            .iter()
+            .map(|r| r.name)
+            .collect()
     };
     assert_eq!(names(&["jwt"]), ["default_file", "default_native"]);
     assert_eq!(names(&["jwt", "native"]), ["default_file"]);
     assert_eq!(names(&["file", "native"]), Vec::<&str>::new());
     const R: &str = "xpack.security.authc.realms";
     let disabled = load(
-        &Settings::from_yaml(&format!("{R}.native.n1:\n  order: 1\n  enabled: false\n{R}.file.f1.order: 0\n")).unwrap(),
+        &Settings::from_yaml(&format!(
+            "{R}.native.n1:\n  order: 1\n  enabled: false\n{R}.file.f1.order: 0\n"
+        ))
+        .unwrap(),
         &Settings::default(),
         &|_| None,
         Target::default(),
@@ -721,14 +731,26 @@ fn the_chain_holds_the_realms_elasticsearch_adds() {
             ChainLink::Other { name, .. } => (*name).to_owned(),
         })
         .collect();
-    assert_eq!(links, ["f1"], "a disabled native realm also keeps default_native out");
+    assert_eq!(
+        links,
+        ["f1"],
+        "a disabled native realm also keeps default_native out"
+    );
     let clash = load(
-        &Settings::from_yaml(&format!("{R}.ldap.default_native.order: 1\n{R}.file.reserved.order: 2\n")).unwrap(),
+        &Settings::from_yaml(&format!(
+            "{R}.ldap.default_native.order: 1\n{R}.file.reserved.order: 2\n"
+        ))
+        .unwrap(),
         &Settings::default(),
         &|_| None,
         Target::default(),
     );
-    let messages: Vec<&str> = clash.report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<&str> = clash
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
     assert!(messages.contains(&"Found realm configured with name clashing with the [default_native] realm: [xpack.security.authc.realms.ldap.default_native]"), "{messages:?}");
     assert!(messages.contains(&"Found realm configured with name clashing with the [reserved] realm: [xpack.security.authc.realms.file.reserved]"), "{messages:?}");
 }

@@ -178,10 +178,7 @@ fn refused_run_as_fails_the_request_with_the_403_text() {
     );
     // `RealmsAuthenticator.lookupRunAsUser` → `runAsDenied`: authentication fails.
     assert_eq!(v.status, 401);
-    assert_eq!(
-        v.error.as_deref(),
-        Some(TOKEN_401)
-    );
+    assert_eq!(v.error.as_deref(), Some(TOKEN_401));
     let disabled_native = chain(&format!("{P}.native.native.enabled: false\n"));
     let runner = json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}});
     let v = verdict(&disabled_native, runner, Some("user123_runas"));
@@ -253,7 +250,9 @@ fn a_template_that_cannot_render_fails_authentication() {
 /// authentication (401) — also when no role grants run_as to it; an unknown one is a 403.
 #[wasm_bindgen_test(unsupported = test)]
 fn a_disabled_run_as_target_fails_authentication() {
-    let mappings = parse_all(&json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}})).unwrap();
+    let mappings =
+        parse_all(&json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}}))
+            .unwrap();
     let directory = Directory::parse(
         Some(&json!({"runner": {"run_as": ["user123_*"]}})),
         Some(&json!({"user123_off": {"roles": ["viewer"], "enabled": false}, "other_off": {"roles": [], "enabled": false}})),
@@ -263,7 +262,11 @@ fn a_disabled_run_as_target_fails_authentication() {
     let chain = chain("");
     let run = |target: &str| {
         check(
-            Context { chain: &chain, mappings: &mappings, directory: &directory },
+            Context {
+                chain: &chain,
+                mappings: &mappings,
+                directory: &directory,
+            },
             Request {
                 authorization: Some(&authorization),
                 client_authentication: Some("sharedsecret test-secret"),
@@ -278,11 +281,12 @@ fn a_disabled_run_as_target_fails_authentication() {
         let v = run(target);
         assert_eq!(v.status, 401, "{target}");
         assert!(!v.authenticated);
-        assert_eq!(
-            v.error.as_deref(),
-            Some(TOKEN_401)
+        assert_eq!(v.error.as_deref(), Some(TOKEN_401));
+        assert!(
+            last(&v).message.contains("is disabled"),
+            "{}",
+            last(&v).message
         );
-        assert!(last(&v).message.contains("is disabled"), "{}", last(&v).message);
     }
     assert_eq!(run("user123_ghost").status, 403);
 }
