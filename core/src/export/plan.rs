@@ -187,35 +187,20 @@ pub fn apply_plan(bundle: &Bundle) -> Vec<PlanStep> {
 /// The realm chain the nodes will run, with the realms Elasticsearch adds on its own
 /// (`Realms.maybeAddBasicRealms`) named as such; disabled realms are left out.
 fn chain_note(realms: &[crate::resource::realm_config::RealmConfig]) -> String {
-    let enabled = |r: &&crate::resource::realm_config::RealmConfig| {
-        !matches!(
-            r.settings.get("enabled"),
-            Some(serde_json::Value::Bool(false))
-        ) && r
-            .settings
-            .get("enabled")
-            .and_then(serde_json::Value::as_str)
-            != Some("false")
-    };
-    let order = |r: &crate::resource::realm_config::RealmConfig| {
-        r.settings.get("order").and_then(|v| match v {
-            serde_json::Value::Number(n) => n.as_i64(),
-            serde_json::Value::String(s) => s.parse().ok(),
-            _ => None,
-        })
-    };
-    let mut configured: Vec<&crate::resource::realm_config::RealmConfig> =
-        realms.iter().filter(enabled).collect();
-    configured.sort_by_key(|r| (order(r), r.name.clone()));
-    let links: Vec<String> =
-        crate::jwt::realm::implicit_realms(realms.iter().map(|r| r.kind.as_str()))
-            .iter()
-            .map(|r| format!("{} ({}, added by Elasticsearch)", r.name, r.kind))
-            .chain(configured.iter().map(|r| match order(r) {
-                Some(o) => format!("{} ({}, order {o})", r.name, r.kind),
-                None => format!("{} ({})", r.name, r.kind),
-            }))
-            .collect();
+    let implicit = crate::jwt::realm::implicit_realms(realms.iter().map(|r| r.kind.as_str()));
+    let links: Vec<String> = implicit
+        .iter()
+        .map(|r| format!("{} ({}, added by Elasticsearch)", r.name, r.kind))
+        .chain(
+            super::chain_order(realms)
+                .into_iter()
+                .filter(|r| r.enabled())
+                .map(|r| match r.order() {
+                    Some(o) => format!("{} ({}, order {o})", r.name, r.kind),
+                    None => format!("{} ({})", r.name, r.kind),
+                }),
+        )
+        .collect();
     format!(
         "Realm chain the nodes will run, in order: {}.",
         links.join(", ")

@@ -166,6 +166,11 @@ impl RealmConfig {
         self.text("order").and_then(|o| o.trim().parse().ok())
     }
 
+    /// The `enabled` setting (Elasticsearch's booleans; absent or unreadable is true).
+    pub fn enabled(&self) -> bool {
+        self.text("enabled").as_deref() != Some("false")
+    }
+
     /// The settings as a JSON object (the stored and the API form).
     pub fn settings_json(&self) -> Map<String, Value> {
         self.settings

@@ -494,9 +494,11 @@ pub fn analyse(config: &RemoteConfig, ctx: &RemoteContext<'_>) -> RemoteAnalysis
         config,
         ctx,
         &prefix,
-        &mut local_settings,
-        &mut keystore,
-        &mut diagnostics,
+        &mut Derived {
+            settings: &mut local_settings,
+            keystore: &mut keystore,
+            diagnostics: &mut diagnostics,
+        },
     );
     diagnostics.sort_by_key(|d| d.severity);
     RemoteAnalysis {
@@ -610,13 +612,28 @@ fn check_mutual_ca(ctx: &RemoteContext<'_>, diagnostics: &mut Vec<Diagnostic>) {
     one_side((remote_name, remote), (ctx.local_name, ctx.local));
 }
 
+/// What the signing checks add to a remote's analysis.
+struct Derived<'a> {
+    settings: &'a mut Vec<(String, Value)>,
+    keystore: &'a mut Vec<String>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// The warning for a signing certificate that stays on the nodes, out of the console's reach.
+fn certificate_not_held(which: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "signing.certificate",
+        format!(
+            "the console does not hold {which}, so it cannot test certificate_identity or the remote's signing trust against it: paste it under a dedicated signing certificate to check"
+        ),
+    )
+}
+
 fn signing_checks(
     config: &RemoteConfig,
     ctx: &RemoteContext<'_>,
     prefix: &str,
-    settings: &mut Vec<(String, Value)>,
-    keystore: &mut Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut Derived<'_>,
 ) {
     let signing = &config.signing;
     let identity = config
@@ -626,7 +643,7 @@ fn signing_checks(
         .and_then(Value::as_str);
     if signing.mode == SigningMode::None {
         if let Some(pattern) = identity {
-            diagnostics.push(Diagnostic::error(
+            out.diagnostics.push(Diagnostic::error(
                 "signing.mode",
                 format!("the API key requires certificate identity matching [{pattern}], but [{}] does not sign its requests: the remote rejects every one of them. Configure signing for this alias.", ctx.local_name),
             ));
@@ -634,7 +651,7 @@ fn signing_checks(
         return;
     }
     if config.remote.security == Security::Certificate {
-        diagnostics.push(Diagnostic::error(
+        out.diagnostics.push(Diagnostic::error(
             "signing.mode",
             "strong identity verification signs API-key-model requests; the certificate model has no cross-cluster API key to bind an identity to",
         ));
@@ -642,7 +659,7 @@ fn signing_checks(
     let min = StackVersion::new(9, 3);
     for (name, d) in std::iter::once((ctx.local_name, ctx.local)).chain(ctx.remote) {
         if d.stack_version < min {
-            diagnostics.push(Diagnostic::error(
+            out.diagnostics.push(Diagnostic::error(
                 "signing.mode",
                 format!("[{name}] runs {}: strong identity verification needs {min} or later on both clusters", d.stack_version),
             ));
@@ -653,10 +670,12 @@ fn signing_checks(
             let ssl = &ctx.local.transport_ssl;
             match (&ssl.certificate, &ssl.key) {
                 (Some(cert), Some(key)) => {
-                    settings.push((format!("{prefix}.signing.certificate"), json!(cert)));
-                    settings.push((format!("{prefix}.signing.key"), json!(key)));
+                    out.settings
+                        .push((format!("{prefix}.signing.certificate"), json!(cert)));
+                    out.settings
+                        .push((format!("{prefix}.signing.key"), json!(key)));
                 }
-                _ => diagnostics.push(Diagnostic::error(
+                _ => out.diagnostics.push(Diagnostic::error(
                     "signing.mode",
                     format!(
                         "[{}] has no transport key and certificate paths to reuse for signing",
@@ -664,14 +683,12 @@ fn signing_checks(
                     ),
                 )),
             }
-            diagnostics.push(Diagnostic::warning(
-                "signing.certificate",
-                "the console does not hold the transport certificate, so it cannot test certificate_identity or the remote's signing trust against it: paste it under a dedicated signing certificate to check",
-            ));
+            out.diagnostics
+                .push(certificate_not_held("the transport certificate"));
             None
         }
         SigningMode::Pem => {
-            settings.push((
+            out.settings.push((
                 format!("{prefix}.signing.certificate"),
                 json!(
                     signing
@@ -680,7 +697,7 @@ fn signing_checks(
                         .unwrap_or_else(|| format!("remote-signing/{}.crt", config.remote.alias))
                 ),
             ));
-            settings.push((
+            out.settings.push((
                 format!("{prefix}.signing.key"),
                 json!(
                     signing
@@ -689,10 +706,10 @@ fn signing_checks(
                         .unwrap_or_else(|| format!("remote-signing/{}.key", config.remote.alias))
                 ),
             ));
-            pem_leaf(signing, ctx, diagnostics)
+            pem_leaf(signing, ctx, out.diagnostics)
         }
         SigningMode::Keystore => {
-            keystore_signing(config, ctx, prefix, settings, keystore, diagnostics);
+            keystore_signing(config, ctx, prefix, out);
             None
         }
         SigningMode::None => None,
@@ -703,7 +720,7 @@ fn signing_checks(
     if let Some(pattern) = identity {
         let verdict = cert::test_pattern(pattern, &dn);
         if verdict.matches == Some(false) {
-            diagnostics.push(Diagnostic::error(
+            out.diagnostics.push(Diagnostic::error(
                 "api_key.certificate_identity",
                 format!("certificate_identity [{pattern}] does not match the signing certificate's subject DN [{dn}] (Java full match, case-sensitive): the remote rejects the requests"),
             ));
@@ -713,19 +730,19 @@ fn signing_checks(
         let trust = &remote.remote_signing;
         if !trust.configured() {
             let issuer = chain.last().map(|c| c.info().issuer_dn).unwrap_or_default();
-            diagnostics.push(Diagnostic::warning(
+            out.diagnostics.push(Diagnostic::warning(
                 "remote_deployment",
                 format!("[{remote_name}] sets neither cluster.remote.signing.certificate_authorities nor a truststore, so Elasticsearch verifies signatures against the JDK's default trust store (SslConfigurationLoader → DefaultJdkTrustConfig): a chain up to a public CA passes, a private CA such as [{issuer}] fails with \"PKIX path building failed\". The console cannot see that store; set cluster.remote.signing.certificate_authorities on [{remote_name}] to decide."),
             ));
         } else if trust.ca_pem.trim().is_empty() {
-            diagnostics.push(Diagnostic::warning(
+            out.diagnostics.push(Diagnostic::warning(
                 "remote_deployment",
                 format!("the console does not know the signing CAs of [{remote_name}], so it cannot check the signing certificate's chain"),
             ));
         } else if let Ok(cas) = cert::read_certificates(&trust.ca_pem, cert::CA_INPUT)
             && let Err(reason) = cert::verify_chain(&chain, &cas, ctx.now)
         {
-            diagnostics.push(Diagnostic::error(
+            out.diagnostics.push(Diagnostic::error(
                 "signing.certificate",
                 format!(
                     "[{remote_name}]'s signing trust does not accept this certificate: {reason}"
@@ -741,31 +758,32 @@ fn keystore_signing(
     config: &RemoteConfig,
     ctx: &RemoteContext<'_>,
     prefix: &str,
-    settings: &mut Vec<(String, Value)>,
-    keystore: &mut Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut Derived<'_>,
 ) {
     let signing = &config.signing;
     let alias = &config.remote.alias;
     let Some(path) = &signing.keystore_path else {
-        diagnostics.push(Diagnostic::error(
+        out.diagnostics.push(Diagnostic::error(
             "signing.keystore_path",
             "set the keystore's path on the nodes (signing.keystore.path)",
         ));
         return;
     };
-    settings.push((format!("{prefix}.signing.keystore.path"), json!(path)));
+    out.settings
+        .push((format!("{prefix}.signing.keystore.path"), json!(path)));
     if let Some(kind) = &signing.keystore_type {
-        settings.push((format!("{prefix}.signing.keystore.type"), json!(kind)));
+        out.settings
+            .push((format!("{prefix}.signing.keystore.type"), json!(kind)));
     }
     if let Some(entry) = &signing.keystore_alias {
-        settings.push((format!("{prefix}.signing.keystore.alias"), json!(entry)));
+        out.settings
+            .push((format!("{prefix}.signing.keystore.alias"), json!(entry)));
     }
-    keystore.push(format!(
+    out.keystore.push(format!(
         "bin/elasticsearch-keystore add --stdin {prefix}.signing.keystore.secure_password   # the keystore's password"
     ));
     if !ctx.keystore_password_set {
-        diagnostics.push(Diagnostic::warning(
+        out.diagnostics.push(Diagnostic::warning(
             "secure_settings.signing_keystore_password",
             format!("[{prefix}.signing.keystore.secure_password] is not stored: a password-protected keystore cannot be opened without it"),
         ));
@@ -779,25 +797,23 @@ fn keystore_signing(
     let mut entries = signing.keystore_entries.clone();
     entries.sort();
     match (&signing.keystore_alias, entries.len()) {
-        (_, 0) => diagnostics.push(Diagnostic::warning(
+        (_, 0) => out.diagnostics.push(Diagnostic::warning(
             "signing.keystore_entries",
             "the console cannot open the keystore: list its private-key entries (keytool -list) so it can check the alias; with more than one and no signing.keystore.alias the node refuses the configuration",
         )),
         (None, 1) => {}
-        (None, _) => diagnostics.push(failed(format!(
+        (None, _) => out.diagnostics.push(failed(format!(
             "The configured signing key store has multiple signing keys [{}] but no alias has been specified in signing configuration.",
             entries.join(", ")
         ))),
-        (Some(wanted), _) if !entries.contains(wanted) => diagnostics.push(failed(format!(
+        (Some(wanted), _) if !entries.contains(wanted) => out.diagnostics.push(failed(format!(
             "the keystore has no key entry [{wanted}] (its entries are [{}])",
             entries.join(", ")
         ))),
         (Some(_), _) => {}
     }
-    diagnostics.push(Diagnostic::warning(
-        "signing.certificate",
-        "the console does not hold the keystore's certificate, so it cannot test certificate_identity or the remote's signing trust against it: paste it under a dedicated signing certificate to check",
-    ));
+    out.diagnostics
+        .push(certificate_not_held("the keystore's certificate"));
 }
 
 /// The signing chain and its leaf DN, after the PEM-mode checks.

@@ -44,14 +44,22 @@ fn directory() -> Directory {
 }
 
 fn verdict(chain: &RealmChain, mappings: Value, run_as: Option<&str>) -> Verdict {
+    verdict_in(chain, mappings, &directory(), run_as)
+}
+
+fn verdict_in(
+    chain: &RealmChain,
+    mappings: Value,
+    directory: &Directory,
+    run_as: Option<&str>,
+) -> Verdict {
     let mappings = parse_all(&mappings).unwrap();
-    let directory = directory();
     let authorization = format!("Bearer {TOKEN}");
     check(
         Context {
             chain,
             mappings: &mappings,
-            directory: &directory,
+            directory,
         },
         Request {
             authorization: Some(&authorization),
@@ -250,33 +258,14 @@ fn a_template_that_cannot_render_fails_authentication() {
 /// authentication (401) — also when no role grants run_as to it; an unknown one is a 403.
 #[wasm_bindgen_test(unsupported = test)]
 fn a_disabled_run_as_target_fails_authentication() {
-    let mappings =
-        parse_all(&json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}}))
-            .unwrap();
+    let mappings = json!({"m1": {"enabled": true, "roles": ["runner"], "rules": {"all": []}}});
     let directory = Directory::parse(
         Some(&json!({"runner": {"run_as": ["user123_*"]}})),
         Some(&json!({"user123_off": {"roles": ["viewer"], "enabled": false}, "other_off": {"roles": [], "enabled": false}})),
     )
     .unwrap();
-    let authorization = format!("Bearer {TOKEN}");
     let chain = chain("");
-    let run = |target: &str| {
-        check(
-            Context {
-                chain: &chain,
-                mappings: &mappings,
-                directory: &directory,
-            },
-            Request {
-                authorization: Some(&authorization),
-                client_authentication: Some("sharedsecret test-secret"),
-                now_millis: NOW,
-                version: None,
-                reloads: &[],
-            },
-            Some(target),
-        )
-    };
+    let run = |target: &str| verdict_in(&chain, mappings.clone(), &directory, Some(target));
     for target in ["user123_off", "other_off"] {
         let v = run(target);
         assert_eq!(v.status, 401, "{target}");
