@@ -5,7 +5,8 @@
 //! most 1.3× the raw decode), role mapping of one user over 10,000 mappings (target: under
 //! 1 ms), the startup lint of 1,000 realms, and the export (lint gate plus every artifact) of
 //! 1,000 realms and 10,000 role mappings (target: under 100 ms) against one realm and one
-//! mapping. A table of the results is printed at the end.
+//! mapping, and a 1 MiB JSON body read with Elasticsearch's strict duplicate-key rule against
+//! a plain parse (target: at most 2×). A table of the results is printed at the end.
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 
 #[cfg(target_arch = "wasm32")]
@@ -274,6 +275,30 @@ mod native {
         });
     }
 
+    /// Reading a 1 MiB role-mapping listing with Elasticsearch's strict duplicate-key rule
+    /// (one extra pass over the bytes) against a plain `serde_json` parse of the same text.
+    fn strict_json(c: &mut Criterion) {
+        let listing: serde_json::Map<String, Value> = (0..4_000)
+            .map(|i| {
+                (
+                    format!("mapping-{i}"),
+                    json!({"enabled": true, "roles": ["viewer", format!("team-{i}")],
+                           "rules": {"all": [{"field": {"realm.name": "jwt1"}}, {"field": {"groups": format!("cn=team-{i},ou=groups,dc=example,dc=com")}}]},
+                           "metadata": {"version": 1, "owner": format!("owner-{i}")}}),
+                )
+            })
+            .collect();
+        let text = Value::Object(listing).to_string();
+        assert!(text.len() > 1 << 20, "{}", text.len());
+        assert!(trust_core::xcontent::parse_json(&text).is_ok());
+        c.bench_function("json_strict_1mib", |b| {
+            b.iter(|| trust_core::xcontent::parse_json(black_box(&text)).map(drop));
+        });
+        c.bench_function("json_serde_1mib", |b| {
+            b.iter(|| serde_json::from_str::<Value>(black_box(&text)).map(drop));
+        });
+    }
+
     /// The mean of a finished benchmark, in nanoseconds, from criterion's estimates.
     fn mean_ns(id: &str) -> Option<f64> {
         let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
@@ -334,6 +359,13 @@ mod native {
                 1e4,
                 "≤ 100 ms total",
             ),
+            (
+                "JSON body, strict duplicate keys",
+                "json_strict_1mib",
+                "json_serde_1mib",
+                1.0,
+                "≤ 2×",
+            ),
         ];
         println!(
             "\n{:<32} {:>12} {:>12} {:>16}  target",
@@ -351,7 +383,7 @@ mod native {
             }
         }
         println!(
-            "baselines, measured in the same run: a raw jsonwebtoken::decode of the same token; one mapping; one realm; one realm and one mapping (export ratio per mapping)"
+            "baselines, measured in the same run: a raw jsonwebtoken::decode of the same token; one mapping; one realm; one realm and one mapping (export ratio per mapping); a plain serde_json parse"
         );
     }
 
@@ -362,6 +394,7 @@ mod native {
         role_mapping(&mut c);
         lint(&mut c);
         export(&mut c);
+        strict_json(&mut c);
         c.final_summary();
         table();
     }

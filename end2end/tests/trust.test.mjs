@@ -12,6 +12,7 @@ const FIXTURES = resolve(import.meta.dirname, '../../tests/fixtures/certs');
 const read = (name) => readFileSync(resolve(FIXTURES, name), 'utf8');
 const ID_A = 'cf659f7fe6164d9691b284ae36811be1';
 const ID_B = 'ec38dd0aa45f4a69909ca5c81c27138a';
+const KEYSTORE_PASSWORD = 'keystore-password-in-the-browser-test';
 const CREDENTIALS = 'aWQ6YnJvd3Nlci10ZXN0LWFwaS1rZXk=';
 const NODE_KEY = read('cloud-node.key');
 
@@ -141,9 +142,30 @@ describe('trust management', () => {
     await page.getByTestId('remote-row').getByText('does not match the signing certificate\'s subject DN').waitFor();
   });
 
+  test('keystore signing: several key entries need an alias, as Elasticsearch says', async () => {
+    await page.getByLabel('Sign cross-cluster requests with').selectOption('keystore');
+    await page.getByLabel('signing.keystore.path').fill('certs/signing.p12');
+    await page.getByLabel('Private-key entries in the keystore (keytool -list), one per line').fill('node-1\nnode-2');
+    await page.getByLabel('signing.keystore.secure_password').fill(KEYSTORE_PASSWORD);
+    await page.getByRole('button', { name: 'Save remote cluster' }).click();
+    await page.waitForURL((url) => url.search.includes('saved=1'));
+    await hydrated(page);
+    const remote = page.getByTestId('remote-row');
+    await remote.getByText('has multiple signing keys [node-1, node-2] but no alias has been specified').waitFor();
+    await page.getByLabel('signing.keystore.alias').fill('node-2');
+    await page.getByRole('button', { name: 'Save remote cluster' }).click();
+    await page.waitForURL((url) => url.search.includes('saved=1'));
+    await hydrated(page);
+    await page.locator('#remote-diagnostics').waitFor({ state: 'attached' });
+    assert.equal(await remote.getByText('has multiple signing keys').count(), 0, await remote.innerText());
+    await remote.getByText('What to configure').click();
+    assert.match(await page.getByTestId('remote-settings').innerText(), /cluster\.remote\.cloud_b\.signing\.keystore\.alias: "node-2"/);
+  });
+
   test('no secret reached the browser and nothing failed', async () => {
     const keyLine = NODE_KEY.split('\n')[1];
     for (const { url, body } of responses) {
+      assert.ok(!body.includes(KEYSTORE_PASSWORD), `${url} carries the keystore password`);
       assert.ok(!body.includes(CREDENTIALS), `${url} carries the credentials`);
       assert.ok(!body.includes(keyLine), `${url} carries the signing key`);
     }

@@ -344,6 +344,27 @@ async fn hostile_input_is_refused_or_stored_inert_never_a_500() {
     // Not JSON.
     let (status, error) = api.put_raw("/api/v1/roles/r1", b"{not json".to_vec()).await;
     assert_eq!((status, &error["error"]["field"]), (400, &json!("body")));
+    // A repeated key, refused as Elasticsearch's strict JSON parser does (not "last one wins").
+    let (status, error) = api
+        .put_raw(
+            "/api/v1/role-mappings/m1",
+            br#"{"enabled": true, "roles": ["a"], "rules": {"field": {"username": "x"}}, "roles": ["superuser"]}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (status, &error["error"]["field"]),
+        (400, &json!("body")),
+        "{error}"
+    );
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Duplicate field 'roles'"),
+        "{error}"
+    );
+    let (status, _) = api.get("/api/v1/role-mappings/m1").await;
+    assert_eq!(status, 404, "nothing was stored");
     // A 5 MB JWK set: read, and refused on its field.
     let huge = format!(
         r#"{{"type":"jwt","pkc_jwkset":"{{\"keys\":[{}]}}"}}"#,

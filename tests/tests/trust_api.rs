@@ -323,3 +323,118 @@ async fn a_remote_cluster_with_strong_identity_keeps_its_secrets_on_the_server()
         );
     }
 }
+
+/// Keystore signing and the API-key model's own TLS through the API: the keystore password is
+/// write-only, the alias rule and the 9443 trust are checked between two managed clusters, and
+/// the export writes the settings and the keystore command.
+#[tokio::test]
+async fn keystore_signing_and_remote_cluster_tls_between_two_self_managed_clusters() {
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let node_tls = json!({"key": "certs/node.key", "certificate": "certs/node.crt"});
+    let a = json!({"stack_version": "9.3", "transport_ssl": node_tls,
+        "remote_cluster": {"client_certificate_authorities": ["certs/other.crt"], "client_trusted_ca_pem": include_str!("../fixtures/certs/other-ca.pem")}});
+    let b = json!({"stack_version": "9.3", "transport_ssl": node_tls,
+        "remote_signing": {"certificate_authorities": ["signing-ca.crt"], "ca_pem": CA},
+        "remote_cluster": {"server_enabled": true, "server_key": "certs/rcs.key", "server_certificate": "certs/rcs.crt", "server_ca_pem": CA}});
+    for (name, body) in [("a", &a), ("b", &b)] {
+        let (status, saved) = api.put(&format!("/api/v1/deployments/{name}"), body).await;
+        assert_eq!(status, 201, "{saved}");
+    }
+    const PASSWORD: &str = "keystore-password-never-shown";
+    let remote = json!({
+        "security": "api_key", "mode": "proxy", "addresses": ["b.example.com:9443"],
+        "remote_deployment": "b",
+        "api_key": {"name": "a-to-b", "access": {"search": [{"names": ["logs-*"]}]}},
+        "signing": {"mode": "keystore", "keystore_path": "certs/signing.p12", "keystore_entries": ["node-1", "node-2"]},
+        "secure_settings": {"credentials": CREDENTIALS, "signing_keystore_password": PASSWORD},
+    });
+    let (status, saved) = api
+        .put("/api/v1/remote-clusters/b?deployment=a", &remote)
+        .await;
+    assert_eq!(status, 201, "{saved}");
+    assert!(saved["secure_settings"]["signing_keystore_password"]["changed_at"].is_string());
+    let messages: Vec<String> = saved["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains(
+            "has multiple signing keys [node-1, node-2] but no alias has been specified"
+        )),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("does not trust the CA of [b]'s remote_cluster_server certificate")),
+        "{messages:?}"
+    );
+
+    // Trusting b's CA and naming the alias clears both.
+    let mut fixed_a = a.clone();
+    fixed_a["remote_cluster"] =
+        json!({"client_certificate_authorities": ["certs/ca.crt"], "client_trusted_ca_pem": CA});
+    let (status, body) = api.put("/api/v1/deployments/a?version=1", &fixed_a).await;
+    assert_eq!(status, 200, "{body}");
+    let mut named = remote.clone();
+    named["signing"]["keystore_alias"] = json!("node-2");
+    named.as_object_mut().unwrap().remove("secure_settings");
+    let (status, changed) = api
+        .put("/api/v1/remote-clusters/b?deployment=a&version=1", &named)
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    let errors: Vec<&Value> = changed["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let yml = api
+        .http()
+        .get(console.url("/api/v1/deployments/a/export/elasticsearch.yml?draft=true"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "cluster.remote.b.signing.keystore.path: \"certs/signing.p12\"",
+        "cluster.remote.b.signing.keystore.alias: \"node-2\"",
+        "xpack.security.remote_cluster_client.ssl.certificate_authorities: [\"certs/ca.crt\"]",
+    ] {
+        assert!(yml.contains(line), "{line} missing from\n{yml}");
+    }
+    let keystore = api
+        .http()
+        .get(console.url("/api/v1/deployments/a/export/keystore.sh?draft=true"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        keystore.contains("cluster.remote.b.signing.keystore.secure_password"),
+        "{keystore}"
+    );
+    for path in [
+        "/api/v1/remote-clusters/b?deployment=a",
+        "/api/v1/trust/remote-clusters?deployment=a",
+        "/api/v1/audit?limit=100",
+    ] {
+        let (_, body) = api.get(path).await;
+        assert!(
+            !body.to_string().contains(PASSWORD),
+            "{path} leaks the password"
+        );
+    }
+    assert!(
+        !keystore.contains(PASSWORD),
+        "the masked keystore.sh holds the password"
+    );
+}

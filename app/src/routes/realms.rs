@@ -74,7 +74,8 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
                             <td class="px-4 py-2 font-mono" title="Integer.MIN_VALUE">"first"</td>
                             <td class="px-4 py-2">
                                 <span class="font-medium">{realm.name}</span>
-                                <span class="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">"added by Elasticsearch"</span>
+                                " "
+                                <span class="ml-1 rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">"added by Elasticsearch"</span>
                             </td>
                             <td class="px-4 py-2">{realm.kind}</td>
                             <td class="px-4 py-2">"—"</td>
