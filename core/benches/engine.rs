@@ -278,7 +278,7 @@ mod native {
     /// Reading a 1 MiB role-mapping listing with Elasticsearch's strict duplicate-key rule
     /// (one extra pass over the bytes) against a plain `serde_json` parse of the same text.
     fn strict_json(c: &mut Criterion) {
-        let listing: serde_json::Map<String, Value> = (0..4_000)
+        let listing: serde_json::Map<String, Value> = (0..5_000)
             .map(|i| {
                 (
                     format!("mapping-{i}"),
