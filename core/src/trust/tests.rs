@@ -943,3 +943,21 @@ fn remote_cluster_tls_is_configured_checked_and_exported_like_transport_tls() {
             .any(|d| d.setting == "remote_cluster.client_verification_mode")
     );
 }
+
+/// An encrypted signing key's passphrase is `cluster.remote.<alias>.signing.secure_key_passphrase`
+/// (`SslConfigurationKeys.KEY_SECURE_PASSPHRASE` under `signing.`; the spec's
+/// `signing.key.secure_passphrase` does not exist).
+#[wasm_bindgen_test(unsupported = test)]
+fn an_encrypted_signing_key_names_the_real_passphrase_setting() {
+    let body = remote_body(
+        json!({"secure_settings": {"signing_key": "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"}}),
+    );
+    let refused = RemoteConfig::parse("prod", &body).unwrap_err();
+    assert_eq!(refused.field, "secure_settings.signing_key");
+    assert!(
+        refused.message.contains("signing.secure_key_passphrase"),
+        "{}",
+        refused.message
+    );
+    assert!(!refused.message.contains("signing.key.secure_passphrase"));
+}
