@@ -100,11 +100,17 @@ pub fn check_api_key(
             xcontent::unknown_field(REQUEST, key, &FIELDS),
         ));
     }
+    // `ConstructingObjectParser.finish`: the missing required fields in one message, on the
+    // first of them.
+    let missing: Vec<&str> = ["name", "access"]
+        .into_iter()
+        .filter(|f| !map.contains_key(*f))
+        .collect();
+    if let Some(first) = missing.first() {
+        errors.push(err(*first, format!("Required [{}]", missing.join(", "))));
+    }
     let name = match map.get("name") {
-        None => {
-            errors.push(err("name", "Required [name]"));
-            None
-        }
+        None => None,
         Some(Value::String(name)) => Some(name),
         Some(other) => {
             errors.push(err("name", xcontent::wrong_type(REQUEST, "name", other)));
@@ -113,10 +119,7 @@ pub fn check_api_key(
     };
     let mut warnings = Vec::new();
     let access = match map.get("access") {
-        None => {
-            errors.push(err("access", "Required [access]"));
-            None
-        }
+        None => None,
         Some(Value::Object(access)) => {
             let before = errors.len();
             let read = read_access(access, &mut errors, &mut warnings);

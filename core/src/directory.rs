@@ -10,8 +10,8 @@
 //! - Native users live in the first `native` realm of the configuration, or in the implicit
 //!   `default_native` realm when none is configured (Elasticsearch 8 adds it unless a native
 //!   realm is configured). A disabled native realm finds nobody.
-//! - A native user with `enabled: false` is treated as not found by delegated authorization
-//!   lookups; run_as finds it and then fails authentication, as Elasticsearch does.
+//! - A native user with `enabled: false` is found (`NativeRealm.lookupUser` returns it); run_as
+//!   and delegated authorization then fail authentication, as Elasticsearch does.
 
 use std::collections::BTreeMap;
 

@@ -70,6 +70,8 @@ pub struct DeploymentForm {
     pub deployment_id: String,
     /// `xpack.security.enabled`.
     pub security_enabled: bool,
+    /// `xpack.security.authc.run_as.enabled`.
+    pub run_as_enabled: bool,
     /// `xpack.security.transport.ssl.enabled`.
     pub ssl_enabled: bool,
     /// `verification_mode`.
@@ -133,6 +135,7 @@ impl DeploymentForm {
             scope_id: text(&b["scope_id"]),
             deployment_id: text(&b["deployment_id"]),
             security_enabled: b["security_enabled"].as_bool().unwrap_or(true),
+            run_as_enabled: b["run_as_enabled"].as_bool().unwrap_or(true),
             ssl_enabled: ssl["enabled"].as_bool().unwrap_or(true),
             verification_mode: ssl["verification_mode"]
                 .as_str()
@@ -170,6 +173,7 @@ impl DeploymentForm {
             "scope_id": optional(&self.scope_id),
             "deployment_id": optional(&self.deployment_id),
             "security_enabled": self.security_enabled,
+            "run_as_enabled": self.run_as_enabled,
             "transport_ssl": {
                 "enabled": self.ssl_enabled,
                 "verification_mode": self.verification_mode,

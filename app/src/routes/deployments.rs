@@ -163,6 +163,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
     let (security, set_security) =
         bind(form, |f| f.security_enabled, |f, v| f.security_enabled = v);
     let (ssl, set_ssl) = bind(form, |f| f.ssl_enabled, |f, v| f.ssl_enabled = v);
+    let (run_as, set_run_as) = bind(form, |f| f.run_as_enabled, |f, v| f.run_as_enabled = v);
     let (mode, set_mode) = bind(
         form,
         |f| f.verification_mode.clone(),
@@ -241,6 +242,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
                 <div class="flex flex-wrap gap-6">
                     <CheckField id="deployment-security" label="xpack.security.enabled" value=security set=set_security />
                     <CheckField id="deployment-ssl" label="xpack.security.transport.ssl.enabled" value=ssl set=set_ssl />
+                    <CheckField id="deployment-run-as" label="xpack.security.authc.run_as.enabled" value=run_as set=set_run_as />
                 </div>
                 <div class="grid gap-4 md:grid-cols-3">
                     <SelectField id="deployment-verification" label="verification_mode" options=&[("full", "full"), ("certificate", "certificate"), ("none", "none")] value=mode set=set_mode />

@@ -122,6 +122,8 @@ pub async fn validate(
     input: &ValidateInput,
 ) -> Result<ValidateOutcome, ApiError> {
     let mut loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
+    loaded.chain.run_as_enabled = scope.deployment.run_as_enabled;
+    // A copy kept from an import made before the deployment modelled it still counts.
     for row in exports::unmodelled(&mut *pool.acquire().await?, scope.id).await? {
         if !row.secure {
             let value = serde_json::from_str(&row.value_json).unwrap_or(Value::Null);

@@ -340,6 +340,7 @@ fn take_bool(rest: &mut BTreeMap<String, Value>, key: &str, default: bool) -> bo
 fn read_deployment(rest: &mut BTreeMap<String, Value>, bundle: &mut Bundle) {
     let deployment = &mut bundle.deployment;
     deployment.security_enabled = take_bool(rest, "xpack.security.enabled", true);
+    deployment.run_as_enabled = take_bool(rest, crate::jwt::realm::RUN_AS_ENABLED, true);
     if deployment.kind == DeploymentKind::SelfManaged {
         let prefix = "xpack.security.transport.ssl";
         let ssl = &mut deployment.transport_ssl;

@@ -948,24 +948,28 @@ fn deployment() -> impl Strategy<Value = Deployment> {
         prop::collection::vec("[a-z/]{1,10}\\.pem", 0..3),
         prop::collection::vec("[a-z/]{1,10}\\.pem", 0..2),
         prop::option::of("[a-z]{1,8}\\.p12"),
+        any::<bool>(),
     )
         .prop_map(
-            |(kind, security, tls, mode, key, cert, cas, signing_cas, truststore)| Deployment {
-                kind,
-                security_enabled: security,
-                transport_ssl: TransportSsl {
-                    enabled: tls,
-                    verification_mode: mode,
-                    key,
-                    certificate: cert,
-                    certificate_authorities: cas,
-                },
-                remote_signing: SigningTrust {
-                    certificate_authorities: signing_cas,
-                    truststore_path: truststore,
-                    ca_pem: String::new(),
-                },
-                ..Deployment::default()
+            |(kind, security, tls, mode, key, cert, cas, signing_cas, truststore, run_as)| {
+                Deployment {
+                    kind,
+                    security_enabled: security,
+                    run_as_enabled: run_as,
+                    transport_ssl: TransportSsl {
+                        enabled: tls,
+                        verification_mode: mode,
+                        key,
+                        certificate: cert,
+                        certificate_authorities: cas,
+                    },
+                    remote_signing: SigningTrust {
+                        certificate_authorities: signing_cas,
+                        truststore_path: truststore,
+                        ca_pem: String::new(),
+                    },
+                    ..Deployment::default()
+                }
             },
         )
 }

@@ -8,7 +8,9 @@
 //! - An empty `es-security-runas-user` header fails authentication (401, `RealmsAuthenticator
 //!   .lookupRunAsUser` → `runAsDenied`); the trace carries Elasticsearch's debug log line.
 //! - A run_as target that is found but disabled fails authentication (401,
-//!   `AuthenticatorChain.finishAuthentication`), before any run_as privilege is checked.
+//!   `AuthenticatorChain.finishAuthentication`), before any run_as privilege is checked. So does
+//!   a disabled user found through `authorization_realms`: the realm succeeds with it, and
+//!   authentication then fails as a whole (no later realm is tried).
 //! - With `xpack.security.authc.run_as.enabled: false` the header is ignored
 //!   (`AuthenticatorChain.maybeLookupRunAsUser`).
 //! - A refused run_as carries Elasticsearch's 403 text for the `_authenticate` action, followed
@@ -290,6 +292,13 @@ fn delegate(
     let mut unqueried = Vec::new();
     for name in &realm.authorization_realms {
         match lookup_in(ctx, name, &user.username) {
+            Lookup::Found(found) if !found.enabled => {
+                let message = format!(
+                    "authorization_realms: [{}] found in realm [{name}] but is disabled, so authentication fails (user [{}] is disabled. failing authentication)",
+                    found.username, found.username
+                );
+                return (Outcome::Fail, message, AfterPrincipal::Stop);
+            }
             Lookup::Found(found) => {
                 let jwt_realm = RealmRef::new(&realm.name, "jwt");
                 let message = format!(
@@ -344,7 +353,7 @@ fn lookup_in(ctx: Context<'_>, realm_name: &str, username: &str) -> Lookup {
     match realm.kind.as_str() {
         "native" if native_realm(ctx.chain).as_deref() == Some(realm_name) => ctx
             .directory
-            .native_user(username)
+            .native_user_any(username)
             .cloned()
             .map_or(Lookup::NotFound, Lookup::Found),
         "native" | "file" => Lookup::NotFound,

@@ -128,6 +128,9 @@ pub struct Deployment {
     pub deployment_id: Option<String>,
     /// `xpack.security.enabled`.
     pub security_enabled: bool,
+    /// `xpack.security.authc.run_as.enabled` (default true; false ignores the run_as header).
+    #[serde(default = "yes")]
+    pub run_as_enabled: bool,
     /// Transport TLS.
     pub transport_ssl: TransportSsl,
     /// The CA that issued this cluster's node (transport) certificates, PEM.
@@ -150,6 +153,7 @@ impl Default for Deployment {
             scope_id: None,
             deployment_id: None,
             security_enabled: true,
+            run_as_enabled: true,
             transport_ssl: TransportSsl {
                 enabled: true,
                 ..TransportSsl::default()
@@ -162,7 +166,11 @@ impl Default for Deployment {
     }
 }
 
-const FIELDS: [&str; 12] = [
+fn yes() -> bool {
+    true
+}
+
+const FIELDS: [&str; 13] = [
     "name",
     "cluster_id",
     "kind",
@@ -170,6 +178,7 @@ const FIELDS: [&str; 12] = [
     "scope_id",
     "deployment_id",
     "security_enabled",
+    "run_as_enabled",
     "transport_ssl",
     "transport_ca_pem",
     "trusted_ca_pem",
@@ -287,6 +296,7 @@ impl Deployment {
             scope_id,
             deployment_id,
             security_enabled: bool_field(map, "security_enabled", true)?,
+            run_as_enabled: bool_field(map, "run_as_enabled", true)?,
             transport_ssl,
             transport_ca_pem,
             trusted_ca_pem,
@@ -400,6 +410,9 @@ impl Deployment {
             "xpack.security.enabled".to_owned(),
             json!(self.security_enabled),
         )];
+        if !self.run_as_enabled {
+            out.push((crate::jwt::realm::RUN_AS_ENABLED.to_owned(), json!(false)));
+        }
         let ssl = &self.transport_ssl;
         if self.kind == DeploymentKind::SelfManaged {
             let prefix = "xpack.security.transport.ssl";

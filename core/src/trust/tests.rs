@@ -961,3 +961,26 @@ fn an_encrypted_signing_key_names_the_real_passphrase_setting() {
     );
     assert!(!refused.message.contains("signing.key.secure_passphrase"));
 }
+
+/// `xpack.security.authc.run_as.enabled` is a deployment setting: written only when turned off.
+#[wasm_bindgen_test(unsupported = test)]
+fn run_as_can_be_turned_off_per_deployment() {
+    let off = deployment(json!({"run_as_enabled": false}));
+    assert!(!off.run_as_enabled);
+    assert!(off.settings().contains(&(
+        "xpack.security.authc.run_as.enabled".to_owned(),
+        json!(false)
+    )));
+    assert!(Deployment::default().run_as_enabled);
+    assert!(
+        Deployment::default()
+            .settings()
+            .iter()
+            .all(|(k, _)| !k.contains("run_as"))
+    );
+    // Stored deployments from before the field existed read as on.
+    let mut old = Deployment::default().to_json();
+    old.as_object_mut().unwrap().remove("run_as_enabled");
+    let read: Deployment = serde_json::from_value(old).unwrap();
+    assert!(read.run_as_enabled);
+}

@@ -295,3 +295,27 @@ fn run_as_turned_off_ignores_the_header() {
     let v = verdict(&chain(""), runner, Some("user123_runas"));
     assert_eq!(v.user.unwrap().username, "user123_runas");
 }
+
+/// `AuthenticatorChain.finishAuthentication` after `DelegatedAuthorizationSupport`: a disabled
+/// user found in an authorization realm fails authentication as a whole (401).
+#[wasm_bindgen_test(unsupported = test)]
+fn a_disabled_user_found_through_authorization_realms_fails_authentication() {
+    let delegated = chain("  authorization_realms: [native]\n");
+    let directory = Directory::parse(
+        Some(&json!({})),
+        Some(&json!({"user2": {"roles": ["editor"], "enabled": false}})),
+    )
+    .unwrap();
+    let any = json!({"m1": {"enabled": true, "roles": ["viewer"], "rules": {"all": []}}});
+    let v = verdict_in(&delegated, any, &directory, None);
+    assert!(!v.authenticated);
+    assert_eq!(v.status, 401);
+    assert_eq!(v.error.as_deref(), Some(TOKEN_401));
+    let lookup = v
+        .trace
+        .iter()
+        .find(|e| e.step == Step::RoleMapping)
+        .unwrap();
+    assert_eq!(lookup.outcome, Outcome::Fail);
+    assert!(lookup.message.contains("is disabled"), "{}", lookup.message);
+}
