@@ -328,6 +328,21 @@ impl<'c> Api<'c> {
         self.send(self.http.get(self.console.url(path))).await
     }
 
+    /// `GET path` → (status, body as text), for the files the export serves.
+    ///
+    /// # Panics
+    /// When the request fails.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(self.console.url(path))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     /// `PUT path` with a JSON body and the CSRF token.
     pub async fn put(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         self.send(

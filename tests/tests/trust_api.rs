@@ -324,6 +324,17 @@ async fn a_remote_cluster_with_strong_identity_keeps_its_secrets_on_the_server()
     }
 }
 
+/// The error messages among a saved resource's diagnostics.
+fn error_messages(saved: &Value) -> Vec<String> {
+    saved["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// Keystore signing and the API-key model's own TLS through the API: the keystore password is
 /// write-only, the alias rule and the 9443 trust are checked between two managed clusters, and
 /// the export writes the settings and the keystore command.
@@ -354,13 +365,7 @@ async fn keystore_signing_and_remote_cluster_tls_between_two_self_managed_cluste
         .await;
     assert_eq!(status, 201, "{saved}");
     assert!(saved["secure_settings"]["signing_keystore_password"]["changed_at"].is_string());
-    let messages: Vec<String> = saved["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .map(|d| d["message"].as_str().unwrap().to_owned())
-        .collect();
+    let messages = error_messages(&saved);
     assert!(
         messages.iter().any(|m| m.contains(
             "has multiple signing keys [node-1, node-2] but no alias has been specified"
@@ -385,23 +390,12 @@ async fn keystore_signing_and_remote_cluster_tls_between_two_self_managed_cluste
         .put("/api/v1/remote-clusters/b?deployment=a&version=1", &named)
         .await;
     assert_eq!(status, 200, "{changed}");
-    let errors: Vec<&Value> = changed["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .collect();
+    let errors = error_messages(&changed);
     assert!(errors.is_empty(), "{errors:?}");
 
-    let yml = api
-        .http()
-        .get(console.url("/api/v1/deployments/a/export/elasticsearch.yml?draft=true"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, yml) = api
+        .get_text("/api/v1/deployments/a/export/elasticsearch.yml?draft=true")
+        .await;
     for line in [
         "cluster.remote.b.signing.keystore.path: \"certs/signing.p12\"",
         "cluster.remote.b.signing.keystore.alias: \"node-2\"",
@@ -409,15 +403,9 @@ async fn keystore_signing_and_remote_cluster_tls_between_two_self_managed_cluste
     ] {
         assert!(yml.contains(line), "{line} missing from\n{yml}");
     }
-    let keystore = api
-        .http()
-        .get(console.url("/api/v1/deployments/a/export/keystore.sh?draft=true"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, keystore) = api
+        .get_text("/api/v1/deployments/a/export/keystore.sh?draft=true")
+        .await;
     assert!(
         keystore.contains("cluster.remote.b.signing.keystore.secure_password"),
         "{keystore}"
