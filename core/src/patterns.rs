@@ -134,6 +134,14 @@ fn stars_match(pieces: &[String], value: &str) -> bool {
     let [first, middle @ .., last] = pieces else {
         return pieces.first().is_some_and(|p| p == value);
     };
+    // Most values fail on their first or last byte: check those before comparing whole pieces.
+    let (bytes, head, tail) = (value.as_bytes(), first.as_bytes(), last.as_bytes());
+    if bytes.len() < head.len() + tail.len()
+        || head.first().is_some_and(|b| bytes.first() != Some(b))
+        || tail.last().is_some_and(|b| bytes.last() != Some(b))
+    {
+        return false;
+    }
     let Some(mut rest) = value.strip_prefix(first.as_str()) else {
         return false;
     };

@@ -111,6 +111,19 @@ proptest! {
         prop_assert!(!p.matches(&other));
     }
 
+    /// The string-search matcher for `*`-only wildcards agrees with the regex every other
+    /// wildcard compiles to (`Automatons.wildcard`: `*` is any string), multi-byte text included.
+    #[test]
+    fn star_wildcards_agree_with_their_regex(pattern in "[ab*é-]{0,8}", value in "[abé-]{0,10}") {
+        let p = AutomatonPattern::parse(&pattern).unwrap();
+        let regex: String = pattern
+            .chars()
+            .map(|c| if c == '*' { ".*".to_owned() } else { regex::escape(&c.to_string()) })
+            .collect();
+        let reference = regex::Regex::new(&format!("^(?s:{regex})$")).unwrap();
+        prop_assert_eq!(p.matches(&value), reference.is_match(&value), "{} vs {}", pattern, value);
+    }
+
     #[test]
     fn dn_normalization_is_idempotent(
         rdns in prop::collection::vec(("[a-zA-Z][a-zA-Z0-9-]{0,5}", "[a-zA-Z0-9 ,+=#\"\\\\;<>]{0,10}"), 1..4)

@@ -9,10 +9,17 @@ use serde_json::{Map, Number, Value};
 use super::rules::FieldValue;
 use crate::dn;
 
-/// A user's fields, ready for matching.
+/// A user's fields, ready for matching. The four fixed fields are held apart from the
+/// metadata, so that looking one up is a `match`, not a map search (rules test them for every
+/// mapping).
 #[derive(Clone, Debug)]
 pub struct UserModel {
-    fields: BTreeMap<String, ModelValue>,
+    username: ModelValue,
+    dn: Option<ModelValue>,
+    groups: ModelValue,
+    realm: ModelValue,
+    /// `metadata.<key>` → value.
+    metadata: BTreeMap<String, ModelValue>,
 }
 
 #[derive(Clone, Debug)]
@@ -66,35 +73,51 @@ impl UserModel {
         metadata: &Map<String, Value>,
         realm: &str,
     ) -> Self {
-        let mut fields = BTreeMap::new();
-        fields.insert(
-            "username".to_owned(),
-            ModelValue::Plain(Value::String(username.to_owned())),
-        );
-        if let Some(dn) = dn {
-            fields.insert("dn".to_owned(), ModelValue::Dn(DnValue::new(dn)));
-        }
         let mut unique: Vec<&String> = groups.iter().collect();
         unique.sort();
         unique.dedup();
-        fields.insert(
-            "groups".to_owned(),
-            ModelValue::Groups(unique.into_iter().map(|g| DnValue::new(g)).collect()),
-        );
-        for (key, value) in metadata {
-            fields.insert(format!("metadata.{key}"), ModelValue::Plain(value.clone()));
+        Self {
+            username: ModelValue::Plain(Value::String(username.to_owned())),
+            dn: dn.map(|dn| ModelValue::Dn(DnValue::new(dn))),
+            groups: ModelValue::Groups(unique.into_iter().map(|g| DnValue::new(g)).collect()),
+            realm: ModelValue::Plain(Value::String(realm.to_owned())),
+            metadata: metadata
+                .iter()
+                .map(|(key, value)| (format!("metadata.{key}"), ModelValue::Plain(value.clone())))
+                .collect(),
         }
-        fields.insert(
-            "realm.name".to_owned(),
-            ModelValue::Plain(Value::String(realm.to_owned())),
-        );
-        Self { fields }
+    }
+
+    /// A field's value (`None` when the model does not define it).
+    fn get(&self, field: &str) -> Option<&ModelValue> {
+        match field {
+            "username" => Some(&self.username),
+            "groups" => Some(&self.groups),
+            "realm.name" => Some(&self.realm),
+            "dn" => self.dn.as_ref(),
+            _ => self.metadata.get(field),
+        }
+    }
+
+    /// Every defined field, sorted by name (the order `ExpressionModel.asMap` is shown in).
+    fn all(&self) -> Vec<(&str, &ModelValue)> {
+        let mut all: Vec<(&str, &ModelValue)> = vec![
+            ("username", &self.username),
+            ("groups", &self.groups),
+            ("realm.name", &self.realm),
+        ];
+        if let Some(dn) = &self.dn {
+            all.push(("dn", dn));
+        }
+        all.extend(self.metadata.iter().map(|(k, v)| (k.as_str(), v)));
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all
     }
 
     /// The model as template parameters (`ExpressionModel.asMap()`).
     pub fn params(&self) -> Map<String, Value> {
-        self.fields
-            .iter()
+        self.all()
+            .into_iter()
             .map(|(name, value)| {
                 let v = match value {
                     ModelValue::Dn(dn) => Value::String(dn.raw.clone()),
@@ -106,14 +129,14 @@ impl UserModel {
                     ),
                     ModelValue::Plain(v) => v.clone(),
                 };
-                (name.clone(), v)
+                (name.to_owned(), v)
             })
             .collect()
     }
 
     /// The field names the model defines.
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
-        self.fields.keys().map(String::as_str)
+        self.all().into_iter().map(|(name, _)| name)
     }
 
     /// `ExpressionModel.test`: whether the field matches any of the values, and how.
@@ -123,7 +146,7 @@ impl UserModel {
             user_value,
             how,
         };
-        match self.fields.get(field) {
+        match self.get(field) {
             None => values
                 .iter()
                 .position(|v| matches!(v, FieldValue::Null))
