@@ -24,7 +24,7 @@ use crate::{
         audit::{self, NewAuditEntry},
         deployments::{self, DeploymentRow},
     },
-    ssr::security::{exists, stale},
+    ssr::write_plan::{self, WritePlan, exists, plan_delete, plan_write, stale},
 };
 
 /// The session key of the selected deployment's name.
@@ -75,9 +75,7 @@ fn parse_row(row: &DeploymentRow) -> Deployment {
 }
 
 fn not_found(name: &str) -> ApiError {
-    ApiError::NotFound {
-        message: format!("deployment [{name}] does not exist"),
-    }
+    write_plan::not_found("deployment", name)
 }
 
 /// The deployment a request works on: `requested` (404 when unknown), else the session's
@@ -222,8 +220,9 @@ pub async fn put_in(
     let checked = Deployment::parse(name, body).map_err(ApiError::from)?;
     let body_json = checked.to_json().to_string();
     let existing = deployments::find(&mut *tx, name).await?;
-    let (row, action) = match (&existing, version) {
-        (None, None) => {
+    let current = existing.as_ref().map(|r| r.version);
+    let (row, action) = match plan_write("deployment", name, current, version)? {
+        WritePlan::Create => {
             let row = deployments::insert(&mut *tx, name, &body_json)
                 .await
                 .map_err(|e| match &e {
@@ -234,12 +233,17 @@ pub async fn put_in(
                 })?;
             (row, AuditAction::Create)
         }
-        (None, Some(_)) => return Err(not_found(name)),
-        (Some(row), None) => return Err(exists("deployment", name, Some(row.version))),
-        (Some(row), Some(version)) => {
+        WritePlan::At(version) => {
             let Some(updated) = deployments::update(&mut *tx, name, version, &body_json).await?
             else {
-                return Err(stale("deployment", name, version, row.version));
+                // The compare-and-swap lost to a write in between: report where it is now.
+                let now = deployments::find(&mut *tx, name).await?;
+                return Err(stale(
+                    "deployment",
+                    name,
+                    version,
+                    now.map_or(version, |r| r.version),
+                ));
             };
             (updated, AuditAction::Update)
         }
@@ -272,7 +276,9 @@ pub async fn delete(
 ) -> Result<(), ApiError> {
     check_deployment_name(name).map_err(ApiError::from)?;
     let mut tx = crate::ssr::db::begin_write(pool).await?;
-    let Some(row) = deployments::find(&mut tx, name).await? else {
+    let row = deployments::find(&mut tx, name).await?;
+    let version = plan_delete("deployment", name, row.as_ref().map(|r| r.version), version)?;
+    let Some(row) = row else {
         return Err(not_found(name));
     };
     if deployments::count(&mut tx).await? <= 1 {
@@ -282,7 +288,6 @@ pub async fn delete(
             ),
         });
     }
-    let version = version.unwrap_or(row.version);
     if !deployments::delete(&mut tx, name, version).await? {
         return Err(stale("deployment", name, version, row.version));
     }

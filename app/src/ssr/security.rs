@@ -30,6 +30,7 @@ use crate::{
     ssr::deployments::Scope,
     ssr::jwks_fetch::JwksFetcher,
     ssr::trust,
+    ssr::write_plan::{self, WritePlan, exists, plan_delete, plan_write, stale},
 };
 
 impl From<FieldError> for ApiError {
@@ -110,9 +111,7 @@ pub fn stored_realm(config: &RealmConfig) -> Value {
 }
 
 fn not_found(kind: ResourceKind, name: &str) -> ApiError {
-    ApiError::NotFound {
-        message: format!("{} [{name}] does not exist", kind.noun()),
-    }
+    write_plan::not_found(kind.noun(), name)
 }
 
 /// Every resource of `kind`, by name.
@@ -227,8 +226,9 @@ pub async fn put_in(
     let body_json = checked.body.to_string();
     let existing = documents::find(&mut *tx, scope.id, kind.as_str(), name).await?;
     let before_secrets = secret_names(&mut *tx, scope.id, kind, name).await?;
-    let (row, action) = match (&existing, version) {
-        (None, None) => {
+    let current = existing.as_ref().map(|r| r.version);
+    let (row, action) = match plan_write(kind.noun(), name, current, version)? {
+        WritePlan::Create => {
             let row = documents::insert(&mut *tx, scope.id, kind.as_str(), name, &body_json)
                 .await
                 .map_err(|e| match &e {
@@ -239,14 +239,19 @@ pub async fn put_in(
                 })?;
             (row, AuditAction::Create)
         }
-        (None, Some(_)) => return Err(not_found(kind, name)),
-        (Some(row), None) => return Err(exists(kind.noun(), name, Some(row.version))),
-        (Some(row), Some(version)) => {
+        WritePlan::At(version) => {
             let updated =
                 documents::update(&mut *tx, scope.id, kind.as_str(), name, version, &body_json)
                     .await?;
             let Some(updated) = updated else {
-                return Err(stale(kind.noun(), name, version, row.version));
+                // The compare-and-swap lost to a write in between: report where it is now.
+                let now = documents::find(&mut *tx, scope.id, kind.as_str(), name).await?;
+                return Err(stale(
+                    kind.noun(),
+                    name,
+                    version,
+                    now.map_or(version, |r| r.version),
+                ));
             };
             (updated, AuditAction::Update)
         }
@@ -293,10 +298,11 @@ pub async fn delete(
     version: Option<i64>,
 ) -> Result<(), ApiError> {
     let mut tx = crate::ssr::db::begin_write(pool).await?;
-    let Some(row) = documents::find(&mut tx, scope.id, kind.as_str(), name).await? else {
+    let row = documents::find(&mut tx, scope.id, kind.as_str(), name).await?;
+    let version = plan_delete(kind.noun(), name, row.as_ref().map(|r| r.version), version)?;
+    let Some(row) = row else {
         return Err(not_found(kind, name));
     };
-    let version = version.unwrap_or(row.version);
     let secrets = secret_names(&mut tx, scope.id, kind, name).await?;
     if !documents::delete(&mut tx, scope.id, kind.as_str(), name, version).await? {
         return Err(stale(kind.noun(), name, version, row.version));
@@ -362,27 +368,6 @@ pub async fn fetch_jwks(
     let mut body = current.body;
     body["pkc_jwkset"] = Value::String(content);
     put(pool, scope, actor, kind, name, &body, Some(version)).await
-}
-
-/// The 409 for creating what exists (`noun` as in `role mapping`).
-pub(crate) fn exists(noun: &str, name: &str, version: Option<i64>) -> ApiError {
-    let at = version
-        .map(|v| format!(" at version {v}"))
-        .unwrap_or_default();
-    ApiError::Conflict {
-        message: format!(
-            "{noun} [{name}] already exists{at}; to replace it, send the version you edited"
-        ),
-    }
-}
-
-/// The 409 for an edit based on a version that is no longer current.
-pub(crate) fn stale(noun: &str, name: &str, yours: i64, current: i64) -> ApiError {
-    ApiError::Conflict {
-        message: format!(
-            "{noun} [{name}] was changed by someone else: your edit is based on version {yours}, it is now at version {current}. Reload it and apply your change again."
-        ),
-    }
 }
 
 /// The secrets set on one resource, as audit-image entries (`"set"`, redacted on write).
