@@ -17,6 +17,7 @@ pub mod security;
 pub mod session_store;
 pub mod state;
 pub mod trust;
+pub mod views;
 pub mod write_plan;
 
 pub use context::{current_user, state};

@@ -21,15 +21,16 @@ use trust_core::{
 };
 
 use crate::{
-    api::security::{DiagnosticView, ResourceView, SecretState},
+    api::security::{DiagnosticView, ResourceView},
     error::ApiError,
     ssr::db::{
         audit::{self, NewAuditEntry},
-        documents::{self, DocumentRow, SecretMark},
+        documents::{self, DocumentRow},
     },
     ssr::deployments::Scope,
     ssr::jwks_fetch::JwksFetcher,
     ssr::trust,
+    ssr::views::{marks_by_name, view, views_of},
     ssr::write_plan::{self, WritePlan, exists, plan_delete, plan_write, stale},
 };
 
@@ -126,28 +127,6 @@ pub async fn list(
     let rows = documents::list(pool, scope.id, kind.as_str()).await?;
     let diagnostics = diagnose(pool, scope, kind, &rows).await?;
     views_of(pool, scope, kind, rows, diagnostics).await
-}
-
-/// `rows` as views, with their secret marks and the findings the caller already has.
-///
-/// # Errors
-/// A database failure.
-pub(crate) async fn views_of(
-    pool: &SqlitePool,
-    scope: &Scope,
-    kind: ResourceKind,
-    rows: Vec<DocumentRow>,
-    mut diagnostics: BTreeMap<String, Vec<DiagnosticView>>,
-) -> Result<Vec<ResourceView>, ApiError> {
-    let mut marks = marks_by_name(documents::secret_marks(pool, scope.id, kind.as_str()).await?);
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let secure = marks.remove(&row.name).unwrap_or_default();
-            let found = diagnostics.remove(&row.name).unwrap_or_default();
-            view(row, secure, found)
-        })
-        .collect())
 }
 
 /// One resource.
@@ -391,34 +370,6 @@ async fn secret_names(
 fn image(row: &DocumentRow, secrets: &Map<String, Value>) -> Value {
     let body = serde_json::from_str(&row.body_json).unwrap_or(Value::Null);
     json!({"version": row.version, "body": body, "secure_settings": secrets})
-}
-
-fn marks_by_name(marks: Vec<SecretMark>) -> BTreeMap<String, BTreeMap<String, SecretState>> {
-    let mut out: BTreeMap<String, BTreeMap<String, SecretState>> = BTreeMap::new();
-    for mark in marks {
-        out.entry(mark.name).or_default().insert(
-            mark.setting,
-            SecretState {
-                changed_at: mark.changed_at,
-            },
-        );
-    }
-    out
-}
-
-fn view(
-    row: DocumentRow,
-    secure_settings: BTreeMap<String, SecretState>,
-    diagnostics: Vec<DiagnosticView>,
-) -> ResourceView {
-    ResourceView {
-        body: serde_json::from_str(&row.body_json).unwrap_or(Value::Null),
-        name: row.name,
-        version: row.version,
-        updated_at: row.updated_at,
-        secure_settings,
-        diagnostics,
-    }
 }
 
 /// Lint findings per resource name: the realm chain's startup checks, or role-mapping

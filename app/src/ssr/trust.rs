@@ -25,7 +25,7 @@ use crate::{
     ssr::{
         db::documents::{self, DocumentRow},
         deployments::{self, Scope},
-        now_secs, security,
+        now_secs, views,
     },
 };
 
@@ -161,7 +161,7 @@ pub async fn overview(pool: &SqlitePool, scope: &Scope) -> Result<TrustOverview,
             )
         })
         .collect();
-    let resources = security::views_of(pool, scope, kind, rows, diagnostics).await?;
+    let resources = views::views_of(pool, scope, kind, rows, diagnostics).await?;
     let environments = resources
         .into_iter()
         .map(|resource| {
@@ -265,7 +265,7 @@ pub async fn remotes(pool: &SqlitePool, scope: &Scope) -> Result<Vec<RemoteView>
         .iter()
         .map(|(name, a)| (name.clone(), views(a.diagnostics.clone())))
         .collect();
-    Ok(security::views_of(pool, scope, kind, rows, diagnostics)
+    Ok(views::views_of(pool, scope, kind, rows, diagnostics)
         .await?
         .into_iter()
         .filter_map(|resource| {
