@@ -7,10 +7,10 @@ use std::{path::Path, process::Command, sync::Arc};
 use integration_tests::{ADMIN_PASSWORD, Api, Console};
 use serde_json::json;
 
-/// Applies the migrations before `20261203000003` to `db` with Python's sqlite3 module, records
-/// them as sqlx does (version, description, SHA-384 checksum), and stores one realm with a
-/// secret, a test key and an audit entry — the state an upgraded console starts from.
-fn old_database(db: &Path) {
+/// Applies the migrations before `before` to `db` with Python's sqlite3 module, records them as
+/// sqlx does (version, description, SHA-384 checksum), then runs `seed` (Python, with `con`) —
+/// the state an upgraded console starts from.
+fn old_database(db: &Path, before: u64, seed: &str) {
     let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
     let script = r#"
 import hashlib, pathlib, sqlite3, sys
@@ -21,17 +21,14 @@ con.execute("""CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, descri
   checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)""")
 for path in sorted(folder.glob("*.sql")):
     version, _, rest = path.stem.partition("_")
-    if int(version) >= 20261203000003:
+    if int(version) >= int(sys.argv[3]):
         continue
     sql = path.read_bytes()
     con.executescript(sql.decode())
     con.execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (?, ?, 1, ?, 0)",
                 (int(version), rest.replace("_", " "), hashlib.sha384(sql).digest()))
 con.execute("PRAGMA foreign_keys = ON")
-con.execute("""INSERT INTO documents (kind, name, body_json, version) VALUES ('realm', 'jwt8',
-  '{"type":"jwt","settings":{"order":2,"allowed_issuer":"iss8","allowed_audiences":["aud8"],"allowed_signature_algorithms":["HS256"],"claims.principal":"sub"}}', 4)""")
-con.execute("INSERT INTO secrets (kind, name, setting, value) VALUES ('realm', 'jwt8', 'hmac_key', 'hmac-oidc-key-string-for-hs256-algorithm')")
-con.execute("INSERT INTO audit_log (actor, entity_kind, entity_id, action) VALUES ('admin', 'realm', 'jwt8', 'create')")
+exec(sys.argv[4])
 con.commit()
 "#;
     let status = Command::new("python3")
@@ -39,15 +36,29 @@ con.commit()
         .arg(script)
         .arg(db)
         .arg(migrations)
+        .arg(before.to_string())
+        .arg(seed)
         .status()
         .expect("python3 runs");
     assert!(status.success(), "building the old database failed");
 }
 
+/// One realm with a secret and an audit entry, from before deployments existed.
+const PRE_DEPLOYMENTS: &str = r#"
+con.execute("""INSERT INTO documents (kind, name, body_json, version) VALUES ('realm', 'jwt8',
+  '{"type":"jwt","settings":{"order":2,"allowed_issuer":"iss8","allowed_audiences":["aud8"],"allowed_signature_algorithms":["HS256"],"claims.principal":"sub"}}', 4)""")
+con.execute("INSERT INTO secrets (kind, name, setting, value) VALUES ('realm', 'jwt8', 'hmac_key', 'hmac-oidc-key-string-for-hs256-algorithm')")
+con.execute("INSERT INTO audit_log (actor, entity_kind, entity_id, action) VALUES ('admin', 'realm', 'jwt8', 'create')")
+"#;
+
 #[tokio::test]
 async fn existing_rows_move_to_the_default_deployment() {
     let dir = Arc::new(tempfile::tempdir().unwrap());
-    old_database(&dir.path().join("trust-console.db"));
+    old_database(
+        &dir.path().join("trust-console.db"),
+        20261203000003,
+        PRE_DEPLOYMENTS,
+    );
     let console = Console::start_in(dir);
     let api = Api::login(&console).await;
     let (status, list) = api.get("/api/v1/deployments").await;
@@ -101,4 +112,35 @@ async fn existing_rows_move_to_the_default_deployment() {
             file.display()
         );
     }
+}
+
+/// `20261205000002_run_as_enabled`: a run_as switch kept from an earlier import becomes the
+/// deployment's setting, and the kept copy is gone (export writes the key once).
+#[tokio::test]
+async fn a_kept_run_as_switch_moves_into_the_deployment() {
+    let dir = Arc::new(tempfile::tempdir().unwrap());
+    old_database(
+        &dir.path().join("trust-console.db"),
+        20261205000002,
+        r#"con.execute("INSERT INTO unmodelled_settings (deployment, key, value_json, secure) VALUES (1, 'xpack.security.authc.run_as.enabled', 'false', 0)")"#,
+    );
+    let console = Console::start_in(dir);
+    let api = Api::login(&console).await;
+    let (status, deployment) = api.get("/api/v1/deployments/default").await;
+    assert_eq!(status, 200, "{deployment}\n{}", console.logs());
+    assert_eq!(deployment["body"]["run_as_enabled"], false, "{deployment}");
+    assert_eq!(
+        deployment["version"], 2,
+        "the body changed, so its version did"
+    );
+    let (status, yml) = api
+        .get_text("/api/v1/deployments/default/export/elasticsearch.yml?draft=true")
+        .await;
+    assert_eq!(status, 200, "{yml}");
+    assert_eq!(
+        yml.matches("xpack.security.authc.run_as.enabled: false")
+            .count(),
+        1,
+        "{yml}"
+    );
 }

@@ -38,7 +38,7 @@ use crate::{
         db::{
             audit::{self, NewAuditEntry},
             documents::{self, DocumentRow},
-            exports, test_keys,
+            test_keys,
         },
         deployments::Scope,
         jwks_fetch::JwksFetcher,
@@ -123,13 +123,6 @@ pub async fn validate(
 ) -> Result<ValidateOutcome, ApiError> {
     let mut loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
     loaded.chain.run_as_enabled = scope.deployment.run_as_enabled;
-    // A copy kept from an import made before the deployment modelled it still counts.
-    for row in exports::unmodelled(&mut *pool.acquire().await?, scope.id).await? {
-        if !row.secure {
-            let value = serde_json::from_str(&row.value_json).unwrap_or(Value::Null);
-            loaded.chain.apply_node_setting(&row.key, &value);
-        }
-    }
     if !loaded.report.valid {
         return Ok(ValidateOutcome::InvalidConfig {
             error: "the configuration is invalid".to_owned(),

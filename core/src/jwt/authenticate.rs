@@ -129,11 +129,27 @@ pub struct ChainResult {
 impl ChainResult {
     /// The 401 reason Elasticsearch returns when no realm authenticates the request.
     pub fn failure_message(&self, uri: &str) -> String {
-        match &self.token_principal {
-            Some(p) => format!("unable to authenticate user [{p}] for REST request [{uri}]"),
-            None => format!("missing authentication credentials for REST request [{uri}]"),
-        }
+        failed_authentication(self.token_principal.as_deref(), uri)
     }
+}
+
+/// `DefaultAuthenticationFailureHandler.failedAuthentication` for a token's principal, or the
+/// missing-credentials text without one.
+pub fn failed_authentication(token_principal: Option<&str>, uri: &str) -> String {
+    match token_principal {
+        Some(p) => format!("unable to authenticate user [{p}] for REST request [{uri}]"),
+        None => format!("missing authentication credentials for REST request [{uri}]"),
+    }
+}
+
+/// The principal of a request's bearer token (`JwtAuthenticationToken.principal`), for the
+/// rare failure after a realm succeeded (run_as); the successful path never builds it.
+pub fn token_principal_of(authorization: Option<&str>) -> Option<String> {
+    let raw = bearer(authorization)?;
+    Some(ParsedJwt::parse(raw).map_or_else(
+        |_| "<unrecognized JWT token>".to_owned(),
+        |jwt| jwt.token_principal(),
+    ))
 }
 
 /// What the caller decides once a realm has built its user (role mapping, delegated lookup).
@@ -235,12 +251,13 @@ pub(crate) fn authenticate_with(
             AfterPrincipal::Accept => Some((realm.name.clone(), user)),
             AfterPrincipal::Stop => None,
         };
-        // The token principal feeds the 401 message, also when run_as fails authentication
-        // after the realm succeeded.
+        // The token principal only feeds the 401 message, so it is built only on failure
+        // (a run_as that fails authentication later rebuilds it: `token_principal_of`).
+        let token_principal = success.is_none().then(|| jwt.token_principal());
         return ChainResult {
             success,
             trace,
-            token_principal: Some(jwt.token_principal()),
+            token_principal,
         };
     }
     ChainResult {

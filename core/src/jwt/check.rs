@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use super::authenticate::{
     AfterPrincipal, JwtUser, Outcome, Request, Step, TraceEntry, authenticate_with,
+    failed_authentication, token_principal_of,
 };
 use super::realm::{JwtRealm, RealmChain};
 use crate::directory::{Directory, RealmRef, User};
@@ -136,9 +137,6 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         next
     };
     let result = authenticate_with(ctx.chain, request, &mut after);
-    // `failedAuthentication` for the token's principal: also the answer when run_as fails
-    // authentication.
-    let unauthenticated = result.failure_message(URI);
     let mut verdict = Verdict {
         authenticated: false,
         realm: None,
@@ -146,7 +144,7 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         token_user: result.success.as_ref().map(|(_, user)| user.clone()),
         trace: result.trace.clone(),
         status: 401,
-        error: Some(unauthenticated.clone()),
+        error: Some(result.failure_message(URI)),
         mapped,
     };
     let (Some((realm, _)), Some(identity)) = (result.success, identity) else {
@@ -186,7 +184,9 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         Err(RunAsRefusal::Unauthenticated(reason)) => {
             verdict.trace.push(entry(&realm, Outcome::Fail, reason));
             verdict.status = 401;
-            verdict.error = Some(unauthenticated);
+            // `runAsDenied` → `failedAuthentication` for the token's principal.
+            let principal = token_principal_of(request.authorization);
+            verdict.error = Some(failed_authentication(principal.as_deref(), URI));
             verdict
         }
         Err(RunAsRefusal::Forbidden(message)) => {

@@ -203,7 +203,12 @@ pub struct ImplicitRealm {
 pub fn implicit_realms<'a>(
     configured_kinds: impl IntoIterator<Item = &'a str>,
 ) -> Vec<ImplicitRealm> {
-    let kinds: BTreeSet<&str> = configured_kinds.into_iter().collect();
+    // One pass, no set: this runs for every token the chain checks.
+    let (mut file, mut native) = (false, false);
+    for kind in configured_kinds {
+        file |= kind == "file";
+        native |= kind == "native";
+    }
     [
         ImplicitRealm {
             name: "default_file",
@@ -215,7 +220,7 @@ pub fn implicit_realms<'a>(
         },
     ]
     .into_iter()
-    .filter(|r| !kinds.contains(r.kind))
+    .filter(|r| !(if r.kind == "file" { file } else { native }))
     .collect()
 }
 
@@ -279,23 +284,6 @@ pub fn credentials_read_by(kind: &str) -> &'static str {
 
 /// The node setting that turns run_as off.
 pub const RUN_AS_ENABLED: &str = "xpack.security.authc.run_as.enabled";
-
-impl RealmChain {
-    /// Applies a kept (unmodelled) node setting the chain depends on: only
-    /// [`RUN_AS_ENABLED`] today; a value that is not a boolean leaves the default, as the
-    /// export's lint reports it.
-    pub fn apply_node_setting(&mut self, key: &str, value: &serde_json::Value) {
-        if key == RUN_AS_ENABLED {
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            if let Ok(enabled) = parse_bool(RUN_AS_ENABLED, &text) {
-                self.run_as_enabled = enabled;
-            }
-        }
-    }
-}
 
 impl RealmChain {
     /// Enabled JWT realms in the order Elasticsearch tries them.

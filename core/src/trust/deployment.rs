@@ -129,7 +129,7 @@ pub struct Deployment {
     /// `xpack.security.enabled`.
     pub security_enabled: bool,
     /// `xpack.security.authc.run_as.enabled` (default true; false ignores the run_as header).
-    #[serde(default = "yes")]
+    #[serde(default = "enabled_by_default")]
     pub run_as_enabled: bool,
     /// Transport TLS.
     pub transport_ssl: TransportSsl,
@@ -166,7 +166,8 @@ impl Default for Deployment {
     }
 }
 
-fn yes() -> bool {
+/// Serde's default for settings Elasticsearch turns on unless told otherwise.
+fn enabled_by_default() -> bool {
     true
 }
 
