@@ -15,6 +15,7 @@ pub mod jwks_fetch;
 pub mod playground;
 pub mod security;
 pub mod session_store;
+pub mod snapshot;
 pub mod state;
 pub mod trust;
 pub mod views;

@@ -598,3 +598,67 @@ async fn a_rotated_identity_provider_key_is_picked_up_by_the_reload() {
         "{trace}"
     );
 }
+
+/// Validation reads a snapshot of the realms, mappings, roles and users that is rebuilt when
+/// the deployment's documents change — also when another instance on the same database
+/// changed them (the snapshot keys on the generation the database counts, not on local
+/// writes).
+#[tokio::test]
+async fn validation_follows_changes_made_through_another_instance() {
+    let a = Console::start();
+    let b = Console::start_in(a.data_dir());
+    let (api_a, api_b) = (Api::login(&a).await, Api::login(&b).await);
+    let (status, body) = api_a.put("/api/v1/realms/jwt8", &jwt8()).await;
+    assert_eq!(status, 201, "{body}");
+
+    let roles = |verdict: &Value| verdict["user"]["roles"].clone();
+    let (status, verdict) = api_b
+        .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
+        .await;
+    assert_eq!((status, &verdict["authenticated"]), (200, &json!(true)), "{verdict}");
+    assert_eq!(roles(&verdict), json!([]), "{verdict}");
+
+    // A adds a role mapping: B's next validation maps the user.
+    let mapping = json!({"roles": ["viewer"], "enabled": true,
+                         "rules": {"field": {"realm.name": "jwt8"}}});
+    let (status, body) = api_a.put("/api/v1/role-mappings/jwt8-viewers", &mapping).await;
+    assert_eq!(status, 201, "{body}");
+    let (_, verdict) = api_b
+        .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
+        .await;
+    assert_eq!(roles(&verdict), json!(["viewer"]), "{verdict}");
+
+    // A changes the shared secret: B now refuses the old one.
+    let mut changed = jwt8();
+    changed["secure_settings"] = json!({"client_authentication.shared_secret": "a-new-shared-secret"});
+    let (status, body) = api_a.put("/api/v1/realms/jwt8?version=1", &changed).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, verdict) = api_b
+        .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
+        .await;
+    assert_eq!(verdict["authenticated"], false, "{verdict}");
+    assert_eq!(
+        failed_step(&verdict),
+        (
+            "client_authentication".to_owned(),
+            "Rejected client. Authentication type is [SHARED_SECRET] and secret did not match."
+                .to_owned()
+        )
+    );
+
+    // A deletes the realm: B finds no JWT realm any more.
+    let (status, body) = api_a.delete("/api/v1/realms/jwt8?version=2").await;
+    assert_eq!(status, 204, "{body}");
+    let (_, verdict) = api_b
+        .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
+        .await;
+    assert_eq!(verdict["authenticated"], false, "{verdict}");
+    assert!(
+        verdict["trace"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["realm"] != "jwt8"),
+        "{verdict}"
+    );
+}

@@ -39,6 +39,10 @@ pub struct Scope {
     pub name: String,
     /// Its checked body.
     pub deployment: Deployment,
+    /// The body's version.
+    pub version: i64,
+    /// The generation of its documents and secrets when this scope was read.
+    pub generation: i64,
 }
 
 impl Scope {
@@ -58,6 +62,8 @@ impl Scope {
             id: row.id,
             name: row.name,
             deployment,
+            version: row.version,
+            generation: row.generation,
         }
     }
 }
@@ -101,11 +107,8 @@ pub async fn resolve(
     {
         return Ok(Scope::from_row(row));
     }
-    drop(conn);
-    deployments::list(pool)
+    deployments::oldest(&mut conn)
         .await?
-        .into_iter()
-        .next()
         .map(Scope::from_row)
         .ok_or_else(|| {
             tracing::error!("no deployment exists");

@@ -11,20 +11,15 @@ use sqlx::SqlitePool;
 use tower_sessions::Session;
 use trust_core::{
     audit::AuditAction,
-    directory::Directory,
     jwt::{
         algorithm::{Algorithm, Family},
         authenticate::{JwksReload, Outcome, Request, Step},
         check::{Context, check},
         keys::{KeyMaterial, parse_jwks},
-        realm::{JwtRealm, Loaded, PkcSource},
+        realm::{JwtRealm, PkcSource},
     },
     playground::{RealmKeys, default_claims},
-    resource::{
-        ResourceKind,
-        realm_config::{self, RealmConfig},
-    },
-    role_mapping::{self, RoleMapping},
+    resource::ResourceKind,
 };
 
 use crate::{
@@ -37,77 +32,18 @@ use crate::{
         auth::{self, LoginThrottle, SessionUser},
         db::{
             audit::{self, NewAuditEntry},
-            documents::{self, DocumentRow},
+            documents,
             test_keys,
         },
         deployments::Scope,
         jwks_fetch::JwksFetcher,
         now_secs,
-        security::{realm_configs, realm_secrets},
+        snapshot::{Snapshots, load_realms},
     },
 };
 
 /// The audit log's name for test signing keys.
 const TEST_KEY_ENTITY: &str = "test_signing_key";
-
-/// The stored realms loaded as one node configuration; with `only`, the other JWT realms are
-/// left out (realms of other types stay, for run_as and `authorization_realms` lookups).
-async fn load_realms(
-    pool: &SqlitePool,
-    scope: &Scope,
-    only: Option<&str>,
-) -> Result<Loaded, ApiError> {
-    let rows = documents::list(pool, scope.id, ResourceKind::Realm.as_str()).await?;
-    let mut configs: Vec<RealmConfig> = realm_configs(&rows);
-    if let Some(name) = only {
-        if !configs.iter().any(|c| c.name == name && c.kind == "jwt") {
-            return Err(ApiError::invalid(
-                "realm",
-                format!(
-                    "there is no JWT realm [{name}]; leave the realm empty to use the whole chain"
-                ),
-            ));
-        }
-        configs.retain(|c| c.kind != "jwt" || c.name == name);
-    }
-    let secrets = realm_secrets(pool, scope.id).await?;
-    Ok(realm_config::lint(&configs, &secrets, scope.target()))
-}
-
-/// `{name: body}` of every document of `kind`.
-fn by_name(rows: Vec<DocumentRow>) -> Value {
-    Value::Object(
-        rows.into_iter()
-            .map(|row| {
-                let body = serde_json::from_str(&row.body_json).unwrap_or(Value::Null);
-                (row.name, body)
-            })
-            .collect(),
-    )
-}
-
-/// The stored role mappings, roles and native users, as `check-token` reads them from files.
-async fn load_security(
-    pool: &SqlitePool,
-    scope: &Scope,
-) -> Result<(Vec<RoleMapping>, Directory), ApiError> {
-    let stored = |what: &str, errors: Vec<String>| ApiError::Conflict {
-        message: format!("stored {what} no longer parse: {}", errors.join("; ")),
-    };
-    let mappings =
-        by_name(documents::list(pool, scope.id, ResourceKind::RoleMapping.as_str()).await?);
-    let mappings = role_mapping::parse_all(&mappings).map_err(|errors| {
-        stored(
-            "role mappings",
-            errors.iter().map(ToString::to_string).collect(),
-        )
-    })?;
-    let roles = by_name(documents::list(pool, scope.id, ResourceKind::Role.as_str()).await?);
-    let users = by_name(documents::list(pool, scope.id, ResourceKind::User.as_str()).await?);
-    let directory =
-        Directory::parse(Some(&roles), Some(&users)).map_err(|e| stored("roles or users", e))?;
-    Ok((mappings, directory))
-}
 
 /// Checks a request as Elasticsearch would. When a PKC signature fails on a realm whose key
 /// set comes from an `https` URL, the set is fetched once more and the check runs again with
@@ -117,23 +53,23 @@ async fn load_security(
 /// [`ApiError::Invalid`] on `realm` for an unknown realm; a database failure.
 pub async fn validate(
     pool: &SqlitePool,
+    snapshots: &Snapshots,
     fetcher: &JwksFetcher,
     scope: &Scope,
     input: &ValidateInput,
 ) -> Result<ValidateOutcome, ApiError> {
-    let mut loaded = load_realms(pool, scope, input.realm.as_deref()).await?;
-    loaded.chain.run_as_enabled = scope.deployment.run_as_enabled;
+    let snapshot = snapshots.get(pool, scope, input.realm.as_deref()).await?;
+    let loaded = &snapshot.loaded;
     if !loaded.report.valid {
         return Ok(ValidateOutcome::InvalidConfig {
             error: "the configuration is invalid".to_owned(),
-            diagnostics: loaded.report.diagnostics,
+            diagnostics: loaded.report.diagnostics.clone(),
         });
     }
-    let (mappings, directory) = load_security(pool, scope).await?;
     let context = Context {
         chain: &loaded.chain,
-        mappings: &mappings,
-        directory: &directory,
+        mappings: &snapshot.mappings,
+        directory: &snapshot.directory,
     };
     let now_millis = input.now.unwrap_or_else(now_secs).saturating_mul(1000);
     let run = |reloads: &[JwksReload]| {

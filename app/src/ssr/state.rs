@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use crate::ssr::{
     auth::{LoginThrottle, SessionLimits},
     jwks_fetch::JwksFetcher,
+    snapshot::Snapshots,
 };
 
 /// Shared application state: cheap to clone (everything inside is reference-counted).
@@ -24,6 +25,8 @@ pub struct AppState {
     pub jwks: JwksFetcher,
     /// How long sessions last.
     pub sessions: SessionLimits,
+    /// Parsed realms, mappings, roles and users per deployment, for validation.
+    pub snapshots: Snapshots,
 }
 
 impl AppState {
@@ -35,6 +38,7 @@ impl AppState {
             throttle: Arc::new(LoginThrottle::default()),
             jwks,
             sessions: SessionLimits::default(),
+            snapshots: Snapshots::default(),
         }
     }
 

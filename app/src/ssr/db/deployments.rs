@@ -15,6 +15,9 @@ pub struct DeploymentRow {
     pub version: i64,
     /// Last change, RFC 3339 UTC.
     pub updated_at: String,
+    /// Grows with every change to the deployment's documents or their secrets (counted by the
+    /// database's triggers, migration `20261205000003_generation`).
+    pub generation: i64,
 }
 
 /// Every deployment, oldest first.
@@ -24,10 +27,25 @@ pub struct DeploymentRow {
 pub async fn list(pool: &SqlitePool) -> Result<Vec<DeploymentRow>, sqlx::Error> {
     sqlx::query_as!(
         DeploymentRow,
-        r#"SELECT id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at
+        r#"SELECT id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at, generation AS "generation!: i64"
            FROM deployments ORDER BY id"#
     )
     .fetch_all(pool)
+    .await
+}
+
+/// The oldest deployment (there always is one; `None` only on a broken database).
+///
+/// # Errors
+/// Any database error.
+pub async fn oldest(conn: &mut SqliteConnection) -> Result<Option<DeploymentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DeploymentRow,
+        r#"SELECT id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at,
+                  generation AS "generation!: i64"
+           FROM deployments ORDER BY id LIMIT 1"#
+    )
+    .fetch_optional(conn)
     .await
 }
 
@@ -41,7 +59,7 @@ pub async fn find(
 ) -> Result<Option<DeploymentRow>, sqlx::Error> {
     sqlx::query_as!(
         DeploymentRow,
-        r#"SELECT id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at
+        r#"SELECT id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at, generation AS "generation!: i64"
            FROM deployments WHERE name = ?"#,
         name
     )
@@ -61,7 +79,7 @@ pub async fn insert(
     sqlx::query_as!(
         DeploymentRow,
         r#"INSERT INTO deployments (name, body_json, version) VALUES (?, ?, 1)
-           RETURNING id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at"#,
+           RETURNING id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at, generation AS "generation!: i64""#,
         name,
         body_json
     )
@@ -84,7 +102,7 @@ pub async fn update(
         r#"UPDATE deployments SET body_json = ?, version = version + 1,
                updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
            WHERE name = ? AND version = ?
-           RETURNING id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at"#,
+           RETURNING id AS "id!: i64", name, body_json, version AS "version!: i64", updated_at, generation AS "generation!: i64""#,
         body_json,
         name,
         version
