@@ -297,6 +297,7 @@ pub fn step_settings(step: Step, alg: Option<&str>) -> &'static [&'static str] {
             "client_authentication.type",
             "client_authentication.shared_secret",
         ],
+        Step::Cache => &["jwt.cache.ttl", "jwt.cache.size"],
         Step::TokenParse | Step::Credentials => &[],
         Step::Typ => &["token_type"],
         Step::Iss => &["allowed_issuer"],

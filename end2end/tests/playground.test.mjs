@@ -105,6 +105,11 @@ describe('token playground', () => {
     // jwt2 comes first in the chain and declines at the client secret.
     assert.equal(await step('jwt2', 'client_authentication').getAttribute('data-outcome'), 'failed');
     assert.equal(await step('jwt8', 'signature').getAttribute('data-outcome'), 'passed');
+    // Where Elasticsearch reads its JWT cache: shown, never a hit for a first presentation.
+    const cache = step('jwt8', 'cache');
+    assert.equal(await cache.getAttribute('data-outcome'), 'skipped');
+    assert.match(await cache.innerText(), /jwt\.cache\.ttl \[20m\]/);
+    assert.equal(await step('jwt2', 'cache').count(), 0, 'a refused client never reaches the cache');
     // The chain Elasticsearch runs: default_file (no file realm is configured) and native1 read
     // Basic credentials and pass the token by; native1 keeps default_native out.
     assert.equal(await step('default_file', 'credentials').getAttribute('data-outcome'), 'skipped');

@@ -7,8 +7,14 @@
 //! changed (`jwks_reload`). This module does no I/O: the caller passes what a fetch of each
 //! `https` set gave in [`Request::reloads`]; a file set is re-read as the same content.
 //!
-//! Not modelled: the JWT cache (a hit skips claim and signature checks in Elasticsearch, but
-//! only for a token that already passed them).
+//! The JWT cache (`jwt.cache.ttl` / `jwt.cache.size`) is shown, not simulated: the trace has
+//! a skipped `cache` step right after client authentication, where Elasticsearch looks the
+//! token up (`JwtRealm.authenticate`). Every check here is a first presentation (a miss);
+//! the step says for how long a success would be served from the cache — until
+//! `exp + allowed_clock_skew`, at most `jwt.cache.ttl` — and what a hit skips (every claim
+//! check and the signature; client authentication still runs, delegated authorization is
+//! resolved again). Elasticsearch clears the cache when role mappings change and when a JWK
+//! set reload finds new keys; the cache is off when the ttl or the size is not positive.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -27,6 +33,8 @@ use crate::diagnostic::StackVersion;
 #[allow(missing_docs, reason = "each variant is the step of the same name")]
 pub enum Step {
     ClientAuthentication,
+    /// Where Elasticsearch's JWT cache is read (informational: always a miss here).
+    Cache,
     TokenParse,
     Typ,
     Iss,
@@ -317,6 +325,7 @@ fn validate(
     ) {
         return None;
     }
+    t.skip(Step::Cache, cache_note(realm, jwt, request.now_millis));
     let version = request.version.unwrap_or_default();
     if !step(check_typ(realm, jwt, version), Step::Typ, t) {
         return None;
@@ -411,6 +420,41 @@ fn validate(
         }
         Err(message) => t.fail(Step::Principal, message),
     }
+}
+
+/// What Elasticsearch's JWT cache would do with this token: nothing when it is off; else how
+/// long a success would be served without checking claims or signature again.
+fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
+    let (ttl, size) = (realm.cache_ttl, realm.cache_size);
+    if ttl.millis() <= 0 || size <= 0 {
+        return format!(
+            "the JWT cache is off (jwt.cache.ttl [{ttl}], jwt.cache.size [{size}]): Elasticsearch checks every presentation of the token in full"
+        );
+    }
+    let skew = realm.allowed_clock_skew;
+    let until = jwt
+        .claims
+        .get("exp")
+        .and_then(epoch_seconds)
+        .map(|exp| {
+            let expires = exp.saturating_mul(1000).saturating_add(skew.millis().max(0));
+            let evicted = now_millis.saturating_add(ttl.millis());
+            if expires <= evicted {
+                format!(
+                    "until exp + allowed_clock_skew [{skew}] ({})",
+                    crate::time::utc(expires.div_euclid(1000))
+                )
+            } else {
+                format!(
+                    "for jwt.cache.ttl [{ttl}] ({}), before exp + allowed_clock_skew",
+                    crate::time::utc(evicted.div_euclid(1000))
+                )
+            }
+        })
+        .unwrap_or_else(|| format!("for at most jwt.cache.ttl [{ttl}]"));
+    format!(
+        "not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache {until}, without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [{size}])"
+    )
 }
 
 fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<String, String> {

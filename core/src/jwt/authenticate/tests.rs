@@ -103,6 +103,7 @@ fn the_documented_hs256_token_authenticates() {
             Step::Credentials,
             Step::TokenParse,
             Step::ClientAuthentication,
+            Step::Cache,
             Step::Typ,
             Step::Iss,
             Step::Sub,
@@ -753,4 +754,42 @@ fn the_chain_holds_the_realms_elasticsearch_adds() {
         .collect();
     assert!(messages.contains(&"Found realm configured with name clashing with the [default_native] realm: [xpack.security.authc.realms.ldap.default_native]"), "{messages:?}");
     assert!(messages.contains(&"Found realm configured with name clashing with the [reserved] realm: [xpack.security.authc.realms.file.reserved]"), "{messages:?}");
+}
+
+/// The `cache` step (`JwtRealm.authenticate` reads the cache right after client
+/// authentication): a success is served until `exp + allowed_clock_skew`, at most for
+/// `jwt.cache.ttl`; a ttl or size that is not positive turns the cache off.
+#[wasm_bindgen_test(unsupported = test)]
+fn the_jwt_cache_step_follows_client_authentication() {
+    let secret = Some("SharedSecret client-shared-secret-string");
+    let cache = |chain: &RealmChain, now: i64| {
+        let result = run(chain, DOC_TOKEN, secret, now);
+        let steps: Vec<Step> = result.trace.iter().map(|e| e.step).collect();
+        let at = steps.iter().position(|s| *s == Step::Cache).expect("a cache step");
+        assert_eq!(steps[at - 1], Step::ClientAuthentication);
+        let entry = result.trace[at].clone();
+        assert_eq!(entry.outcome, Outcome::Skip);
+        entry.message
+    };
+    // Default ttl 20m; the docs token expires in 2099: the ttl bounds the entry.
+    let message = cache(&doc_chain(""), NOW);
+    assert!(
+        message.contains("for jwt.cache.ttl [20m] (2023-11-14 22:33:20 UTC)"),
+        "{message}"
+    );
+    assert!(message.contains("jwt.cache.size [100000]"), "{message}");
+    // Five minutes before exp with a 1m skew: exp + skew comes first.
+    let exp_millis = 4_070_908_800_000;
+    let message = cache(&doc_chain("  allowed_clock_skew: 1m\n"), exp_millis - 300_000);
+    assert!(
+        message.contains("until exp + allowed_clock_skew [1m] (2099-01-01 00:01:00 UTC)"),
+        "{message}"
+    );
+    for off in ["  jwt.cache.ttl: 0s\n", "  jwt.cache.size: 0\n"] {
+        let message = cache(&doc_chain(off), NOW);
+        assert!(message.starts_with("the JWT cache is off"), "{off}: {message}");
+    }
+    // A rejected client never reaches the cache.
+    let refused = run(&doc_chain(""), DOC_TOKEN, None, NOW);
+    assert!(refused.trace.iter().all(|e| e.step != Step::Cache));
 }
