@@ -14,6 +14,7 @@ pub mod components;
 pub mod error;
 pub mod forms;
 pub mod nav;
+pub mod pictures;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -130,6 +130,12 @@ pub struct RealmKeys {
     pub pkc_keys: Option<usize>,
     /// Usable HMAC keys.
     pub hmac_keys: usize,
+    /// `allowed_clock_skew`, whole seconds (for the token timeline).
+    #[serde(default)]
+    pub clock_skew_secs: i64,
+    /// Whether the realm reads access tokens (`nbf` is not checked then).
+    #[serde(default)]
+    pub access_token: bool,
 }
 
 impl RealmKeys {
@@ -144,6 +150,8 @@ impl RealmKeys {
                 .collect(),
             pkc_keys: realm.pkc_keys.as_ref().map(|k| k.keys.len()),
             hmac_keys: realm.hmac_keys.keys.len(),
+            clock_skew_secs: realm.allowed_clock_skew.secs(),
+            access_token: realm.token_type == crate::jwt::realm::TokenType::AccessToken,
         }
     }
 }

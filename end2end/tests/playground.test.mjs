@@ -93,6 +93,18 @@ describe('token playground', () => {
     await claims.locator('[data-claim=iat]').getByText('2000-01-01 00:00:00 UTC · issued').waitFor();
     assert.match(await page.getByTestId('decoded').innerText(), /"alg": "HS256"/);
     await page.getByTestId('decode-warnings').getByText('very long lifetime').waitFor();
+    // The times as a picture: iat and exp on one axis with now inside the accepted window.
+    const timeline = page.getByTestId('token-timeline');
+    assert.equal(await timeline.getAttribute('data-verdict'), 'within');
+    assert.deepEqual(
+      await timeline.getByTestId('timeline-mark').evaluateAll((gs) => gs.map((g) => g.dataset.label)),
+      ['iat', 'exp'],
+    );
+    assert.match(
+      await page.locator('#timeline-desc').textContent(),
+      /iat 2000-01-01 00:00:00 UTC, exp 2099-01-01 00:00:00 UTC; .*allowed clock skew 60 s/,
+    );
+    await timeline.getByText("realm [jwt2]'s allowed clock skew (60 s)").waitFor();
     page.off('request', record);
     assert.deepEqual(requests, [], 'decoding must not reach the server');
   });
@@ -138,6 +150,8 @@ describe('token playground', () => {
     await tokenInput().fill(DOCS_TOKEN);
     await page.getByLabel('Evaluate at (UTC, optional)').fill('2099-01-03T00:00');
     await page.getByTestId('claims').locator('[data-claim=exp]').getByText('expired 2 days ago').waitFor();
+    await page.locator('[data-testid=token-timeline][data-verdict=expired]')
+      .getByText('Now is expired: past exp plus the allowed clock skew.').waitFor();
     await validate();
     const exp = step('jwt8', 'exp');
     assert.equal(await exp.getAttribute('data-outcome'), 'failed');

@@ -94,6 +94,20 @@ describe('security pages', () => {
     assert.equal(implicit.length, 2, implicit.join(' | '));
     assert.match(implicit[0], /default_file\s+added by Elasticsearch\s+file/);
     assert.match(implicit[1], /default_native\s+added by Elasticsearch\s+native/);
+    // The same chain as a picture, in Elasticsearch's order, with its text alternative.
+    const nodes = page.getByTestId('realm-chain-picture').getByTestId('chain-node');
+    assert.deepEqual(
+      await nodes.evaluateAll((gs) => gs.map((g) => [g.dataset.realm, g.dataset.state])),
+      [['default_file', 'implicit'], ['default_native', 'implicit'], ['jwt8', 'ok']],
+    );
+    assert.match(await page.locator('#realm-chain-desc').textContent(), /3\. jwt8 \(jwt, no findings\)/);
+    // Drawn by the server: there before (and without) hydration.
+    const cold = await page.context().newPage();
+    await cold.route('**/*.wasm', (route) => route.abort());
+    await cold.goto('/realms');
+    await cold.getByTestId('realm-chain-picture').locator('[data-realm="jwt8"]').waitFor();
+    assert.equal(await cold.locator('html[data-hydrated="true"]').count(), 0, 'the page did not hydrate');
+    await cold.close();
   });
 
   test('a pasted PKC JWK set shows per-key usability', async () => {

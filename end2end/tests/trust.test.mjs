@@ -91,6 +91,20 @@ describe('trust management', () => {
     // cloud-b does not trust cloud-a back: one-way, in the list and in the graph.
     await row.getByText('[cloud-a] trusts [cloud-b], but [cloud-b] does not trust [cloud-a] back').waitFor();
     await page.getByTestId('trust-edge').getByText('one way only').waitFor();
+    // The picture: cloud-a → cloud-b, dashed one way, drawn before hydration.
+    const link = page.getByTestId('trust-graph-picture').getByTestId('trust-link');
+    assert.deepEqual(
+      await link.evaluateAll((gs) => gs.map((g) => [g.dataset.from, g.dataset.to, g.dataset.mutual])),
+      [['cloud-a', 'cloud-b', 'false']],
+    );
+    await page.getByTestId('one-way-count').getByText('1 one-way trust').waitFor();
+    assert.match(await page.locator('#trust-graph-desc').textContent(), /cloud-a trusts cloud-b \(one way/);
+    const cold = await page.context().newPage();
+    await cold.route('**/*.wasm', (route) => route.abort());
+    await cold.goto('/environments');
+    await cold.getByTestId('trust-graph-picture').locator('[data-testid=trust-node][data-name="cloud-b"]').waitFor();
+    assert.equal(await cold.locator('html[data-hydrated="true"]').count(), 0, 'the page did not hydrate');
+    await cold.close();
     const payload = JSON.parse(await page.getByTestId('trust-payload').innerText());
     assert.deepEqual(payload.trust.accounts, [{ account_id: '803289842', trust_all: false, trust_allowlist: [ID_B] }]);
   });

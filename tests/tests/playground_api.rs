@@ -615,13 +615,19 @@ async fn validation_follows_changes_made_through_another_instance() {
     let (status, verdict) = api_b
         .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
         .await;
-    assert_eq!((status, &verdict["authenticated"]), (200, &json!(true)), "{verdict}");
+    assert_eq!(
+        (status, &verdict["authenticated"]),
+        (200, &json!(true)),
+        "{verdict}"
+    );
     assert_eq!(roles(&verdict), json!([]), "{verdict}");
 
     // A adds a role mapping: B's next validation maps the user.
     let mapping = json!({"roles": ["viewer"], "enabled": true,
                          "rules": {"field": {"realm.name": "jwt8"}}});
-    let (status, body) = api_a.put("/api/v1/role-mappings/jwt8-viewers", &mapping).await;
+    let (status, body) = api_a
+        .put("/api/v1/role-mappings/jwt8-viewers", &mapping)
+        .await;
     assert_eq!(status, 201, "{body}");
     let (_, verdict) = api_b
         .post_json("/api/v1/playground/validate", &validate(DOCS_TOKEN, NOW))
@@ -630,7 +636,8 @@ async fn validation_follows_changes_made_through_another_instance() {
 
     // A changes the shared secret: B now refuses the old one.
     let mut changed = jwt8();
-    changed["secure_settings"] = json!({"client_authentication.shared_secret": "a-new-shared-secret"});
+    changed["secure_settings"] =
+        json!({"client_authentication.shared_secret": "a-new-shared-secret"});
     let (status, body) = api_a.put("/api/v1/realms/jwt8?version=1", &changed).await;
     assert_eq!(status, 200, "{body}");
     let (_, verdict) = api_b

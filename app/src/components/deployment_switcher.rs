@@ -21,9 +21,9 @@ pub fn DeploymentSwitcher() -> impl IntoView {
                     let current = list.current.clone();
                     view! {
                         <div class="flex items-center gap-2 text-xs text-slate-600 dark:text-slate-400">
-                            <label for="deployment-switcher">"Deployment"</label>
+                            <label for="deployment-switcher" class="sr-only sm:not-sr-only">"Deployment"</label>
                             <select id="deployment-switcher" data-testid="deployment-name"
-                                class="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs dark:border-slate-700 dark:bg-slate-900"
+                                class="max-w-[7rem] rounded-md border border-slate-300 bg-white px-2 py-1 text-xs sm:max-w-none dark:border-slate-700 dark:bg-slate-900"
                                 disabled=move || select.pending().get()
                                 on:change=move |ev| { select.dispatch(SelectDeployment { name: event_target_value(&ev) }); }>
                                 {list.deployments.into_iter().map(|d| {
@@ -31,7 +31,7 @@ pub fn DeploymentSwitcher() -> impl IntoView {
                                     view! { <option value=d.name.clone() selected=selected>{d.name.clone()}</option> }
                                 }).collect_view()}
                             </select>
-                            <a href="/deployments" class="hover:underline">"Manage"</a>
+                            <a href="/deployments" class="hidden hover:underline sm:inline">"Manage"</a>
                         </div>
                     }
                 })

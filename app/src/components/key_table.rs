@@ -12,7 +12,7 @@ pub fn KeyTable(
         return view! { <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"The set has no keys."</p> }.into_any();
     }
     view! {
-        <div class="mt-2 overflow-x-auto rounded border border-slate-200 dark:border-slate-800">
+        <div class="mt-2 relative overflow-x-auto rounded border border-slate-200 dark:border-slate-800">
             <table class="min-w-full text-sm" aria-label="Keys in the JWK set">
                 <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900">
                     <tr>

@@ -1,15 +1,24 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::nav::NAV;
+use crate::{components::console_layout::NavOpen, nav::NAV};
 
-/// The left navigation: one group per area, the current page marked (`aria-current`).
+/// The element id the menu button controls.
+pub const SIDE_NAV_ID: &str = "side-nav";
+
+/// The left navigation: one group per area, the current page marked (`aria-current`). Below
+/// the tablet width it is hidden until the menu button opens it, then lies over the page.
 #[component]
 pub fn SideNav() -> impl IntoView {
+    let open = use_context::<NavOpen>().map(|NavOpen(open)| open);
+    let shown = move || open.is_some_and(|open| open.get());
     view! {
         <nav
+            id=SIDE_NAV_ID
             aria-label="Main"
-            class="w-56 shrink-0 border-r border-slate-200 bg-white px-3 py-4 dark:border-slate-800 dark:bg-slate-900"
+            data-open=move || shown().to_string()
+            class="absolute inset-y-0 left-0 z-40 w-64 shrink-0 overflow-y-auto border-r border-slate-200 bg-white px-3 py-4 shadow-lg md:static md:block md:w-56 md:shadow-none dark:border-slate-800 dark:bg-slate-900"
+            class:hidden=move || !shown()
         >
             <A
                 href="/"

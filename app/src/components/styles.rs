@@ -9,12 +9,12 @@ pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg
     shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500 \
     dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 /// The main action of a form.
-pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2 \
+pub const BUTTON_PRIMARY: &str = "inline-flex shrink-0 items-center justify-center whitespace-nowrap rounded-md bg-indigo-600 px-4 py-2 \
     text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline \
     focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 \
     disabled:cursor-not-allowed disabled:opacity-60";
 /// A secondary action.
-pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded-md border border-slate-300 \
+pub const BUTTON_SECONDARY: &str = "inline-flex shrink-0 items-center justify-center whitespace-nowrap rounded-md border border-slate-300 \
     bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 \
     focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-600 \
     dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800";

@@ -25,7 +25,7 @@ pub fn UserMenu(
                 <svg aria-hidden="true" viewBox="0 0 20 20" class="mr-2 h-4 w-4 fill-current">
                     <path d="M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0Z" />
                 </svg>
-                <span data-testid="current-user">{username}</span>
+                <span data-testid="current-user" class="max-w-[6rem] truncate sm:max-w-none">{username}</span>
             </summary>
             <div class="absolute right-0 z-10 mt-2 w-52 rounded-md border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
                 <a

@@ -447,6 +447,8 @@ mod tests {
                 algorithms: vec!["HS256".to_owned(), "RS256".to_owned(), "ES256".to_owned()],
                 pkc_keys: Some(1),
                 hmac_keys: usize::from(hmac),
+                clock_skew_secs: 60,
+                access_token: false,
             },
             order: Some(1),
             hmac,

@@ -61,7 +61,7 @@ fn AuditTable(
         .next_before
         .map(|before| format!("/audit?before={before}"));
     view! {
-        <div class=format!("{CARD} overflow-x-auto p-0")>
+        <div class=format!("{CARD} relative overflow-x-auto p-0")>
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
                 <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
                     <tr>

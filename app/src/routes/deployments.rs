@@ -63,42 +63,44 @@ fn DeploymentTable(list: DeploymentList) -> impl IntoView {
                 <h2 id="deployments-heading" class="text-base font-semibold">"Deployments"</h2>
                 <a href="/deployments?new=1" class=BUTTON_PRIMARY>"New deployment"</a>
             </div>
-            <table class="mt-3 min-w-full text-sm" aria-label="Deployments">
-                <thead class="text-left text-xs uppercase text-slate-500"><tr>
-                    <th scope="col" class="py-1 pr-4">"Name"</th>
-                    <th scope="col" class="py-1 pr-4">"Runs on"</th>
-                    <th scope="col" class="py-1 pr-4">"Version"</th>
-                    <th scope="col" class="py-1 pr-4">"Cluster ID"</th>
-                    <th scope="col" class="py-1 pr-4">"Findings"</th>
-                    <th scope="col" class="py-1 pr-4"><span class="sr-only">"Actions"</span></th>
-                </tr></thead>
-                <tbody>
-                    {list.deployments.into_iter().map(|d| {
-                        let is_current = d.name == current;
-                        let kind = d.body["kind"].as_str().and_then(|k| KINDS.iter().find(|(v, _)| *v == k)).map_or("?", |(_, l)| *l);
-                        let errors = d.diagnostics.iter().filter(|x| x.is_error()).count();
-                        let warnings = d.diagnostics.len() - errors;
-                        let name = d.name.clone();
-                        view! {
-                            <tr data-testid="deployment-row">
-                                <td class="py-1 pr-4">
-                                    <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/deployments?edit={}", d.name)>{d.name.clone()}</a>
-                                    {is_current.then(|| view! { <span class="ml-2 rounded bg-indigo-50 px-1.5 text-xs text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">"current"</span> })}
-                                </td>
-                                <td class="py-1 pr-4">{kind}</td>
-                                <td class="py-1 pr-4">{d.body["stack_version"].as_str().unwrap_or_default().to_owned()}</td>
-                                <td class="py-1 pr-4 font-mono text-xs">{d.body["cluster_id"].as_str().unwrap_or("—").to_owned()}</td>
-                                <td class="py-1 pr-4">{format!("{errors} errors, {warnings} warnings")}</td>
-                                <td class="py-1 pr-4">
-                                    {(!is_current).then(|| view! {
-                                        <button type="button" class=BUTTON_SECONDARY on:click=move |_| { select.dispatch(SelectDeployment { name: name.clone() }); }>"Work on this one"</button>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="mt-3 relative overflow-x-auto">
+                <table class="min-w-full text-sm" aria-label="Deployments">
+                    <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                        <th scope="col" class="py-1 pr-4">"Name"</th>
+                        <th scope="col" class="py-1 pr-4">"Runs on"</th>
+                        <th scope="col" class="py-1 pr-4">"Version"</th>
+                        <th scope="col" class="py-1 pr-4">"Cluster ID"</th>
+                        <th scope="col" class="py-1 pr-4">"Findings"</th>
+                        <th scope="col" class="py-1 pr-4"><span class="sr-only">"Actions"</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.deployments.into_iter().map(|d| {
+                            let is_current = d.name == current;
+                            let kind = d.body["kind"].as_str().and_then(|k| KINDS.iter().find(|(v, _)| *v == k)).map_or("?", |(_, l)| *l);
+                            let errors = d.diagnostics.iter().filter(|x| x.is_error()).count();
+                            let warnings = d.diagnostics.len() - errors;
+                            let name = d.name.clone();
+                            view! {
+                                <tr data-testid="deployment-row">
+                                    <td class="py-1 pr-4">
+                                        <a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=format!("/deployments?edit={}", d.name)>{d.name.clone()}</a>
+                                        {is_current.then(|| view! { <span class="ml-2 rounded bg-indigo-50 px-1.5 text-xs text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">"current"</span> })}
+                                    </td>
+                                    <td class="py-1 pr-4">{kind}</td>
+                                    <td class="py-1 pr-4">{d.body["stack_version"].as_str().unwrap_or_default().to_owned()}</td>
+                                    <td class="py-1 pr-4 font-mono text-xs">{d.body["cluster_id"].as_str().unwrap_or("—").to_owned()}</td>
+                                    <td class="py-1 pr-4">{format!("{errors} errors, {warnings} warnings")}</td>
+                                    <td class="py-1 pr-4">
+                                        {(!is_current).then(|| view! {
+                                            <button type="button" class=BUTTON_SECONDARY on:click=move |_| { select.dispatch(SelectDeployment { name: name.clone() }); }>"Work on this one"</button>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }

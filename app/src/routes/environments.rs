@@ -15,9 +15,11 @@ use crate::{
         error_message::ErrorMessage,
         form_field::{FormField, SelectField, bind, form_refusal, server_refusal},
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
+        trust_graph_picture::TrustGraphPicture,
     },
     forms::trust_form::EnvironmentForm,
     nav::urlencode,
+    pictures::trust_graph::trust_graph,
 };
 
 const ENVIRONMENTS: &[(&str, &str)] = &[
@@ -157,29 +159,33 @@ fn TrustGraph(overview: TrustOverview) -> impl IntoView {
             {if overview.graph.is_empty() {
                 view! { <p class=format!("mt-2 {MUTED}")>"No managed deployment trusts another yet."</p> }.into_any()
             } else {
+                let picture = trust_graph(&overview.graph);
                 view! {
-                    <table class="mt-3 min-w-full text-sm" aria-label="Trust graph">
-                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
-                            <th scope="col" class="py-1 pr-4">"Deployment"</th>
-                            <th scope="col" class="py-1 pr-4">"trusts"</th>
-                            <th scope="col" class="py-1 pr-4">"through"</th>
-                            <th scope="col" class="py-1 pr-4">"Back?"</th>
-                        </tr></thead>
-                        <tbody>
-                            {overview.graph.into_iter().map(|e| view! {
-                                <tr data-testid="trust-edge">
-                                    <td class="py-1 pr-4">{e.from}</td>
-                                    <td class="py-1 pr-4">{e.to}</td>
-                                    <td class="py-1 pr-4">{e.via}</td>
-                                    <td class="py-1 pr-4">{if e.mutual {
-                                        view! { <span class="text-green-700 dark:text-green-400">"⇄ mutual"</span> }.into_any()
-                                    } else {
-                                        view! { <span class="text-amber-700 dark:text-amber-400">"→ one way only"</span> }.into_any()
-                                    }}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <TrustGraphPicture picture />
+                    <div class="mt-3 relative overflow-x-auto">
+                        <table class="min-w-full text-sm" aria-label="Trust graph">
+                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                                <th scope="col" class="py-1 pr-4">"Deployment"</th>
+                                <th scope="col" class="py-1 pr-4">"trusts"</th>
+                                <th scope="col" class="py-1 pr-4">"through"</th>
+                                <th scope="col" class="py-1 pr-4">"Back?"</th>
+                            </tr></thead>
+                            <tbody>
+                                {overview.graph.into_iter().map(|e| view! {
+                                    <tr data-testid="trust-edge">
+                                        <td class="py-1 pr-4">{e.from}</td>
+                                        <td class="py-1 pr-4">{e.to}</td>
+                                        <td class="py-1 pr-4">{e.via}</td>
+                                        <td class="py-1 pr-4">{if e.mutual {
+                                            view! { <span class="text-green-700 dark:text-green-400">"⇄ mutual"</span> }.into_any()
+                                        } else {
+                                            view! { <span class="text-amber-700 dark:text-amber-400">"→ one way only"</span> }.into_any()
+                                        }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -247,7 +247,7 @@ fn Changes(
                 let lines = with_context(&d, 3);
                 view! {
                     <h3 class="mt-4 text-sm font-semibold">{d.file.clone()}</h3>
-                    <pre class="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950" data-testid="diff">
+                    <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950" data-testid="diff">
                         {lines.into_iter().map(|line| match line {
                             None => view! { <div class="text-slate-400">"…"</div> }.into_any(),
                             Some(line) => {
@@ -406,19 +406,21 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
     view! {
         <div class="mt-4" data-testid="import-preview-result" data-applied=preview.applied.to_string()>
             <h3 class="text-sm font-semibold" role="status">{heading}</h3>
-            <table class="mt-2 w-full text-left text-sm">
-                <thead><tr class="text-slate-500"><th class="py-1 font-medium">"What"</th><th class="py-1 font-medium">"Name"</th><th class="py-1 font-medium">"Change"</th></tr></thead>
-                <tbody>
-                    {preview.changes.iter().map(|c| {
-                        let (word, class) = match c.kind {
-                            trust_core::export::import::ChangeKind::Create => ("create", "text-emerald-700 dark:text-emerald-400"),
-                            trust_core::export::import::ChangeKind::Update => ("update", "text-amber-700 dark:text-amber-400"),
-                            trust_core::export::import::ChangeKind::Unchanged => ("unchanged", "text-slate-500"),
-                        };
-                        view! { <tr data-change=word><td class="py-1">{c.resource.clone()}</td><td class="py-1 font-mono text-xs">{c.name.clone()}</td><td class=format!("py-1 {class}")>{word}</td></tr> }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="mt-2 relative overflow-x-auto">
+                <table class="w-full text-left text-sm">
+                    <thead><tr class="text-slate-500"><th class="py-1 font-medium">"What"</th><th class="py-1 font-medium">"Name"</th><th class="py-1 font-medium">"Change"</th></tr></thead>
+                    <tbody>
+                        {preview.changes.iter().map(|c| {
+                            let (word, class) = match c.kind {
+                                trust_core::export::import::ChangeKind::Create => ("create", "text-emerald-700 dark:text-emerald-400"),
+                                trust_core::export::import::ChangeKind::Update => ("update", "text-amber-700 dark:text-amber-400"),
+                                trust_core::export::import::ChangeKind::Unchanged => ("unchanged", "text-slate-500"),
+                            };
+                            view! { <tr data-change=word><td class="py-1">{c.resource.clone()}</td><td class="py-1 font-mono text-xs">{c.name.clone()}</td><td class=format!("py-1 {class}")>{word}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
             {(!preview.kept.is_empty()).then(|| view! {
                 <p class=format!("mt-3 {MUTED}")>{format!("Kept without a model: {}", preview.kept.join(", "))}</p>
             })}

@@ -19,11 +19,13 @@ use crate::{
         styles::{
             BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
         },
+        token_timeline_picture::TokenTimelinePicture,
     },
     forms::playground_form::{
         GenerateForm, RealmOutcome, RequestForm, authenticate_json, fix_link, group_trace,
         key_name, role_sources, sample_identity, signing_algorithms, step_label,
     },
+    pictures::token_timeline::token_timeline,
 };
 
 /// The token playground: paste a token and see it decoded at once (in the browser, from
@@ -76,6 +78,24 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
         let now = f.now().ok().flatten().unwrap_or_else(|| clock.get());
         let decoded = keys.with(|k| decode(&pasted.token, now, k));
         Some((pasted.scheme_note, decoded))
+    });
+    // The token's times against now, with the skew of the realm chosen (else the first JWT
+    // realm in the chain).
+    let timeline = Memo::new(move |_| {
+        let (_, d) = decoded.get()?;
+        let claims: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(d.payload.json.as_ref().ok()?).ok()?;
+        let chosen = form.with(|f| f.realm.clone());
+        let realm = realms.with(|rs| {
+            rs.iter()
+                .find(|r| chosen.is_empty() || r.keys.realm == chosen)
+                .map(|r| r.keys.clone())
+        })?;
+        let now = form
+            .with(|f| f.now().ok().flatten())
+            .unwrap_or_else(|| clock.get());
+        token_timeline(&claims, now, realm.clock_skew_secs, realm.access_token)
+            .map(|t| (t, realm.realm))
     });
     let validate = ServerAction::<ValidateToken>::new();
     let problem: Problem = RwSignal::new(None);
@@ -175,6 +195,7 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
                     None => view! { <p class=format!("mt-2 {MUTED}")>"Paste a token: its header, claims and times appear here as you type."</p> }.into_any(),
                     Some((note, d)) => view! { <DecodedView decoded=d note /> }.into_any(),
                 }}
+                {move || timeline.get().map(|(timeline, realm)| view! { <TokenTimelinePicture timeline realm /> })}
             </section>
         </div>
         <div aria-live="polite">
@@ -249,7 +270,7 @@ fn FormInput(
 fn DecodedView(decoded: Decoded, note: Option<String>) -> impl IntoView {
     let json_or_error = |part: &Result<String, String>| {
         match part {
-        Ok(text) => view! { <pre class="mt-1 overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950">{text.clone()}</pre> }.into_any(),
+        Ok(text) => view! { <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950">{text.clone()}</pre> }.into_any(),
         Err(problem) => view! { <p class=FIELD_ERROR>{format!("not decodable: {problem}")}</p> }.into_any(),
     }
     };
@@ -278,30 +299,32 @@ fn DecodedView(decoded: Decoded, note: Option<String>) -> impl IntoView {
             <div><h3 class="text-sm font-medium text-violet-700 dark:text-violet-400">"Payload"</h3>{payload}</div>
         </div>
         {(!decoded.claims.is_empty()).then(|| view! {
-            <table class="mt-4 w-full text-left text-sm" data-testid="claims">
-                <caption class="sr-only">"Claims"</caption>
-                <thead class="text-xs uppercase text-slate-500">
-                    <tr><th scope="col" class="py-1 pr-3">"Claim"</th><th scope="col" class="py-1 pr-3">"Value"</th><th scope="col" class="py-1">"Meaning"</th></tr>
-                </thead>
-                <tbody>
-                    {decoded.claims.iter().map(|row| {
-                        let time = row.time.clone();
-                        view! {
-                            <tr class="border-t border-slate-100 align-top dark:border-slate-800" data-claim=row.name.clone()>
-                                <td class="py-1 pr-3 font-mono">{row.name.clone()}</td>
-                                <td class="py-1 pr-3 font-mono break-all">
-                                    {row.value.clone()}
-                                    {time.map(|t| {
-                                        let class = if t.past { "block text-xs text-slate-600 dark:text-slate-400" } else { "block text-xs text-emerald-700 dark:text-emerald-400" };
-                                        view! { <span class=class data-testid="claim-time">{format!("{} · {}", t.utc, t.relative)}</span> }
-                                    })}
-                                </td>
-                                <td class="py-1 text-xs text-slate-600 dark:text-slate-400">{row.meaning.clone()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="mt-4 relative overflow-x-auto">
+                <table class="w-full text-left text-sm" data-testid="claims">
+                    <caption class="sr-only">"Claims"</caption>
+                    <thead class="text-xs uppercase text-slate-500">
+                        <tr><th scope="col" class="py-1 pr-3">"Claim"</th><th scope="col" class="py-1 pr-3">"Value"</th><th scope="col" class="py-1">"Meaning"</th></tr>
+                    </thead>
+                    <tbody>
+                        {decoded.claims.iter().map(|row| {
+                            let time = row.time.clone();
+                            view! {
+                                <tr class="border-t border-slate-100 align-top dark:border-slate-800" data-claim=row.name.clone()>
+                                    <td class="py-1 pr-3 font-mono">{row.name.clone()}</td>
+                                    <td class="py-1 pr-3 font-mono break-all">
+                                        {row.value.clone()}
+                                        {time.map(|t| {
+                                            let class = if t.past { "block text-xs text-slate-600 dark:text-slate-400" } else { "block text-xs text-emerald-700 dark:text-emerald-400" };
+                                            view! { <span class=class data-testid="claim-time">{format!("{} · {}", t.utc, t.relative)}</span> }
+                                        })}
+                                    </td>
+                                    <td class="py-1 text-xs text-slate-600 dark:text-slate-400">{row.meaning.clone()}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         })}
     }
 }
@@ -425,7 +448,7 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
                     <dt class=MUTED>"groups"</dt><dd class="font-mono">{if user.groups.is_empty() { "none".to_owned() } else { user.groups.join(", ") }}</dd>
                     <dt class=MUTED>"full_name"</dt><dd>{user.full_name.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                     <dt class=MUTED>"email"</dt><dd>{user.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                    <dt class=MUTED>"metadata"</dt><dd><pre class="overflow-x-auto text-xs">{serde_json::to_string_pretty(&user.metadata).unwrap_or_default()}</pre></dd>
+                    <dt class=MUTED>"metadata"</dt><dd><pre class="relative overflow-x-auto text-xs">{serde_json::to_string_pretty(&user.metadata).unwrap_or_default()}</pre></dd>
                 </dl>
             })}
             {verdict.user.is_some().then(|| view! {
@@ -622,7 +645,7 @@ fn GenerateCard(
                             let token = t.token.clone();
                             view! {
                                 <div class="mt-4">
-                                    <pre class="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="generated-token">{t.token}</pre>
+                                    <pre class="relative overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="generated-token">{t.token}</pre>
                                     <button type="button" class=format!("{BUTTON_SECONDARY} mt-2") data-testid="use-token" on:click=move |_| use_token.run(token.clone())>"Use this token above"</button>
                                 </div>
                             }.into_any()
@@ -657,7 +680,7 @@ fn TestKeyPanel(
                 } else {
                     view! { <p class="text-sm text-amber-800 dark:text-amber-300">"The realm's JWK set does not hold this public key: Elasticsearch would reject its tokens at the signature step. Add this JWK to the realm's set:"</p> }.into_any()
                 }}
-                <pre class="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">{serde_json::to_string(&key.public_jwk).unwrap_or_default()}</pre>
+                <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">{serde_json::to_string(&key.public_jwk).unwrap_or_default()}</pre>
                 <button type="button" class=format!("{BUTTON_SECONDARY} mt-2") on:click=move |_| { clear_key.dispatch(ClearTestKey { realm: realm_name() }); }>"Forget the test key"</button>
             })}
             <label for="test-key-pem" class=format!("{LABEL} mt-3")>"Private key (PEM: RSA, or EC P-256 / P-384)"</label>

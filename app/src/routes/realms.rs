@@ -7,9 +7,11 @@ use crate::{
         empty_state::EmptyState,
         error_message::ErrorMessage,
         lint_badge::LintBadge,
+        realm_chain_picture::RealmChainPicture,
         styles::{BUTTON_PRIMARY, CARD, MUTED, PAGE_TITLE},
     },
     forms::{realm_form::chain_order, text_list},
+    pictures::realm_chain::realm_chain,
 };
 
 /// The realm chain: every realm in the order Elasticsearch tries them, with its lint status.
@@ -38,7 +40,10 @@ pub fn RealmsPage() -> impl IntoView {
                             />
                         </div>
                     }.into_any(),
-                    Ok(list) => view! { <RealmTable realms=list /> }.into_any(),
+                    Ok(list) => view! {
+                        <RealmChainPicture picture=realm_chain(&list) />
+                        <RealmTable realms=list />
+                    }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
             })}
@@ -56,7 +61,7 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
             .filter_map(|r| r.body.get("type").and_then(|t| t.as_str())),
     );
     view! {
-        <div class=format!("{CARD} mt-6 overflow-x-auto p-0")>
+        <div class=format!("{CARD} mt-6 relative overflow-x-auto p-0")>
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Realm chain">
                 <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
                     <tr>
@@ -96,7 +101,7 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
                         view! {
                             <tr data-testid="realm-row">
                                 <td class="px-4 py-2 font-mono">{text_list::join(settings.get("order"))}</td>
-                                <td class="px-4 py-2"><a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=href>{realm.name.clone()}</a></td>
+                                <td class="whitespace-nowrap px-4 py-2"><a class="font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=href>{realm.name.clone()}</a></td>
                                 <td class="px-4 py-2">{kind}</td>
                                 <td class="px-4 py-2">{token_type}</td>
                                 <td class="px-4 py-2 font-mono text-xs">{text_list::join(settings.get("allowed_issuer"))}</td>

@@ -281,29 +281,31 @@ fn MappingEditor(
                                                 let never = tests.iter().all(|t| !t.matched);
                                                 view! {
                                                     {never.then(|| view! { <p class="mt-2 text-sm text-amber-700 dark:text-amber-400" data-testid="never-matches">"Warning: this mapping matches none of the sample identities."</p> })}
-                                                    <table class="mt-2 min-w-full text-sm" aria-label="Sample identity test">
-                                                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
-                                                            <th scope="col" class="py-1 pr-4">"Identity"</th>
-                                                            <th scope="col" class="py-1 pr-4">"Matches"</th>
-                                                            <th scope="col" class="py-1 pr-4">"Roles before"</th>
-                                                            <th scope="col" class="py-1 pr-4">"Roles after"</th>
-                                                        </tr></thead>
-                                                        <tbody>
-                                                            {tests.into_iter().map(|t| view! {
-                                                                <tr data-testid="identity-test" data-identity=t.name.clone()>
-                                                                    <td class="py-1 pr-4">{t.name.clone()} <span class=MUTED>{format!(" ({})", t.username)}</span></td>
-                                                                    <td class="py-1 pr-4">{if t.matched { "yes" } else { "no" }}</td>
-                                                                    <td class="py-1 pr-4 font-mono" data-testid="roles-before">{t.change.before.join(", ")}</td>
-                                                                    <td class="py-1 pr-4 font-mono" data-testid="roles-after">
-                                                                        {t.change.after.join(", ")}
-                                                                        {(!t.change.added.is_empty()).then(|| view! { <span class="ml-2 text-green-700">{format!("+{}", t.change.added.join(", +"))}</span> })}
-                                                                        {(!t.change.removed.is_empty()).then(|| view! { <span class="ml-2 text-red-700">{format!("−{}", t.change.removed.join(", −"))}</span> })}
-                                                                        {t.change.error.clone().map(|e| view! { <span class="ml-2 text-red-700">{e}</span> })}
-                                                                    </td>
-                                                                </tr>
-                                                            }).collect_view()}
-                                                        </tbody>
-                                                    </table>
+                                                    <div class="mt-2 relative overflow-x-auto">
+                                                        <table class="min-w-full text-sm" aria-label="Sample identity test">
+                                                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                                                                <th scope="col" class="py-1 pr-4">"Identity"</th>
+                                                                <th scope="col" class="py-1 pr-4">"Matches"</th>
+                                                                <th scope="col" class="py-1 pr-4">"Roles before"</th>
+                                                                <th scope="col" class="py-1 pr-4">"Roles after"</th>
+                                                            </tr></thead>
+                                                            <tbody>
+                                                                {tests.into_iter().map(|t| view! {
+                                                                    <tr data-testid="identity-test" data-identity=t.name.clone()>
+                                                                        <td class="py-1 pr-4">{t.name.clone()} <span class=MUTED>{format!(" ({})", t.username)}</span></td>
+                                                                        <td class="py-1 pr-4">{if t.matched { "yes" } else { "no" }}</td>
+                                                                        <td class="py-1 pr-4 font-mono" data-testid="roles-before">{t.change.before.join(", ")}</td>
+                                                                        <td class="py-1 pr-4 font-mono" data-testid="roles-after">
+                                                                            {t.change.after.join(", ")}
+                                                                            {(!t.change.added.is_empty()).then(|| view! { <span class="ml-2 text-green-700">{format!("+{}", t.change.added.join(", +"))}</span> })}
+                                                                            {(!t.change.removed.is_empty()).then(|| view! { <span class="ml-2 text-red-700">{format!("−{}", t.change.removed.join(", −"))}</span> })}
+                                                                            {t.change.error.clone().map(|e| view! { <span class="ml-2 text-red-700">{e}</span> })}
+                                                                        </td>
+                                                                    </tr>
+                                                                }).collect_view()}
+                                                            </tbody>
+                                                        </table>
+                                                    </div>
                                                 }.into_any()
                                             }
                                         }

@@ -70,7 +70,7 @@ fn MappingTable(
         })
     };
     view! {
-        <div class=format!("{CARD} mt-4 overflow-x-auto p-0")>
+        <div class=format!("{CARD} mt-4 relative overflow-x-auto p-0")>
             <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Role mappings">
                 <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
                     <tr>

@@ -87,28 +87,30 @@ fn RoleTable(roles: Vec<ResourceView>) -> impl IntoView {
                 view! { <p class=format!("mt-3 {MUTED}")>"No roles yet. Built-in roles (superuser, viewer, …) need no definition here."</p> }.into_any()
             } else {
                 view! {
-                    <table class="mt-3 min-w-full text-sm" aria-label="Roles">
-                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
-                            <th scope="col" class="py-1 pr-4">"Name"</th>
-                            <th scope="col" class="py-1 pr-4">"Cluster"</th>
-                            <th scope="col" class="py-1 pr-4">"Index entries"</th>
-                            <th scope="col" class="py-1 pr-4">"run_as"</th>
-                        </tr></thead>
-                        <tbody>
-                            {roles.into_iter().map(|r| {
-                                let href = format!("/roles-users?role={}", urlencode(&r.name));
-                                let indices = r.body["indices"].as_array().map_or(0, Vec::len);
-                                view! {
-                                    <tr data-testid="role-row">
-                                        <td class="py-1 pr-4"><a class=link_class() href=href>{r.name.clone()}</a></td>
-                                        <td class="py-1 pr-4">{text_list::join(r.body.get("cluster"))}</td>
-                                        <td class="py-1 pr-4">{indices}</td>
-                                        <td class="py-1 pr-4 font-mono" data-testid="role-run-as">{text_list::join(r.body.get("run_as"))}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="mt-3 relative overflow-x-auto">
+                        <table class="min-w-full text-sm" aria-label="Roles">
+                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                                <th scope="col" class="py-1 pr-4">"Name"</th>
+                                <th scope="col" class="py-1 pr-4">"Cluster"</th>
+                                <th scope="col" class="py-1 pr-4">"Index entries"</th>
+                                <th scope="col" class="py-1 pr-4">"run_as"</th>
+                            </tr></thead>
+                            <tbody>
+                                {roles.into_iter().map(|r| {
+                                    let href = format!("/roles-users?role={}", urlencode(&r.name));
+                                    let indices = r.body["indices"].as_array().map_or(0, Vec::len);
+                                    view! {
+                                        <tr data-testid="role-row">
+                                            <td class="py-1 pr-4"><a class=link_class() href=href>{r.name.clone()}</a></td>
+                                            <td class="py-1 pr-4">{text_list::join(r.body.get("cluster"))}</td>
+                                            <td class="py-1 pr-4">{indices}</td>
+                                            <td class="py-1 pr-4 font-mono" data-testid="role-run-as">{text_list::join(r.body.get("run_as"))}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>
@@ -127,30 +129,32 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
                 view! { <p class=format!("mt-3 {MUTED}")>"No native users yet. run_as targets must exist in a realm that can look users up."</p> }.into_any()
             } else {
                 view! {
-                    <table class="mt-3 min-w-full text-sm" aria-label="Native users">
-                        <thead class="text-left text-xs uppercase text-slate-500"><tr>
-                            <th scope="col" class="py-1 pr-4">"Username"</th>
-                            <th scope="col" class="py-1 pr-4">"Roles"</th>
-                            <th scope="col" class="py-1 pr-4">"Full name"</th>
-                            <th scope="col" class="py-1 pr-4">"Email"</th>
-                            <th scope="col" class="py-1 pr-4">"Password"</th>
-                        </tr></thead>
-                        <tbody>
-                            {users.into_iter().map(|u| {
-                                let href = format!("/roles-users?user={}", urlencode(&u.name));
-                                let password = u.secure_settings.values().next().map_or_else(|| "not set".to_owned(), |s| format!("set · changed {}", s.changed_at.replace('T', " ")));
-                                view! {
-                                    <tr data-testid="user-row">
-                                        <td class="py-1 pr-4"><a class=link_class() href=href>{u.name.clone()}</a></td>
-                                        <td class="py-1 pr-4">{text_list::join(u.body.get("roles"))}</td>
-                                        <td class="py-1 pr-4">{text_list::join(u.body.get("full_name"))}</td>
-                                        <td class="py-1 pr-4">{text_list::join(u.body.get("email"))}</td>
-                                        <td class="py-1 pr-4">{password}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="mt-3 relative overflow-x-auto">
+                        <table class="min-w-full text-sm" aria-label="Native users">
+                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                                <th scope="col" class="py-1 pr-4">"Username"</th>
+                                <th scope="col" class="py-1 pr-4">"Roles"</th>
+                                <th scope="col" class="py-1 pr-4">"Full name"</th>
+                                <th scope="col" class="py-1 pr-4">"Email"</th>
+                                <th scope="col" class="py-1 pr-4">"Password"</th>
+                            </tr></thead>
+                            <tbody>
+                                {users.into_iter().map(|u| {
+                                    let href = format!("/roles-users?user={}", urlencode(&u.name));
+                                    let password = u.secure_settings.values().next().map_or_else(|| "not set".to_owned(), |s| format!("set · changed {}", s.changed_at.replace('T', " ")));
+                                    view! {
+                                        <tr data-testid="user-row">
+                                            <td class="py-1 pr-4"><a class=link_class() href=href>{u.name.clone()}</a></td>
+                                            <td class="py-1 pr-4">{text_list::join(u.body.get("roles"))}</td>
+                                            <td class="py-1 pr-4">{text_list::join(u.body.get("full_name"))}</td>
+                                            <td class="py-1 pr-4">{text_list::join(u.body.get("email"))}</td>
+                                            <td class="py-1 pr-4">{password}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -32,8 +32,7 @@ use crate::{
         auth::{self, LoginThrottle, SessionUser},
         db::{
             audit::{self, NewAuditEntry},
-            documents,
-            test_keys,
+            documents, test_keys,
         },
         deployments::Scope,
         jwks_fetch::JwksFetcher,

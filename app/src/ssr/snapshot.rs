@@ -202,7 +202,8 @@ mod tests {
     const REALM: &str = r#"{"type":"jwt","settings":{"order":2,"allowed_issuer":"iss8",
         "allowed_audiences":["aud8"],"allowed_signature_algorithms":["HS256"],
         "claims.principal":"sub"}}"#;
-    const MAPPING: &str = r#"{"roles":["viewer"],"enabled":true,"rules":{"field":{"realm.name":"jwt8"}}}"#;
+    const MAPPING: &str =
+        r#"{"roles":["viewer"],"enabled":true,"rules":{"field":{"realm.name":"jwt8"}}}"#;
 
     /// A fresh database file (an in-memory one would differ per pooled connection).
     async fn pool(name: &str) -> SqlitePool {
@@ -221,7 +222,9 @@ mod tests {
     }
 
     async fn scope(pool: &SqlitePool) -> Scope {
-        deployments::resolve(pool, Some("default"), None).await.unwrap()
+        deployments::resolve(pool, Some("default"), None)
+            .await
+            .unwrap()
     }
 
     async fn insert(pool: &SqlitePool, scope: &Scope, kind: ResourceKind, name: &str, body: &str) {
@@ -242,8 +245,14 @@ mod tests {
 
         let snapshots = Snapshots::default();
         let first = snapshots.get(&pool, &scope1, None).await.unwrap();
-        let again = snapshots.get(&pool, &scope(&pool).await, None).await.unwrap();
-        assert!(Arc::ptr_eq(&first, &again), "nothing changed: the same snapshot");
+        let again = snapshots
+            .get(&pool, &scope(&pool).await, None)
+            .await
+            .unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "nothing changed: the same snapshot"
+        );
         assert_eq!(first.loaded.chain.jwt_realms().count(), 1);
         assert!(first.mappings.is_empty());
 
@@ -291,9 +300,16 @@ mod tests {
         moved(scope(&pool).await.generation, "updating a document");
 
         let mut tx = db::begin_write(&pool).await.unwrap();
-        assert!(documents::delete(&mut tx, start.id, "realm", "jwt8", 2).await.unwrap());
+        assert!(
+            documents::delete(&mut tx, start.id, "realm", "jwt8", 2)
+                .await
+                .unwrap()
+        );
         tx.commit().await.unwrap();
-        moved(scope(&pool).await.generation, "deleting a document (and its secret)");
+        moved(
+            scope(&pool).await.generation,
+            "deleting a document (and its secret)",
+        );
     }
 
     #[tokio::test]
@@ -317,13 +333,25 @@ mod tests {
         let pool = pool("only").await;
         let start = scope(&pool).await;
         insert(&pool, &start, ResourceKind::Realm, "jwt8", REALM).await;
-        insert(&pool, &start, ResourceKind::Realm, "jwt9", &REALM.replace("\"order\":2", "\"order\":3")).await;
+        insert(
+            &pool,
+            &start,
+            ResourceKind::Realm,
+            "jwt9",
+            &REALM.replace("\"order\":2", "\"order\":3"),
+        )
+        .await;
         let now = scope(&pool).await;
         let snapshots = Snapshots::default();
         let whole = snapshots.get(&pool, &now, None).await.unwrap();
         let one = snapshots.get(&pool, &now, Some("jwt9")).await.unwrap();
         assert_eq!(whole.loaded.chain.jwt_realms().count(), 2);
-        let names: Vec<&str> = one.loaded.chain.jwt_realms().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = one
+            .loaded
+            .chain
+            .jwt_realms()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(names, ["jwt9"]);
         assert_eq!(snapshots.len(), 2);
 
@@ -333,7 +361,10 @@ mod tests {
             panic!("an unknown realm must be refused on its field");
         };
         assert_eq!(field, "realm");
-        assert!(message.contains("there is no JWT realm [nope]"), "{message}");
+        assert!(
+            message.contains("there is no JWT realm [nope]"),
+            "{message}"
+        );
         assert_eq!(snapshots.len(), 2, "a failure is not remembered");
     }
 
@@ -344,10 +375,17 @@ mod tests {
         let base = scope(&pool).await;
         // Distinct keys without realms: deployment ids that exist only in the key.
         for id in 0..=i64::try_from(MAX_SNAPSHOTS).unwrap() {
-            let scope = Scope { id: base.id + 1000 + id, ..base.clone() };
+            let scope = Scope {
+                id: base.id + 1000 + id,
+                ..base.clone()
+            };
             snapshots.get(&pool, &scope, None).await.unwrap();
             assert!(snapshots.len() <= MAX_SNAPSHOTS);
         }
-        assert_eq!(snapshots.len(), 1, "a full map was emptied before the next entry");
+        assert_eq!(
+            snapshots.len(),
+            1,
+            "a full map was emptied before the next entry"
+        );
     }
 }

@@ -437,7 +437,9 @@ fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
         .get("exp")
         .and_then(epoch_seconds)
         .map(|exp| {
-            let expires = exp.saturating_mul(1000).saturating_add(skew.millis().max(0));
+            let expires = exp
+                .saturating_mul(1000)
+                .saturating_add(skew.millis().max(0));
             let evicted = now_millis.saturating_add(ttl.millis());
             if expires <= evicted {
                 format!(

@@ -159,18 +159,24 @@ fn a_token_without_kid_is_flagged_only_for_realms_with_several_keys_of_its_famil
             algorithms: vec!["RS256".to_owned()],
             pkc_keys: Some(3),
             hmac_keys: 0,
+            clock_skew_secs: 60,
+            access_token: false,
         },
         RealmKeys {
             realm: "one".to_owned(),
             algorithms: vec!["RS256".to_owned()],
             pkc_keys: Some(1),
             hmac_keys: 2,
+            clock_skew_secs: 60,
+            access_token: false,
         },
         RealmKeys {
             realm: "other-alg".to_owned(),
             algorithms: vec!["ES256".to_owned()],
             pkc_keys: Some(5),
             hmac_keys: 0,
+            clock_skew_secs: 60,
+            access_token: false,
         },
     ];
     let claims = json!({"exp": NOW + 60, "iat": NOW});

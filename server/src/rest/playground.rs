@@ -31,7 +31,8 @@ pub async fn validate(
     InScope(scope): InScope,
     ApiJson(input): ApiJson<ValidateInput>,
 ) -> Result<Response, ApiError> {
-    let outcome = playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input).await?;
+    let outcome =
+        playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input).await?;
     let status = match outcome {
         ValidateOutcome::Verdict(_) => StatusCode::OK,
         ValidateOutcome::InvalidConfig { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -13,7 +13,8 @@ pub async fn validate_token(input: ValidateInput) -> Result<ValidateOutcome, Api
             ssr::current_user().await?;
             let state = ssr::state()?;
             let scope = ssr::context::scope().await?;
-            ssr::playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input).await
+            ssr::playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input)
+                .await
         }
         .await,
     )

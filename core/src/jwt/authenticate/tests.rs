@@ -765,7 +765,10 @@ fn the_jwt_cache_step_follows_client_authentication() {
     let cache = |chain: &RealmChain, now: i64| {
         let result = run(chain, DOC_TOKEN, secret, now);
         let steps: Vec<Step> = result.trace.iter().map(|e| e.step).collect();
-        let at = steps.iter().position(|s| *s == Step::Cache).expect("a cache step");
+        let at = steps
+            .iter()
+            .position(|s| *s == Step::Cache)
+            .expect("a cache step");
         assert_eq!(steps[at - 1], Step::ClientAuthentication);
         let entry = result.trace[at].clone();
         assert_eq!(entry.outcome, Outcome::Skip);
@@ -780,14 +783,20 @@ fn the_jwt_cache_step_follows_client_authentication() {
     assert!(message.contains("jwt.cache.size [100000]"), "{message}");
     // Five minutes before exp with a 1m skew: exp + skew comes first.
     let exp_millis = 4_070_908_800_000;
-    let message = cache(&doc_chain("  allowed_clock_skew: 1m\n"), exp_millis - 300_000);
+    let message = cache(
+        &doc_chain("  allowed_clock_skew: 1m\n"),
+        exp_millis - 300_000,
+    );
     assert!(
         message.contains("until exp + allowed_clock_skew [1m] (2099-01-01 00:01:00 UTC)"),
         "{message}"
     );
     for off in ["  jwt.cache.ttl: 0s\n", "  jwt.cache.size: 0\n"] {
         let message = cache(&doc_chain(off), NOW);
-        assert!(message.starts_with("the JWT cache is off"), "{off}: {message}");
+        assert!(
+            message.starts_with("the JWT cache is off"),
+            "{off}: {message}"
+        );
     }
     // A rejected client never reaches the cache.
     let refused = run(&doc_chain(""), DOC_TOKEN, None, NOW);
