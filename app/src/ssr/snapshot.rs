@@ -56,11 +56,13 @@ pub struct Snapshot {
 type Key = (i64, Option<String>);
 /// What a snapshot was built from: the deployment's version and generation.
 type Stamp = (i64, i64);
+/// The snapshots held, each with what it was built from.
+type Held = HashMap<Key, (Stamp, Arc<Snapshot>)>;
 
 /// The snapshots of this process. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Snapshots {
-    entries: Arc<Mutex<HashMap<Key, (Stamp, Arc<Snapshot>)>>>,
+    entries: Arc<Mutex<Held>>,
 }
 
 impl std::fmt::Debug for Snapshots {
