@@ -1,22 +1,14 @@
 use leptos::prelude::*;
 
-use crate::pictures::realm_chain::{
-    BOX_HEIGHT, CAP_HEIGHT, ChainNode, ChainPicture, NodeState, WIDTH,
+use crate::pictures::{
+    realm_chain::{BOX_HEIGHT, CAP_HEIGHT, ChainNode, ChainPicture, NodeState, WIDTH},
+    shorten,
 };
 
 /// Left edge of the boxes.
 const X: i32 = 16;
 /// Longest name drawn in full (the box's tooltip has the whole name).
 const NAME_CHARS: usize = 34;
-
-fn short(name: &str) -> String {
-    if name.chars().count() <= NAME_CHARS {
-        name.to_owned()
-    } else {
-        let head: String = name.chars().take(NAME_CHARS - 1).collect();
-        format!("{head}…")
-    }
-}
 
 /// Box and accent classes per state (light and dark).
 fn classes(state: NodeState) -> (&'static str, &'static str) {
@@ -71,7 +63,7 @@ fn node(n: ChainNode) -> impl IntoView {
             <title>{tooltip}</title>
             <rect x=X y=n.y width=width height=BOX_HEIGHT rx="8" class=rect stroke-width="1.5" stroke-dasharray=dashed />
             <circle cx=X + 18 cy=n.y + BOX_HEIGHT / 2 r="6" class=accent />
-            <text x=X + 34 y=n.y + 22 class="fill-slate-900 text-[13px] font-semibold dark:fill-slate-100">{short(&n.name)}</text>
+            <text x=X + 34 y=n.y + 22 class="fill-slate-900 text-[13px] font-semibold dark:fill-slate-100">{shorten(&n.name, NAME_CHARS)}</text>
             <text x=X + 34 y=n.y + 40 class="fill-slate-600 text-[11px] dark:fill-slate-300">{second}</text>
         </g>
     }

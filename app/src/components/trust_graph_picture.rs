@@ -1,18 +1,12 @@
 use leptos::prelude::*;
 
-use crate::pictures::trust_graph::{GraphLink, GraphNode, GraphPicture, NODE_RADIUS, SIZE};
+use crate::pictures::{
+    shorten,
+    trust_graph::{GraphLink, GraphNode, GraphPicture, NODE_RADIUS, SIZE},
+};
 
 /// Longest deployment name drawn in full (the circle's tooltip has the whole name).
 const NAME_CHARS: usize = 16;
-
-fn short(name: &str) -> String {
-    if name.chars().count() <= NAME_CHARS {
-        name.to_owned()
-    } else {
-        let head: String = name.chars().take(NAME_CHARS - 1).collect();
-        format!("{head}…")
-    }
-}
 
 fn link(l: GraphLink) -> impl IntoView {
     let (class, dash, start) = if l.mutual {
@@ -47,7 +41,7 @@ fn node(n: GraphNode) -> impl IntoView {
         <g data-testid="trust-node" data-name=n.name.clone()>
             <title>{n.name.clone()}</title>
             <circle cx=n.x cy=n.y r=NODE_RADIUS class="fill-indigo-50 stroke-indigo-500 dark:fill-indigo-950 dark:stroke-indigo-400" stroke-width="1.5" />
-            <text x=n.x y=n.y + 4 text-anchor="middle" class="fill-indigo-900 text-[11px] font-semibold dark:fill-indigo-100">{short(&n.name)}</text>
+            <text x=n.x y=n.y + 4 text-anchor="middle" class="fill-indigo-900 text-[11px] font-semibold dark:fill-indigo-100">{shorten(&n.name, NAME_CHARS)}</text>
         </g>
     }
 }

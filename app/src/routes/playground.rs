@@ -25,7 +25,7 @@ use crate::{
         GenerateForm, RealmOutcome, RequestForm, authenticate_json, fix_link, group_trace,
         key_name, role_sources, sample_identity, signing_algorithms, step_label,
     },
-    pictures::token_timeline::token_timeline,
+    pictures::token_timeline::{Timeline, token_timeline},
 };
 
 /// The token playground: paste a token and see it decoded at once (in the browser, from
@@ -189,14 +189,7 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
                     </span>
                 </div>
             </form>
-            <section class=CARD aria-labelledby="decoded-title" data-testid="decoded">
-                <h2 id="decoded-title" class="text-base font-semibold">"Decoded"</h2>
-                {move || match decoded.get() {
-                    None => view! { <p class=format!("mt-2 {MUTED}")>"Paste a token: its header, claims and times appear here as you type."</p> }.into_any(),
-                    Some((note, d)) => view! { <DecodedView decoded=d note /> }.into_any(),
-                }}
-                {move || timeline.get().map(|(timeline, realm)| view! { <TokenTimelinePicture timeline realm /> })}
-            </section>
+            {decoded_section(decoded, timeline)}
         </div>
         <div aria-live="polite">
             {move || validate.value().get().map(|result| match result {
@@ -263,6 +256,26 @@ fn FormInput(
             />
         </div>
     }
+}
+
+/// The "Decoded" card: the pasted token taken apart as it is typed, and its times as a
+/// picture. Type-erased (`into_any`) to keep the playground's view type within the compiler's
+/// depth limit.
+fn decoded_section(
+    decoded: Memo<Option<(Option<String>, Decoded)>>,
+    timeline: Memo<Option<(Timeline, String)>>,
+) -> AnyView {
+    view! {
+        <section class=CARD aria-labelledby="decoded-title" data-testid="decoded">
+            <h2 id="decoded-title" class="text-base font-semibold">"Decoded"</h2>
+            {move || match decoded.get() {
+                None => view! { <p class=format!("mt-2 {MUTED}")>"Paste a token: its header, claims and times appear here as you type."</p> }.into_any(),
+                Some((note, d)) => view! { <DecodedView decoded=d note /> }.into_any(),
+            }}
+            {move || timeline.get().map(|(timeline, realm)| view! { <TokenTimelinePicture timeline realm /> })}
+        </section>
+    }
+    .into_any()
 }
 
 /// The token taken apart: coloured parts, what ES says when parsing, warnings, header, claims.
