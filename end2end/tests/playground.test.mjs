@@ -150,7 +150,7 @@ describe('token playground', () => {
     await tokenInput().fill(DOCS_TOKEN);
     await page.getByLabel('Evaluate at (UTC, optional)').fill('2099-01-03T00:00');
     await page.getByTestId('claims').locator('[data-claim=exp]').getByText('expired 2 days ago').waitFor();
-    await page.locator('[data-testid=token-timeline][data-verdict=expired]')
+    await page.locator('[data-testid=token-timeline][data-verdict=expired] figcaption')
       .getByText('Now is expired: past exp plus the allowed clock skew.').waitFor();
     await validate();
     const exp = step('jwt8', 'exp');

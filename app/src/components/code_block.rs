@@ -18,7 +18,7 @@ pub fn CodeBlock(
     view! {
         <div class="mt-4">
             <div class="flex items-center gap-3">
-                <h3 class="text-sm font-semibold">{title}</h3>
+                <h3 class="min-w-0 text-sm font-semibold [overflow-wrap:anywhere]">{title}</h3>
                 <button type="button" class=BUTTON_SECONDARY on:click=move |_| {
                     #[cfg(feature = "hydrate")]
                     stored.with_value(|t| crate::browser::copy_text(t));
