@@ -26,7 +26,7 @@ pub fn CodeBlock(
                     copied.set(true);
                 }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
             </div>
-            <pre class="mt-2 relative overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950" data-testid=testid>{text}</pre>
+            <pre tabindex="0" class="mt-2 relative overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950" data-testid=testid>{text}</pre>
         </div>
     }
 }

@@ -14,7 +14,7 @@ pub fn KeyTable(
     view! {
         <div class="mt-2 relative overflow-x-auto rounded border border-slate-200 dark:border-slate-800">
             <table class="min-w-full text-sm" aria-label="Keys in the JWK set">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900">
+                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:text-slate-400 dark:bg-slate-900">
                     <tr>
                         <th scope="col" class="px-3 py-2">"kid"</th>
                         <th scope="col" class="px-3 py-2">"kty"</th>

@@ -158,7 +158,7 @@ fn node(
                 NodeKind::Field => "",
             };
             view! {
-                <span class="text-xs text-slate-500">{hint}</span>
+                <span class="text-xs text-slate-500 dark:text-slate-400">{hint}</span>
                 <div class="mt-2 w-full space-y-2 border-l-2 border-indigo-200 pl-4 dark:border-indigo-900">
                     {child_views}
                     <div class="flex flex-wrap gap-2">{adders}</div>

@@ -94,7 +94,7 @@ fn Report(report: CertCheck, bench: RwSignal<Workbench>) -> impl IntoView {
         let (mark, class, word) = match ok {
             Some(true) => ("✓", "text-emerald-700 dark:text-emerald-400", "yes"),
             Some(false) => ("✗", "text-red-700 dark:text-red-400", "no"),
-            None => ("–", "text-slate-500", "not checked"),
+            None => ("–", "text-slate-500 dark:text-slate-400", "not checked"),
         };
         view! {
             <li class="flex gap-2" data-testid=testid data-result=word>

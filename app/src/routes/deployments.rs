@@ -65,7 +65,7 @@ fn DeploymentTable(list: DeploymentList) -> impl IntoView {
             </div>
             <div class="mt-3 relative overflow-x-auto">
                 <table class="min-w-full text-sm" aria-label="Deployments">
-                    <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                    <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
                         <th scope="col" class="py-1 pr-4">"Name"</th>
                         <th scope="col" class="py-1 pr-4">"Runs on"</th>
                         <th scope="col" class="py-1 pr-4">"Version"</th>

@@ -164,7 +164,7 @@ fn TrustGraph(overview: TrustOverview) -> impl IntoView {
                     <TrustGraphPicture picture />
                     <div class="mt-3 relative overflow-x-auto">
                         <table class="min-w-full text-sm" aria-label="Trust graph">
-                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
                                 <th scope="col" class="py-1 pr-4">"Deployment"</th>
                                 <th scope="col" class="py-1 pr-4">"trusts"</th>
                                 <th scope="col" class="py-1 pr-4">"through"</th>

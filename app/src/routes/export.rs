@@ -247,7 +247,7 @@ fn Changes(
                 let lines = with_context(&d, 3);
                 view! {
                     <h3 class="mt-4 text-sm font-semibold">{d.file.clone()}</h3>
-                    <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950" data-testid="diff">
+                    <pre tabindex="0" class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950" data-testid="diff">
                         {lines.into_iter().map(|line| match line {
                             None => view! { <div class="text-slate-400">"…"</div> }.into_any(),
                             Some(line) => {
@@ -408,13 +408,13 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
             <h3 class="text-sm font-semibold" role="status">{heading}</h3>
             <div class="mt-2 relative overflow-x-auto">
                 <table class="w-full text-left text-sm">
-                    <thead><tr class="text-slate-500"><th class="py-1 font-medium">"What"</th><th class="py-1 font-medium">"Name"</th><th class="py-1 font-medium">"Change"</th></tr></thead>
+                    <thead><tr class="text-slate-500 dark:text-slate-400"><th class="py-1 font-medium">"What"</th><th class="py-1 font-medium">"Name"</th><th class="py-1 font-medium">"Change"</th></tr></thead>
                     <tbody>
                         {preview.changes.iter().map(|c| {
                             let (word, class) = match c.kind {
                                 trust_core::export::import::ChangeKind::Create => ("create", "text-emerald-700 dark:text-emerald-400"),
                                 trust_core::export::import::ChangeKind::Update => ("update", "text-amber-700 dark:text-amber-400"),
-                                trust_core::export::import::ChangeKind::Unchanged => ("unchanged", "text-slate-500"),
+                                trust_core::export::import::ChangeKind::Unchanged => ("unchanged", "text-slate-500 dark:text-slate-400"),
                             };
                             view! { <tr data-change=word><td class="py-1">{c.resource.clone()}</td><td class="py-1 font-mono text-xs">{c.name.clone()}</td><td class=format!("py-1 {class}")>{word}</td></tr> }
                         }).collect_view()}

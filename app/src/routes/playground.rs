@@ -283,7 +283,7 @@ fn decoded_section(
 fn DecodedView(decoded: Decoded, note: Option<String>) -> impl IntoView {
     let json_or_error = |part: &Result<String, String>| {
         match part {
-        Ok(text) => view! { <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950">{text.clone()}</pre> }.into_any(),
+        Ok(text) => view! { <pre tabindex="0" class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950">{text.clone()}</pre> }.into_any(),
         Err(problem) => view! { <p class=FIELD_ERROR>{format!("not decodable: {problem}")}</p> }.into_any(),
     }
     };
@@ -315,7 +315,7 @@ fn DecodedView(decoded: Decoded, note: Option<String>) -> impl IntoView {
             <div class="mt-4 relative overflow-x-auto">
                 <table class="w-full text-left text-sm" data-testid="claims">
                     <caption class="sr-only">"Claims"</caption>
-                    <thead class="text-xs uppercase text-slate-500">
+                    <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
                         <tr><th scope="col" class="py-1 pr-3">"Claim"</th><th scope="col" class="py-1 pr-3">"Value"</th><th scope="col" class="py-1">"Meaning"</th></tr>
                     </thead>
                     <tbody>
@@ -432,7 +432,7 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
                                 let (mark, class, word) = match entry.outcome {
                                     Outcome::Pass => ("✓", "text-emerald-700 dark:text-emerald-400", "passed"),
                                     Outcome::Fail => ("✗", "text-red-700 dark:text-red-400", "failed"),
-                                    Outcome::Skip => ("–", "text-slate-500", "skipped"),
+                                    Outcome::Skip => ("–", "text-slate-500 dark:text-slate-400", "skipped"),
                                 };
                                 let fix = fix_link(&entry, alg.with_value(|a| a.clone()).as_deref());
                                 let step = step_label(entry.step);
@@ -461,7 +461,7 @@ fn VerdictView(verdict: Verdict, alg: Option<String>) -> impl IntoView {
                     <dt class=MUTED>"groups"</dt><dd class="font-mono">{if user.groups.is_empty() { "none".to_owned() } else { user.groups.join(", ") }}</dd>
                     <dt class=MUTED>"full_name"</dt><dd>{user.full_name.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                     <dt class=MUTED>"email"</dt><dd>{user.email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                    <dt class=MUTED>"metadata"</dt><dd><pre class="relative overflow-x-auto text-xs">{serde_json::to_string_pretty(&user.metadata).unwrap_or_default()}</pre></dd>
+                    <dt class=MUTED>"metadata"</dt><dd><pre tabindex="0" class="relative overflow-x-auto text-xs">{serde_json::to_string_pretty(&user.metadata).unwrap_or_default()}</pre></dd>
                 </dl>
             })}
             {verdict.user.is_some().then(|| view! {
@@ -658,7 +658,7 @@ fn GenerateCard(
                             let token = t.token.clone();
                             view! {
                                 <div class="mt-4">
-                                    <pre class="relative overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="generated-token">{t.token}</pre>
+                                    <pre tabindex="0" class="relative overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="generated-token">{t.token}</pre>
                                     <button type="button" class=format!("{BUTTON_SECONDARY} mt-2") data-testid="use-token" on:click=move |_| use_token.run(token.clone())>"Use this token above"</button>
                                 </div>
                             }.into_any()
@@ -693,7 +693,7 @@ fn TestKeyPanel(
                 } else {
                     view! { <p class="text-sm text-amber-800 dark:text-amber-300">"The realm's JWK set does not hold this public key: Elasticsearch would reject its tokens at the signature step. Add this JWK to the realm's set:"</p> }.into_any()
                 }}
-                <pre class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">{serde_json::to_string(&key.public_jwk).unwrap_or_default()}</pre>
+                <pre tabindex="0" class="mt-1 relative overflow-x-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">{serde_json::to_string(&key.public_jwk).unwrap_or_default()}</pre>
                 <button type="button" class=format!("{BUTTON_SECONDARY} mt-2") on:click=move |_| { clear_key.dispatch(ClearTestKey { realm: realm_name() }); }>"Forget the test key"</button>
             })}
             <label for="test-key-pem" class=format!("{LABEL} mt-3")>"Private key (PEM: RSA, or EC P-256 / P-384)"</label>

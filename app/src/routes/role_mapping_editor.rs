@@ -283,7 +283,7 @@ fn MappingEditor(
                                                     {never.then(|| view! { <p class="mt-2 text-sm text-amber-700 dark:text-amber-400" data-testid="never-matches">"Warning: this mapping matches none of the sample identities."</p> })}
                                                     <div class="mt-2 relative overflow-x-auto">
                                                         <table class="min-w-full text-sm" aria-label="Sample identity test">
-                                                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                                                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
                                                                 <th scope="col" class="py-1 pr-4">"Identity"</th>
                                                                 <th scope="col" class="py-1 pr-4">"Matches"</th>
                                                                 <th scope="col" class="py-1 pr-4">"Roles before"</th>

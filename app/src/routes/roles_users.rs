@@ -89,7 +89,7 @@ fn RoleTable(roles: Vec<ResourceView>) -> impl IntoView {
                 view! {
                     <div class="mt-3 relative overflow-x-auto">
                         <table class="min-w-full text-sm" aria-label="Roles">
-                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
                                 <th scope="col" class="py-1 pr-4">"Name"</th>
                                 <th scope="col" class="py-1 pr-4">"Cluster"</th>
                                 <th scope="col" class="py-1 pr-4">"Index entries"</th>
@@ -131,7 +131,7 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
                 view! {
                     <div class="mt-3 relative overflow-x-auto">
                         <table class="min-w-full text-sm" aria-label="Native users">
-                            <thead class="text-left text-xs uppercase text-slate-500"><tr>
+                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
                                 <th scope="col" class="py-1 pr-4">"Username"</th>
                                 <th scope="col" class="py-1 pr-4">"Roles"</th>
                                 <th scope="col" class="py-1 pr-4">"Full name"</th>
