@@ -73,14 +73,17 @@ describe('accessibility', () => {
   test('a realm is created and saved with the keyboard alone', async () => {
     await page.goto('/realms/new');
     await hydrated(page);
-    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
-    // Tab (never a click) until the element with `id` has the focus, then type `text`.
-    const tabTo = async (id) => {
+    // Tab (never a click) until the focused element is `what` (its id, or a button's text).
+    const tabTo = async (what) => {
       for (let i = 0; i < 300; i += 1) {
-        if ((await focused()) === id) return;
+        const focused = await page.evaluate(() => {
+          const e = document.activeElement;
+          return [e?.id ?? '', e?.tagName === 'BUTTON' ? e.textContent.trim() : ''];
+        });
+        if (focused.includes(what)) return;
         await page.keyboard.press('Tab');
       }
-      assert.fail(`Tab never reached #${id}`);
+      assert.fail(`Tab never reached ${what}`);
     };
     const typeInto = async (id, text) => {
       await tabTo(id);
@@ -96,11 +99,7 @@ describe('accessibility', () => {
     await typeInto('setting-client_authentication-shared_secret', 'a-keyboard-shared-secret');
     await page.getByTestId('lint-summary').getByText('Elasticsearch would start with this realm').waitFor();
     // On to the save button by Tab, and Enter presses it.
-    for (let i = 0; i < 300; i += 1) {
-      const label = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-      if (label === 'Save realm') break;
-      await page.keyboard.press('Tab');
-    }
+    await tabTo('Save realm');
     await page.keyboard.press('Enter');
     await page.waitForURL('**/realms/jwt_keys?saved=1');
     await hydrated(page);

@@ -24,9 +24,14 @@ fn link(l: GraphLink) -> impl IntoView {
         "url(#trust-head-one-way)"
     };
     let tooltip = if l.mutual {
-        format!("{} ⇄ {} (through {})", l.from, l.to, l.via)
+        format!("{} ⇄ {} (through {})", l.from, l.to, l.via.join(", "))
     } else {
-        format!("{} → {}, one way only (through {})", l.from, l.to, l.via)
+        format!(
+            "{} → {}, one way only (through {})",
+            l.from,
+            l.to,
+            l.via.join(", ")
+        )
     };
     view! {
         <g data-testid="trust-link" data-from=l.from.clone() data-to=l.to.clone() data-mutual=l.mutual.to_string()>

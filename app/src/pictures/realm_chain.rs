@@ -4,6 +4,7 @@
 //! Disabled realms are not in Elasticsearch's chain; the picture lists them beside it.
 
 use serde_json::Value;
+use trust_core::resource::realm_config::RealmConfig;
 
 use crate::{
     api::security::ResourceView,
@@ -102,12 +103,11 @@ impl ChainPicture {
     }
 }
 
+/// Whether Elasticsearch keeps the realm in its chain: the same reading of `enabled` the
+/// realm lint uses (`RealmConfig::enabled`; a body that does not parse counts as enabled, as
+/// the lint reports it instead).
 fn enabled(view: &ResourceView) -> bool {
-    match &view.body["settings"]["enabled"] {
-        Value::Bool(b) => *b,
-        Value::String(s) => !s.trim().eq_ignore_ascii_case("false"),
-        _ => true,
-    }
+    RealmConfig::parse(&view.name, &view.body).map_or(true, |update| update.config.enabled())
 }
 
 fn state(view: &ResourceView) -> NodeState {

@@ -31,8 +31,8 @@ pub struct GraphLink {
     pub from: String,
     /// The trusted one.
     pub to: String,
-    /// The environment(s) that grant it.
-    pub via: String,
+    /// The environments that grant it (both directions' for a mutual pair), each once.
+    pub via: Vec<String>,
     /// Whether `to` trusts `from` too.
     pub mutual: bool,
     /// Start, on the edge of `from`'s circle.
@@ -130,8 +130,8 @@ pub fn trust_graph(edges: &[TrustEdge]) -> GraphPicture {
                 .iter_mut()
                 .find(|l| l.mutual && &l.from == a && &l.to == b)
             {
-                if !link.via.split(", ").any(|v| v == edge.via) {
-                    link.via = format!("{}, {}", link.via, edge.via);
+                if !link.via.contains(&edge.via) {
+                    link.via.push(edge.via.clone());
                 }
                 continue;
             }
@@ -159,7 +159,7 @@ fn line(from: &str, to: &str, via: &str, mutual: bool, a: (f64, f64), b: (f64, f
     GraphLink {
         from: from.to_owned(),
         to: to.to_owned(),
-        via: via.to_owned(),
+        via: vec![via.to_owned()],
         mutual,
         x1: round(a.0 + ux * inset),
         y1: round(a.1 + uy * inset),
@@ -196,7 +196,7 @@ mod tests {
             (mutual.from.as_str(), mutual.to.as_str(), mutual.mutual),
             ("prod", "search", true)
         );
-        assert_eq!(mutual.via, "env-a, env-b");
+        assert_eq!(mutual.via, ["env-a", "env-b"]);
         let one_way = &picture.links[1];
         assert_eq!(
             (one_way.from.as_str(), one_way.to.as_str(), one_way.mutual),
