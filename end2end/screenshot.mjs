@@ -1,7 +1,11 @@
 // Takes the README's screenshots: `node end2end/screenshot.mjs` after scripts/build.
-// docs/screenshot.png — the overview; docs/realm-chain-dark.png — the realm chain picture in
-// the dark theme, over a small chain with a realm Elasticsearch would refuse.
-import { resolve } from 'node:path';
+// docs/screenshot.png — the overview of a new deployment; docs/dashboard.png — the overview
+// dashboard over a small chain with a realm Elasticsearch would refuse and a transport CA that
+// ends in 20 days; docs/realm-chain-dark.png — that realm chain in the dark theme.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 import { hydrated, launchBrowser, logIn, startConsole } from './support.mjs';
 
@@ -33,6 +37,25 @@ try {
     type: 'jwt',
     settings: { order: 2, allowed_audiences: ['es'], allowed_signature_algorithms: ['RS256'], 'claims.principal': 'sub' },
   });
+  const dir = mkdtempSync(join(tmpdir(), 'trust-console-shot-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-days', '20', '-subj', '/O=Example Corp/CN=Example Transport CA',
+    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem')], { stdio: 'ignore' });
+  const pem = readFileSync(join(dir, 'ca.pem'), 'utf8');
+  rmSync(dir, { recursive: true, force: true });
+  const current = await (await page.request.get('/api/v1/deployments/default')).json();
+  await put(`/api/v1/deployments/default?version=${current.version}`, {
+    kind: 'self_managed', stack_version: '9.3', transport_ca_pem: pem,
+    transport_ssl: { enabled: true, verification_mode: 'certificate', key: 'certs/node.key',
+      certificate: 'certs/node.crt', certificate_authorities: ['certs/ca.crt'] },
+  });
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByTestId('dashboard-summary').waitFor();
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.screenshot({ path: resolve(DOCS, 'dashboard.png') });
+  await page.setViewportSize({ width: 1280, height: 760 });
+
   await page.goto('/realms');
   await hydrated(page);
   await page.getByTestId('theme-toggle').click();

@@ -5,8 +5,10 @@
 
 pub mod account;
 pub mod audit;
+pub mod dashboard;
 pub mod deployments;
 pub mod export;
+pub mod history;
 pub mod playground;
 pub mod security;
 pub mod session;

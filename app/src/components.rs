@@ -1,5 +1,7 @@
 //! Reusable view pieces. One component per file.
 
+pub mod arrow_marker;
+pub mod cert_chain_picture;
 pub mod code_block;
 pub mod console_layout;
 pub mod delete_button;
@@ -9,6 +11,7 @@ pub mod editor_parts;
 pub mod empty_state;
 pub mod error_message;
 pub mod form_field;
+pub mod history_panel;
 pub mod key_table;
 pub mod lint_badge;
 pub mod realm_chain_picture;

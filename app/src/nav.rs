@@ -96,6 +96,22 @@ pub fn section(path: &str) -> Option<&'static Section> {
         .find(|section| section.path == path)
 }
 
+/// The id of a realm setting's field in the realm editor (`claims.principal` →
+/// `setting-claims-principal`).
+pub fn setting_field_id(key: &str) -> String {
+    format!("setting-{}", key.replace('.', "-"))
+}
+
+/// The realm editor of `realm`, at `setting`'s field when one is named.
+pub fn realm_setting_href(realm: &str, setting: &str) -> String {
+    let page = format!("/realms/{}", urlencode(realm));
+    if setting.is_empty() {
+        page
+    } else {
+        format!("{page}#{}", setting_field_id(setting))
+    }
+}
+
 /// Percent-encodes a name for a query string.
 pub fn urlencode(text: &str) -> String {
     text.bytes()

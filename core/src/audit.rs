@@ -12,7 +12,8 @@ use std::{fmt, str::FromStr};
 use serde_json::Value;
 
 /// What happened to the entity an audit entry is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// The entity was created.
     Create,
@@ -32,11 +33,13 @@ pub enum AuditAction {
     RevealRefused,
     /// A token was signed with a key the live cluster trusts (the token itself is never kept).
     MintToken,
+    /// An earlier version of the entity was written as its new version.
+    Restore,
 }
 
 impl AuditAction {
     /// Every action, in display order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Create,
         Self::Update,
         Self::Delete,
@@ -46,6 +49,7 @@ impl AuditAction {
         Self::RevealSecrets,
         Self::RevealRefused,
         Self::MintToken,
+        Self::Restore,
     ];
 
     /// The stored spelling (`create`, `update`, …, `login_failed`).
@@ -60,6 +64,7 @@ impl AuditAction {
             Self::RevealSecrets => "reveal_secrets",
             Self::RevealRefused => "reveal_refused",
             Self::MintToken => "mint_token",
+            Self::Restore => "restore",
         }
     }
 }
@@ -154,6 +159,11 @@ mod tests {
     fn actions_round_trip() {
         for action in AuditAction::ALL {
             assert_eq!(action.as_str().parse(), Ok(action));
+            // The wire spelling is the stored one.
+            assert_eq!(
+                serde_json::to_value(action).ok(),
+                Some(json!(action.as_str()))
+            );
         }
         assert_eq!(
             "drop".parse::<AuditAction>(),

@@ -203,6 +203,27 @@ pub fn read_certificates(pem: &str, what: &'static str) -> Result<Vec<Cert>, Cer
     Ok(out)
 }
 
+/// How many days ahead the console warns that a stored certificate ends.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// The certificates of `pem` that have ended by `now` or end within `days` days of it
+/// (epoch seconds), soonest first. Text that is not a certificate bundle gives none: the
+/// editor that keeps it reports why. Bounded like every PEM input ([`read_certificates`]).
+pub fn ending_within(pem: &str, now: i64, days: i64) -> Vec<CertInfo> {
+    let horizon = now.saturating_add(days.saturating_mul(86_400));
+    let mut ending: Vec<CertInfo> = read_certificates(pem, CA_INPUT)
+        .map(|certs| {
+            certs
+                .iter()
+                .map(Cert::info)
+                .filter(|info| info.not_after <= horizon)
+                .collect()
+        })
+        .unwrap_or_default();
+    ending.sort_by_key(|info| info.not_after);
+    ending
+}
+
 /// Refuses PEM text over [`limits::PEM_MAX_BYTES`] before it is decoded.
 ///
 /// # Errors
@@ -455,6 +476,9 @@ pub struct CertCheck {
     pub key_matches: Option<bool>,
     /// The certificates given, leaf first.
     pub certificates: Vec<CertInfo>,
+    /// The trusted CA certificates given, in their order (empty when none were).
+    #[serde(default)]
+    pub cas: Vec<CertInfo>,
     /// Why each check that failed failed, and pattern warnings.
     pub findings: Vec<String>,
     /// An anchored, escaped pattern for this DN.
@@ -540,6 +564,7 @@ pub fn check(input: CheckInput<'_>) -> Result<CertCheck, CertError> {
         time_valid,
         key_matches,
         certificates: chain.iter().map(Cert::info).collect(),
+        cas: cas.iter().flatten().map(Cert::info).collect(),
         findings,
         suggested_pattern,
     })

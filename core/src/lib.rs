@@ -21,7 +21,8 @@
 //! | Certificates, DNs of certificates, identity patterns | [`cert`] |
 //! | x-content parse errors, strict duplicate keys, "did you mean" (`ObjectParser`, `SuggestingErrorOnUnknown`) | [`xcontent`] |
 //!
-//! The console's own rules: [`resource`] (stored documents and their names), [`export`]
+//! The console's own rules: [`resource`] (stored documents and their names), [`history`] (what
+//! changed between two versions of one), [`export`]
 //! (generated files, import), [`playground`] (token decoding and minting), [`limits`] (every
 //! parser bound), [`login_throttle`], [`account`], [`audit`], [`net`], [`paging`], [`theme`].
 //!
@@ -42,6 +43,7 @@ pub mod dn;
 pub mod export;
 pub mod field;
 pub mod fuzzing;
+pub mod history;
 pub mod jwt;
 pub mod limits;
 pub mod login_throttle;

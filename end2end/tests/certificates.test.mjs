@@ -38,6 +38,25 @@ describe('certificate workbench', () => {
     assert.equal(await result('chain-result'), 'yes');
     assert.equal(await result('key-result'), 'yes');
     assert.equal(await result('time-result'), 'yes');
+    // The chain as a picture: the node certificate, then the given CA that issued it, each
+    // with its validity bar; now inside both.
+    const picture = page.getByTestId('cert-chain-picture');
+    const certs = picture.getByTestId('chain-cert');
+    assert.deepEqual(
+      await certs.evaluateAll((gs) => gs.map((g) => [g.dataset.subject, g.dataset.standing])),
+      [[JAVA['cloud-node.pem'].subject, 'valid'], [JAVA['ca.pem'].subject, 'valid']],
+    );
+    await certs.nth(1).getByText('self-signed').waitFor();
+    assert.match(
+      await page.locator('#cert-chain-desc').textContent(),
+      /^Certificate chain at .*: CN=i1\.node\..* valid .*, valid; issued by CN=Test CA,O=Trust Console Tests,C=US \(given CA\) valid .*The last one is self-signed\.$/,
+    );
+    // Evaluated after the end of both: both bars turn expired and now moves past them.
+    await page.getByLabel('Evaluate at (UTC, optional)').fill('2127-01-01T00:00');
+    await page.locator('[data-testid=time-result][data-result=no]').waitFor();
+    await page.locator('[data-testid=chain-cert][data-standing=expired]').nth(1).waitFor();
+    await page.getByLabel('Evaluate at (UTC, optional)').fill('');
+    await page.locator('[data-testid=time-result][data-result=yes]').waitFor();
 
     const pattern = page.getByLabel('certificate_identity pattern');
     await pattern.fill('CN=i1');
@@ -56,6 +75,8 @@ describe('certificate workbench', () => {
     await page.getByLabel('Certificate (PEM, leaf first)').fill(read('stranger.pem'));
     await page.locator('[data-testid=chain-result][data-result=no]').waitFor();
     await page.locator('[data-testid=key-result][data-result=no]').waitFor();
+    // Its issuer is in neither input: the picture says so.
+    await picture.getByTestId('chain-missing-issuer').getByText('issuer not given: CN=Other CA').waitFor();
     page.off('request', record);
     assert.deepEqual(requests, [], 'the workbench must not send what is pasted');
     assert.deepEqual(consoleErrors, []);

@@ -75,10 +75,15 @@ describe('token playground', () => {
   });
 
   const tokenInput = () => page.getByTestId('token-input');
+  // Validates and waits until the page shows this answer (each answer is drawn with its run
+  // number), never the previous one still on screen.
   const validate = async () => {
+    const result = page.getByTestId('validation-result');
+    const run = Number((await result.count()) ? await result.getAttribute('data-run') : 0);
     const answered = page.waitForResponse((r) => r.url().includes('/api/fn/validate_token'));
     await page.getByTestId('validate').click();
     assert.equal((await answered).status(), 200);
+    await page.locator(`[data-testid=validation-result][data-run="${run + 1}"]`).waitFor();
   };
   const step = (realm, name) => page.locator(`[data-testid=trace-realm][data-realm="${realm}"] [data-step="${name}"]`);
 
@@ -148,15 +153,20 @@ describe('token playground', () => {
 
   test('an expired token fails the exp step, and the page says how long ago', async () => {
     await tokenInput().fill(DOCS_TOKEN);
-    await page.getByLabel('Evaluate at (UTC, optional)').fill('2099-01-03T00:00');
-    await page.getByTestId('claims').locator('[data-claim=exp]').getByText('expired 2 days ago').waitFor();
-    await page.locator('[data-testid=token-timeline][data-verdict=expired] figcaption')
-      .getByText('Now is expired: past exp plus the allowed clock skew.').waitFor();
-    await validate();
-    const exp = step('jwt8', 'exp');
-    assert.equal(await exp.getAttribute('data-outcome'), 'failed');
-    await exp.getByText('date claim [exp] value [4070908800000] must be after now [4071081600000]').waitFor();
-    await page.getByLabel('Evaluate at (UTC, optional)').fill('');
+    const evaluateAt = page.getByLabel('Evaluate at (UTC, optional)');
+    await evaluateAt.fill('2099-01-03T00:00');
+    try {
+      await page.getByTestId('claims').locator('[data-claim=exp]').getByText('expired 2 days ago').waitFor();
+      await page.locator('[data-testid=token-timeline][data-verdict=expired] figcaption')
+        .getByText('Now is expired: past exp plus the allowed clock skew.').waitFor();
+      await validate();
+      const exp = step('jwt8', 'exp');
+      assert.equal(await exp.getAttribute('data-outcome'), 'failed');
+      await exp.getByText('date claim [exp] value [4070908800000] must be after now [4071081600000]').waitFor();
+    } finally {
+      // The later tests evaluate now, whatever happened here.
+      await evaluateAt.fill('');
+    }
   });
 
   test('run_as: allowed to the role\'s pattern, denied otherwise', async () => {

@@ -280,9 +280,14 @@ async fn run_as_single_realm_mode_and_startup_errors() {
         .post_json("/api/v1/playground/validate", &request("user123_runas"))
         .await;
     assert_eq!(status, 422, "{invalid}");
-    assert_eq!(invalid["error"], "the configuration is invalid");
+    // The API's one error shape, with the startup findings.
+    assert_eq!(
+        invalid["error"]["code"], "invalid_configuration",
+        "{invalid}"
+    );
+    assert_eq!(invalid["error"]["message"], "the configuration is invalid");
     assert!(
-        invalid["diagnostics"]
+        invalid["error"]["diagnostics"]
             .as_array()
             .unwrap()
             .iter()

@@ -11,7 +11,7 @@ use std::{collections::BTreeMap, fmt};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use trust_core::jwt::lint::{Diagnostic, Severity};
+use trust_core::jwt::lint::Diagnostic;
 pub use trust_core::resource::ResourceKind;
 
 pub use delete_resource::{DeleteResource, delete_resource};
@@ -60,37 +60,10 @@ pub struct SecretState {
     pub changed_at: String,
 }
 
-/// One lint finding.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiagnosticView {
-    /// `error` (Elasticsearch refuses to start) or `warning`.
-    pub severity: String,
-    /// The setting, relative to the realm (`claims.principal`); empty for the realm as a whole.
-    pub setting: String,
-    /// Elasticsearch's wording for its errors; the console's for warnings.
-    pub message: String,
-}
-
-impl From<Diagnostic> for DiagnosticView {
-    fn from(d: Diagnostic) -> Self {
-        Self {
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            }
-            .to_owned(),
-            setting: d.setting,
-            message: d.message,
-        }
-    }
-}
-
-impl DiagnosticView {
-    /// Whether this is an error.
-    pub fn is_error(&self) -> bool {
-        self.severity == "error"
-    }
-}
+/// One lint finding as the browser and the API see it: core's own type, so the wire carries
+/// the severity as the enum it is (`"error"` / `"warning"`). Realm findings name the setting
+/// relative to the realm (`claims.principal`); the realm-wide ones leave it empty.
+pub type DiagnosticView = Diagnostic;
 
 /// A create-or-replace request.
 #[derive(Clone, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ pub fn DiagnosticList(
         <ul id=id class="mt-1 space-y-1" aria-live="polite">
             <For
                 each=move || diagnostics.get()
-                key=|d| (d.severity.clone(), d.message.clone())
+                key=|d| (d.severity, d.message.clone())
                 children=|d| {
                     let (class, label) = if d.is_error() {
                         ("text-red-700 dark:text-red-400", "Error")
@@ -25,7 +25,7 @@ pub fn DiagnosticList(
                         ("text-amber-700 dark:text-amber-400", "Warning")
                     };
                     view! {
-                        <li class=format!("text-sm {class}") data-severity=d.severity.clone()>
+                        <li class=format!("text-sm {class}") data-severity=d.severity.as_str()>
                             <span class="font-semibold">{label} ": "</span>
                             {d.message}
                         </li>

@@ -9,7 +9,17 @@ pub fn LintBadge(
     diagnostics: Vec<DiagnosticView>,
 ) -> impl IntoView {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    view! { <StatusBadge errors warnings=diagnostics.len() - errors /> }
+}
+
+/// The worst of `errors` and `warnings` as a coloured count, or "OK" when both are zero.
+#[component]
+pub fn StatusBadge(
+    /// How many errors.
+    errors: usize,
+    /// How many warnings.
+    warnings: usize,
+) -> impl IntoView {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let (class, text) = if errors > 0 {
         (

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::arrow_marker::arrow_marker;
 use crate::pictures::{
     realm_chain::{BOX_HEIGHT, CAP_HEIGHT, ChainNode, ChainPicture, NodeState, WIDTH},
     shorten,
@@ -96,9 +97,7 @@ pub fn RealmChainPicture(picture: ChainPicture) -> impl IntoView {
                 <title id="realm-chain-title">"The realm chain Elasticsearch runs"</title>
                 <desc id="realm-chain-desc">{description}</desc>
                 <defs>
-                    <marker id="chain-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                        <path d="M0 0 L10 5 L0 10 z" class="fill-slate-400 dark:fill-slate-500" />
-                    </marker>
+                    {arrow_marker("chain-arrow", "fill-slate-400 dark:fill-slate-500", 5, 7)}
                 </defs>
                 <rect x=X y="0" width=cap_width height=CAP_HEIGHT rx="15" class="fill-indigo-50 stroke-indigo-400 dark:fill-indigo-950 dark:stroke-indigo-400" />
                 <text x=WIDTH / 2 y="19" text-anchor="middle" class="fill-indigo-900 text-[12px] dark:fill-indigo-100">"request credentials (Bearer JWT, Basic, …)"</text>

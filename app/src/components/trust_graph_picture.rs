@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::arrow_marker::arrow_marker;
 use crate::pictures::{
     shorten,
     trust_graph::{GraphLink, GraphNode, GraphPicture, NODE_RADIUS, SIZE},
@@ -51,14 +52,6 @@ fn node(n: GraphNode) -> impl IntoView {
     }
 }
 
-fn head(id: &'static str, class: &'static str) -> impl IntoView {
-    view! {
-        <marker id=id viewBox="0 0 10 10" refX="8" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0 0 L10 5 L0 10 z" class=class />
-        </marker>
-    }
-}
-
 /// Trust between managed deployments, drawn on the server (there before hydration), with its
 /// text alternative in `<desc>`.
 #[component]
@@ -71,8 +64,8 @@ pub fn TrustGraphPicture(picture: GraphPicture) -> impl IntoView {
                 <title id="trust-graph-title">"Trust between managed deployments"</title>
                 <desc id="trust-graph-desc">{description}</desc>
                 <defs>
-                    {head("trust-head-mutual", "fill-green-600 dark:fill-green-500")}
-                    {head("trust-head-one-way", "fill-amber-500 dark:fill-amber-400")}
+                    {arrow_marker("trust-head-mutual", "fill-green-600 dark:fill-green-500", 8, 7)}
+                    {arrow_marker("trust-head-one-way", "fill-amber-500 dark:fill-amber-400", 8, 7)}
                 </defs>
                 {picture.links.into_iter().map(link).collect_view()}
                 {picture.nodes.into_iter().map(node).collect_view()}

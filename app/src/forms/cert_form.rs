@@ -20,17 +20,22 @@ pub struct Workbench {
 }
 
 impl Workbench {
+    /// The evaluation time: the typed one, else `clock`; or why the typed one is refused.
+    pub fn now(&self, clock: i64) -> Result<i64, String> {
+        match self.evaluate_at.trim() {
+            "" => Ok(clock),
+            text => parse_utc(text),
+        }
+    }
+
     /// The checks (`None` until a certificate is pasted), or what is wrong with the input.
     pub fn run(&self, clock: i64) -> Option<Result<CertCheck, String>> {
         if self.certificate.trim().is_empty() {
             return None;
         }
-        let now = match self.evaluate_at.trim() {
-            "" => clock,
-            text => match parse_utc(text) {
-                Ok(now) => now,
-                Err(message) => return Some(Err(message)),
-            },
+        let now = match self.now(clock) {
+            Ok(now) => now,
+            Err(message) => return Some(Err(message)),
         };
         let optional = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
         let (ca, key) = (optional(&self.ca), optional(&self.key));

@@ -115,11 +115,7 @@ pub fn fix_link(entry: &TraceEntry, alg: Option<&str>) -> Option<(String, String
         Step::RunAs => Some(("/roles-users".to_owned(), "roles & users".to_owned())),
         step => step_settings(step, alg).first().map(|setting| {
             (
-                format!(
-                    "/realms/{}#setting-{}",
-                    entry.realm,
-                    setting.replace('.', "-")
-                ),
+                crate::nav::realm_setting_href(&entry.realm, setting),
                 (*setting).to_owned(),
             )
         }),

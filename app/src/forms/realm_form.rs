@@ -336,10 +336,7 @@ pub fn check(form: &RealmForm, editing: Option<&str>, stored: &[ResourceView]) -
     let loaded = realm_config::lint(&realms, &secrets, Target::default());
     FormCheck {
         refused: name_error,
-        diagnostics: realm_config::diagnostics_of(&loaded, &update.config)
-            .into_iter()
-            .map(DiagnosticView::from)
-            .collect(),
+        diagnostics: realm_config::diagnostics_of(&loaded, &update.config),
     }
 }
 

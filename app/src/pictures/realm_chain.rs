@@ -186,11 +186,10 @@ mod tests {
     #[test]
     fn elasticsearch_s_own_realms_come_first_then_enabled_realms_by_order() {
         let mut broken = realm("jwt2", "jwt", json!({"order": 2}));
-        broken.diagnostics.push(DiagnosticView {
-            severity: "error".into(),
-            setting: "allowed_issuer".into(),
-            message: "Invalid empty value for [allowed_issuer].".into(),
-        });
+        broken.diagnostics.push(DiagnosticView::error(
+            "allowed_issuer",
+            "Invalid empty value for [allowed_issuer].",
+        ));
         let picture = realm_chain(&[
             realm("jwt9", "jwt", json!({"order": 9})),
             broken,

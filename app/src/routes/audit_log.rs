@@ -3,7 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::audit::{AuditEntryView, AuditPageView, list_audit},
+    api::{
+        audit::{AuditEntryView, AuditPageView, list_audit},
+        deployments::list_deployments,
+    },
     components::{
         empty_state::EmptyState,
         error_message::ErrorMessage,
@@ -22,6 +25,9 @@ pub fn AuditLogPage() -> impl IntoView {
         },
         |(limit, before)| list_audit(limit, before),
     );
+    // Entries link to their version on the resource's page, which shows the selected
+    // deployment: only that deployment's entries get the link.
+    let deployments = Resource::new(|| (), |()| list_deployments());
     view! {
         <Title text="Audit log" />
         <h1 class=PAGE_TITLE>"Audit log"</h1>
@@ -30,10 +36,11 @@ pub fn AuditLogPage() -> impl IntoView {
         </p>
         <Transition fallback=|| view! { <p class=MUTED>"Loading audit entries…"</p> }>
             {move || Suspend::new(async move {
+                let current = deployments.await.map(|d| d.current).unwrap_or_default();
                 match page.await {
                     Ok(page) => {
                     let paged = query.read_untracked().get("before").is_some();
-                    view! { <AuditTable page paged /> }.into_any()
+                    view! { <AuditTable page paged current /> }.into_any()
                 }
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }
@@ -47,6 +54,8 @@ fn AuditTable(
     page: AuditPageView,
     /// Whether this is an older page (so a link back to the newest entries is useful).
     paged: bool,
+    /// The selected deployment.
+    current: String,
 ) -> impl IntoView {
     if page.entries.is_empty() {
         return view! {
@@ -73,7 +82,7 @@ fn AuditTable(
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                    {page.entries.into_iter().map(|entry| view! { <AuditRow entry /> }).collect_view()}
+                    {page.entries.into_iter().map(|entry| view! { <AuditRow entry current=current.clone() /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -103,8 +112,23 @@ fn ImageBlock(label: &'static str, text: String) -> impl IntoView {
 }
 
 #[component]
-fn AuditRow(entry: AuditEntryView) -> impl IntoView {
+fn AuditRow(entry: AuditEntryView, current: String) -> impl IntoView {
     let has_images = entry.before.is_some() || entry.after.is_some();
+    let changes = entry.changes().map(|changes| {
+        let shown = 5;
+        let more = changes.len().saturating_sub(shown);
+        let empty = changes.is_empty().then_some("No change to the settings.");
+        view! {
+            <ul class="space-y-0.5 text-xs" data-testid="audit-changes">
+                {changes.into_iter().take(shown).map(|c| view! { <li class="break-words font-mono">{c.sentence()}</li> }).collect_view()}
+                {empty.map(|text| view! { <li class="text-slate-600 dark:text-slate-400">{text}</li> })}
+                {(more > 0).then(|| view! { <li class="text-slate-600 dark:text-slate-400">{format!("and {more} more")}</li> })}
+            </ul>
+        }
+    });
+    let history = entry.history_href(&current).map(|href| {
+        view! { <a class="text-xs font-medium text-indigo-700 hover:underline dark:text-indigo-300" href=href data-testid="audit-history-link">"This version in its history →"</a> }
+    });
     let before = image_text(entry.before.as_ref());
     let after = image_text(entry.after.as_ref());
     view! {
@@ -118,6 +142,8 @@ fn AuditRow(entry: AuditEntryView) -> impl IntoView {
             </td>
             <td class="px-4 py-2">{entry.entity_kind} " " <span class="font-medium">{entry.entity_id}</span></td>
             <td class="px-4 py-2">
+                {changes}
+                {history}
                 {has_images
                     .then(|| {
                         view! {

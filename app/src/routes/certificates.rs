@@ -3,10 +3,12 @@ use leptos_meta::Title;
 use trust_core::cert::{CertCheck, CertInfo};
 use trust_core::playground::utc;
 
+use crate::components::cert_chain_picture::CertChainPicture;
 use crate::components::styles::{
     BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
 };
 use crate::forms::cert_form::Workbench;
+use crate::pictures::cert_chain::cert_chain;
 
 /// The certificate workbench: paste a certificate (and optionally its CA and key) and see its
 /// subject DN exactly as Elasticsearch matches `certificate_identity` against it. Every check
@@ -78,7 +80,10 @@ pub fn CertificatesPage() -> impl IntoView {
                 {move || match result.get() {
                     None => view! { <p class=format!("mt-2 {MUTED}")>"Paste a PEM certificate: its DN, validity and checks appear here as you type."</p> }.into_any(),
                     Some(Err(message)) => view! { <p class=FIELD_ERROR role="alert" data-testid="cert-error">{message}</p> }.into_any(),
-                    Some(Ok(report)) => view! { <Report report bench /> }.into_any(),
+                    Some(Ok(report)) => {
+                        let now = bench.with_untracked(|b| b.now(clock.get_untracked())).unwrap_or_default();
+                        view! { <Report report bench now /> }.into_any()
+                    }
                 }}
             </section>
         </div>
@@ -86,7 +91,9 @@ pub fn CertificatesPage() -> impl IntoView {
 }
 
 #[component]
-fn Report(report: CertCheck, bench: RwSignal<Workbench>) -> impl IntoView {
+fn Report(report: CertCheck, bench: RwSignal<Workbench>, now: i64) -> impl IntoView {
+    let picture = cert_chain(&report.certificates, &report.cas, now)
+        .map(|chain| view! { <CertChainPicture chain /> });
     let badge = |label: &'static str,
                  testid: &'static str,
                  ok: Option<bool>,
@@ -123,6 +130,7 @@ fn Report(report: CertCheck, bench: RwSignal<Workbench>) -> impl IntoView {
             <code class="break-all font-mono text-sm" data-testid="suggested-pattern">{suggested.clone()}</code>
             <button type="button" class=BUTTON_SECONDARY on:click=move |_| bench.update(|b| b.pattern = suggested.clone())>"Use it"</button>
         </div>
+        {picture}
         {report.certificates.into_iter().enumerate().map(|(i, info)| view! { <CertDetails index=i info /> }).collect_view()}
     }
 }

@@ -224,7 +224,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
     let live = Signal::derive(move || {
         check
             .get()
-            .map(|d| d.diagnostics().into_iter().map(Into::into).collect())
+            .map(|d| d.diagnostics())
             .unwrap_or_else(|_| stored_diagnostics.clone())
     });
     let identity = view! {

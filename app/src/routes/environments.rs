@@ -14,6 +14,7 @@ use crate::{
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
         form_field::{FormField, SelectField, bind, form_refusal, server_refusal},
+        history_panel::HistoryPanel,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
         trust_graph_picture::TrustGraphPicture,
     },
@@ -278,6 +279,10 @@ fn EnvironmentEditor(
             </Show>
     }
     .into_any();
+    let history = (!is_new).then(|| {
+        let after_restore = format!("/environments?edit={}&saved=1", urlencode(&delete_name));
+        view! { <HistoryPanel kind=ResourceKind::TrustedEnvironment name=delete_name.clone() after_restore /> }.into_any()
+    });
     view! {
         <form class=format!("{CARD} mt-6 space-y-4") on:submit=on_submit novalidate aria-labelledby="environment-editor">
             <div class="flex items-start justify-between gap-4">
@@ -293,5 +298,6 @@ fn EnvironmentEditor(
             {other_error}
             <SubmitButton label="Save environment" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
         </form>
+        {history}
     }
 }

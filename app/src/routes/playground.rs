@@ -192,9 +192,18 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
             {decoded_section(decoded, timeline)}
         </div>
         <div aria-live="polite">
-            {move || validate.value().get().map(|result| match result {
-                Ok(outcome) => view! { <OutcomeView outcome alg=alg.get() /> }.into_any(),
-                Err(error) => view! { <div class="mt-6"><ErrorMessage error /></div> }.into_any(),
+            // `data-run` counts answers and is drawn with the answer it counts, so a test (or a
+            // reader) never takes the previous answer for this one.
+            {move || validate.value().get().map(|result| {
+                let view = match result {
+                    Ok(outcome) => view! { <OutcomeView outcome alg=alg.get() /> }.into_any(),
+                    Err(error) => view! { <div class="mt-6"><ErrorMessage error /></div> }.into_any(),
+                };
+                view! {
+                    <div data-testid="validation-result" data-run=validate.version().get_untracked()>
+                        {view}
+                    </div>
+                }
             })}
         </div>
         <GenerateCard realms use_token />

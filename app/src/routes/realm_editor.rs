@@ -19,6 +19,7 @@ use crate::{
         diagnostic_list::DiagnosticList,
         editor_parts::SavedNotice,
         error_message::ErrorMessage,
+        history_panel::HistoryPanel,
         key_table::KeyTable,
         secret_field::SecretField,
         styles::{
@@ -60,10 +61,6 @@ fn help_segments(help: &'static str) -> Vec<(bool, &'static str)> {
         .filter(|(_, text)| !text.is_empty())
         .map(|(i, text)| (i % 2 == 1, text))
         .collect()
-}
-
-fn field_id(key: &str) -> String {
-    format!("setting-{}", key.replace('.', "-"))
 }
 
 #[component]
@@ -144,6 +141,10 @@ fn RealmEditor(
     } else {
         format!("Realm {}", editing.clone().unwrap_or_default())
     };
+    let history = editing.clone().filter(|_| !is_new).map(|name| {
+        let after_restore = format!("/realms/{name}?saved=1");
+        view! { <HistoryPanel kind=ResourceKind::Realm name after_restore /> }.into_any()
+    });
     let errors = move || check.with(|c| c.diagnostics.iter().filter(|d| d.is_error()).count());
     let warnings = move || check.with(|c| c.diagnostics.iter().filter(|d| !d.is_error()).count());
     view! {
@@ -224,6 +225,7 @@ fn RealmEditor(
                 <a href="/realms" class=BUTTON_SECONDARY>"Cancel"</a>
             </div>
         </form>
+        {history}
     }
     .into_any()
 }
@@ -309,7 +311,7 @@ fn SettingField(
     server: StoredValue<Vec<DiagnosticView>>,
 ) -> impl IntoView {
     let key = spec.key;
-    let id = field_id(key);
+    let id = crate::nav::setting_field_id(key);
     let help_id = format!("{id}-help");
     let diag_id = format!("{id}-diagnostics");
     let described = format!("{help_id} {diag_id}");

@@ -14,6 +14,7 @@ use crate::{
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
         error_message::ErrorMessage,
         form_field::{FormField, SelectField, bind, form_refusal, refuses, server_refusal},
+        history_panel::HistoryPanel,
         secret_field::SecretField,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, LABEL, MUTED, PAGE_TITLE},
     },
@@ -307,6 +308,10 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
             </fieldset>
     }
     .into_any();
+    let history = (!is_new).then(|| {
+        let after_restore = format!("/remote-clusters?edit={}&saved=1", urlencode(&delete_name));
+        view! { <HistoryPanel kind=ResourceKind::RemoteCluster name=delete_name.clone() after_restore /> }.into_any()
+    });
     view! {
         <form class=format!("{CARD} mt-6 space-y-4") on:submit=on_submit novalidate aria-labelledby="remote-editor">
             <div class="flex items-start justify-between gap-4">
@@ -323,5 +328,6 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
             {other_error}
             <SubmitButton label="Save remote cluster" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
         </form>
+        {history}
     }
 }

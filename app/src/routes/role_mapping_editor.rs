@@ -12,6 +12,7 @@ use crate::{
         delete_button::DeleteButton,
         editor_parts::SavedNotice,
         error_message::ErrorMessage,
+        history_panel::HistoryPanel,
         rule_builder::RuleBuilder,
         styles::{
             BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
@@ -174,6 +175,10 @@ fn MappingEditor(
         format!("Role mapping {}", editing.clone().unwrap_or_default())
     };
     let delete_name = editing.clone().unwrap_or_default();
+    let history = editing.clone().filter(|_| !is_new).map(|name| {
+        let after_restore = format!("/role-mappings/{name}?saved=1");
+        view! { <HistoryPanel kind=ResourceKind::RoleMapping name after_restore /> }.into_any()
+    });
     view! {
         <Title text=title.clone() />
         <p class=MUTED><a class="hover:underline" href="/role-mappings">"Role mappings"</a> " /"</p>
@@ -327,6 +332,7 @@ fn MappingEditor(
                 <a href="/role-mappings" class=BUTTON_SECONDARY>"Cancel"</a>
             </div>
         </form>
+        {history}
     }
     .into_any()
 }

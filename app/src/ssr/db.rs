@@ -9,6 +9,7 @@ pub mod documents;
 pub mod exports;
 pub mod test_keys;
 pub mod users;
+pub mod versions;
 
 use std::{str::FromStr, time::Duration};
 

@@ -15,10 +15,7 @@ use trust_core::{
 };
 
 use crate::{
-    api::{
-        deployments::{DeploymentList, DeploymentView},
-        security::DiagnosticView,
-    },
+    api::deployments::{DeploymentList, DeploymentView},
     error::ApiError,
     ssr::db::{
         audit::{self, NewAuditEntry},
@@ -144,11 +141,7 @@ pub async fn select(pool: &SqlitePool, session: &Session, name: &str) -> Result<
 }
 
 fn view(row: DeploymentRow) -> DeploymentView {
-    let diagnostics = parse_row(&row)
-        .diagnostics()
-        .into_iter()
-        .map(DiagnosticView::from)
-        .collect();
+    let diagnostics = parse_row(&row).diagnostics();
     DeploymentView {
         body: serde_json::from_str(&row.body_json).unwrap_or(Value::Null),
         name: row.name,

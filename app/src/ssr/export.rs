@@ -13,7 +13,6 @@ use trust_core::{
         self, Artifact, Bundle, ImportInput, NativeUser, Secrets, diff,
         import::{ChangeKind, ImportProblem, kept_keys, owner_of_secret},
     },
-    jwt::lint::Severity,
     resource::{ResourceKind, realm_config::secret_change},
     trust::{
         RemoteConfig, TrustedEnvironment, environment,
@@ -151,15 +150,14 @@ pub async fn blocking(
         .diagnostics()
         .into_iter()
         .chain(export::lint_errors(bundle))
-        .filter(|d| d.severity == Severity::Error)
-        .map(DiagnosticView::from)
+        .filter(DiagnosticView::is_error)
         .collect();
     let rows = documents::list(pool, scope.id, ResourceKind::RemoteCluster.as_str()).await?;
     for (alias, found) in trust::remote_diagnostics(pool, scope, &rows).await? {
         out.extend(
             found
                 .into_iter()
-                .filter(|d| d.severity == "error")
+                .filter(DiagnosticView::is_error)
                 .map(|d| DiagnosticView {
                     setting: format!("remote cluster [{alias}] {}", d.setting),
                     ..d

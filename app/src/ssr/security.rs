@@ -201,6 +201,60 @@ pub async fn put_in(
     body: &Value,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
+    write_in(tx, scope, actor, kind, name, body, Write::Edit(version)).await
+}
+
+/// Writes `body` (an earlier version's, from [`crate::ssr::history`]) over version
+/// `based_on` of an existing resource: [`put`]'s checks and conflicts, audited as a restore.
+///
+/// # Errors
+/// As [`put`].
+pub async fn restore(
+    pool: &SqlitePool,
+    scope: &Scope,
+    actor: &str,
+    kind: ResourceKind,
+    name: &str,
+    body: &Value,
+    based_on: i64,
+) -> Result<ResourceView, ApiError> {
+    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    write_in(
+        &mut tx,
+        scope,
+        actor,
+        kind,
+        name,
+        body,
+        Write::Restore(based_on),
+    )
+    .await?;
+    tx.commit().await?;
+    get(pool, scope, kind, name).await
+}
+
+/// Why a body is written, with the version it is based on.
+#[derive(Clone, Copy)]
+enum Write {
+    /// A create (`None`) or an edit of the version read.
+    Edit(Option<i64>),
+    /// A restore over the version read.
+    Restore(i64),
+}
+
+async fn write_in(
+    tx: &mut sqlx::SqliteConnection,
+    scope: &Scope,
+    actor: &str,
+    kind: ResourceKind,
+    name: &str,
+    body: &Value,
+    write: Write,
+) -> Result<(), ApiError> {
+    let version = match write {
+        Write::Edit(version) => version,
+        Write::Restore(version) => Some(version),
+    };
     let checked = check(scope, kind, name, body)?;
     let body_json = checked.body.to_string();
     let existing = documents::find(&mut *tx, scope.id, kind.as_str(), name).await?;
@@ -232,7 +286,11 @@ pub async fn put_in(
                     now.map_or(version, |r| r.version),
                 ));
             };
-            (updated, AuditAction::Update)
+            let action = match write {
+                Write::Restore(_) => AuditAction::Restore,
+                Write::Edit(_) => AuditAction::Update,
+            };
+            (updated, action)
         }
     };
     let mut after_secrets = before_secrets.clone();
@@ -392,11 +450,7 @@ async fn diagnose(
                 let warnings = mapping
                     .warnings()
                     .into_iter()
-                    .map(|message| DiagnosticView {
-                        severity: "warning".to_owned(),
-                        setting: "rules".to_owned(),
-                        message,
-                    })
+                    .map(|message| DiagnosticView::warning("rules", message))
                     .collect();
                 Some((row.name.clone(), warnings))
             })
@@ -453,10 +507,7 @@ async fn lint_realms(
     Ok(configs
         .iter()
         .map(|config| {
-            let found = realm_config::diagnostics_of(&loaded, config)
-                .into_iter()
-                .map(DiagnosticView::from)
-                .collect();
+            let found = realm_config::diagnostics_of(&loaded, config);
             (config.name.clone(), found)
         })
         .collect())

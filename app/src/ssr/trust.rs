@@ -119,10 +119,6 @@ struct EnvironmentAnalysisParts {
     counterpart: Option<environment::SelfManagedTrust>,
 }
 
-fn views(diagnostics: Vec<Diagnostic>) -> Vec<DiagnosticView> {
-    diagnostics.into_iter().map(DiagnosticView::from).collect()
-}
-
 /// The findings of `scope`'s environments in `rows`, by name.
 ///
 /// # Errors
@@ -138,7 +134,7 @@ pub async fn environment_diagnostics(
         .iter()
         .filter_map(|row| {
             all.remove(&row.name)
-                .map(|parts| (row.name.clone(), views(parts.found.diagnostics)))
+                .map(|parts| (row.name.clone(), parts.found.diagnostics))
         })
         .collect())
 }
@@ -154,12 +150,7 @@ pub async fn overview(pool: &SqlitePool, scope: &Scope) -> Result<TrustOverview,
     let rows = documents::list(pool, scope.id, kind.as_str()).await?;
     let diagnostics = parts
         .iter_mut()
-        .map(|(name, p)| {
-            (
-                name.clone(),
-                views(std::mem::take(&mut p.found.diagnostics)),
-            )
-        })
+        .map(|(name, p)| (name.clone(), std::mem::take(&mut p.found.diagnostics)))
         .collect();
     let resources = views::views_of(pool, scope, kind, rows, diagnostics).await?;
     let environments = resources
@@ -249,7 +240,7 @@ pub async fn remote_diagnostics(
     Ok(analyse_remotes(pool, scope, rows)
         .await?
         .into_iter()
-        .map(|(name, analysis)| (name, views(analysis.diagnostics)))
+        .map(|(name, analysis)| (name, analysis.diagnostics))
         .collect())
 }
 
@@ -263,7 +254,7 @@ pub async fn remotes(pool: &SqlitePool, scope: &Scope) -> Result<Vec<RemoteView>
     let mut analyses = analyse_remotes(pool, scope, &rows).await?;
     let diagnostics = analyses
         .iter()
-        .map(|(name, a)| (name.clone(), views(a.diagnostics.clone())))
+        .map(|(name, a)| (name.clone(), a.diagnostics.clone()))
         .collect();
     Ok(views::views_of(pool, scope, kind, rows, diagnostics)
         .await?

@@ -169,8 +169,14 @@ fn chains_are_checked_against_the_given_cas() {
         })
         .unwrap()
     };
-    assert_eq!(run(node, Some(CA), NOW).chain_valid, Some(true));
-    assert_eq!(run(node, None, NOW).chain_valid, None);
+    let with_ca = run(node, Some(CA), NOW);
+    assert_eq!(with_ca.chain_valid, Some(true));
+    // The given CAs are described too (the workbench draws the chain into them).
+    assert_eq!(with_ca.cas.len(), 1);
+    assert_eq!(with_ca.cas[0].subject_dn, expected("ca.pem")["subject"]);
+    let without = run(node, None, NOW);
+    assert_eq!(without.chain_valid, None);
+    assert!(without.cas.is_empty());
     // The chain file carries the CA itself; only the CA input is trusted.
     let chain = fixture!("cloud-node-chain.pem");
     let r = run(chain, Some(CA), NOW);
@@ -298,4 +304,34 @@ fn pem_bundles_are_bounded() {
             .to_string()
             .contains("at most 1048576 are read")
     );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn certificates_ending_within_the_window_soonest_first() {
+    let ca_ends = expected("ca.pem")["not_after"].as_i64().unwrap();
+    let other_ends = expected("other-ca.pem")["not_after"].as_i64().unwrap();
+    let bundle = format!("{CA}{}", fixture!("other-ca.pem"));
+    let day = 86_400;
+    // Far from the end: nothing to say.
+    assert!(ending_within(&bundle, NOW, EXPIRY_WARNING_DAYS).is_empty());
+    // The window's edge is inclusive: ending exactly `days` ahead is due, a second later is not.
+    let at_edge = ca_ends - 30 * day;
+    let due = ending_within(CA, at_edge, 30);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].subject_dn, expected("ca.pem")["subject"]);
+    assert!(ending_within(CA, at_edge - 1, 30).is_empty());
+    // Ended certificates are due too, soonest (earliest) first whatever the bundle order.
+    let after_both = ca_ends.max(other_ends) + day;
+    let ends: Vec<i64> = ending_within(&bundle, after_both, 30)
+        .iter()
+        .map(|c| c.not_after)
+        .collect();
+    let mut sorted = vec![ca_ends, other_ends];
+    sorted.sort_unstable();
+    assert_eq!(ends, sorted);
+    // Not a certificate, empty, or over the size bound: nothing, never a panic.
+    assert!(ending_within("", NOW, 30).is_empty());
+    assert!(ending_within("-----BEGIN CERTIFICATE-----\nnot base64\n", NOW, 30).is_empty());
+    let huge = CA.repeat(limits::PEM_MAX_BYTES / CA.len() + 1);
+    assert!(ending_within(&huge, i64::MAX, i64::MAX).is_empty());
 }

@@ -25,7 +25,8 @@ use app::{
 use super::{ApiJson, InScope};
 
 /// `POST /api/v1/playground/validate`: 200 with the verdict (authenticated or not), or 422
-/// with the startup errors when Elasticsearch would not start with the realms involved.
+/// when Elasticsearch would not start with the realms involved, in the API's one error shape:
+/// `{"error": {"code": "invalid_configuration", "message", "diagnostics": [...]}}`.
 pub async fn validate(
     State(state): State<AppState>,
     InScope(scope): InScope,
@@ -33,11 +34,18 @@ pub async fn validate(
 ) -> Result<Response, ApiError> {
     let outcome =
         playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input).await?;
-    let status = match outcome {
-        ValidateOutcome::Verdict(_) => StatusCode::OK,
-        ValidateOutcome::InvalidConfig { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Ok((status, Json(outcome)).into_response())
+    Ok(match outcome {
+        ValidateOutcome::Verdict(verdict) => (StatusCode::OK, Json(verdict)).into_response(),
+        ValidateOutcome::InvalidConfig { error, diagnostics } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({"error": {
+                "code": "invalid_configuration",
+                "message": error,
+                "diagnostics": diagnostics,
+            }})),
+        )
+            .into_response(),
+    })
 }
 
 /// `GET /api/v1/playground`.

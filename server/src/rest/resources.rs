@@ -1,12 +1,14 @@
-//! `/api/v1/{realms,role-mappings,roles,users,sample-identities}`: list, read, create or
-//! replace (`PUT …/{name}[?version=N]`), delete (`DELETE …/{name}[?version=N]`). The same
-//! service as the server functions; bodies are Elasticsearch's own where it has one.
+//! `/api/v1/{realms,role-mappings,roles,users,sample-identities,trusted-environments,
+//! remote-clusters}`: list, read, create or replace (`PUT …/{name}[?version=N]`), delete
+//! (`DELETE …/{name}[?version=N]`), the kept versions (`GET …/{name}/history`) and restoring
+//! one (`POST …/{name}/history/{version}/restore?version=N`). The same service as the server
+//! functions; bodies are Elasticsearch's own where it has one.
 
 use axum::{
     Extension, Json, Router,
     extract::{DefaultBodyLimit, Path, Query, State},
     http::StatusCode,
-    routing::get,
+    routing::{get, post},
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -14,7 +16,7 @@ use serde_json::Value;
 use app::{
     api::security::{ResourceKind, ResourceView},
     error::ApiError,
-    ssr::{AppState, auth::SessionUser, security},
+    ssr::{AppState, auth::SessionUser, history, security},
 };
 
 use super::{ApiJson, InScope};
@@ -91,7 +93,71 @@ pub fn collection(kind: ResourceKind) -> Router<AppState> {
                 },
             ),
         )
+        .route(
+            "/{name}/history",
+            get(
+                move |State(state): State<AppState>,
+                      InScope(scope): InScope,
+                      Path(name): Path<String>| async move {
+                    history::list(&state.pool, &scope, kind, &name)
+                        .await
+                        .map(Json)
+                },
+            ),
+        )
+        .route(
+            "/{name}/history/{version}/restore",
+            post(
+                move |State(state): State<AppState>,
+                      InScope(scope): InScope,
+                      Extension(user): Extension<SessionUser>,
+                      Path((name, restored)): Path<(String, String)>,
+                      Query(query): Query<VersionQuery>| async move {
+                    restore(state, scope, user, kind, name, &restored, &query).await
+                },
+            ),
+        )
         .layer(DefaultBodyLimit::max(super::RESOURCE_BODY_LIMIT))
+}
+
+/// `POST …/{name}/history/{version}/restore?version=N`: kept `{version}` becomes the next
+/// version of the resource, replacing version `N` (the one read; required, as for an edit).
+async fn restore(
+    state: AppState,
+    scope: app::ssr::deployments::Scope,
+    user: SessionUser,
+    kind: ResourceKind,
+    name: String,
+    restored: &str,
+    query: &VersionQuery,
+) -> Result<Json<ResourceView>, ApiError> {
+    let restored = restored
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "history_version",
+                format!("expected a version number ≥ 1 in the path, found [{restored}]"),
+            )
+        })?;
+    let based_on = query.parse()?.ok_or_else(|| {
+        ApiError::invalid(
+            "version",
+            "send the version you are replacing (?version=N, the current one you read)",
+        )
+    })?;
+    history::restore(
+        &state.pool,
+        &scope,
+        &user.username,
+        kind,
+        &name,
+        restored,
+        based_on,
+    )
+    .await
+    .map(Json)
 }
 
 /// `POST /api/v1/realms/{name}/fetch-jwks?version=N`: fetch the realm's https JWK set now.

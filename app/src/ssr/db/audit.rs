@@ -89,3 +89,31 @@ pub async fn list(
     rows.truncate(page.limit as usize);
     Ok((rows, more))
 }
+
+/// The newest `limit` creates, updates, deletes and restores of deployment `deployment` and of its
+/// resources (entity ids `<deployment>/<name>`), newest first. Console accounts (`user`),
+/// sessions and other deployments are left out.
+///
+/// # Errors
+/// Any database error.
+pub async fn recent_changes(
+    pool: &SqlitePool,
+    deployment: &str,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let prefix = format!("{deployment}/");
+    sqlx::query_as!(
+        AuditRow,
+        r#"SELECT id AS "id!: i64", at, actor, entity_kind, entity_id, action, before_json, after_json
+           FROM audit_log
+           WHERE action IN ('create', 'update', 'delete', 'restore')
+             AND ((entity_kind = 'deployment' AND entity_id = $1)
+                  OR (entity_kind <> 'user' AND substr(entity_id, 1, length($2)) = $2))
+           ORDER BY id DESC LIMIT $3"#,
+        deployment,
+        prefix,
+        limit,
+    )
+    .fetch_all(pool)
+    .await
+}
