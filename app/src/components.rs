@@ -3,6 +3,7 @@
 pub mod arrow_marker;
 pub mod cert_chain_picture;
 pub mod code_block;
+pub mod conflict_notice;
 pub mod console_layout;
 pub mod delete_button;
 pub mod deployment_switcher;

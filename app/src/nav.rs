@@ -1,5 +1,7 @@
 //! The console's sections: one table drives the side navigation and the overview cards.
 
+use trust_core::resource::ResourceKind;
+
 /// One page of the console.
 #[derive(Debug)]
 pub struct Section {
@@ -112,6 +114,42 @@ pub fn realm_setting_href(realm: &str, setting: &str) -> String {
     }
 }
 
+/// The page of a resource (its editor where it has one).
+pub fn resource_href(kind: ResourceKind, name: &str) -> String {
+    let name = urlencode(name);
+    match kind {
+        ResourceKind::Realm => format!("/realms/{name}"),
+        ResourceKind::RoleMapping => format!("/role-mappings/{name}"),
+        ResourceKind::Role | ResourceKind::User => "/roles-users".to_owned(),
+        ResourceKind::SampleIdentity => "/role-mappings".to_owned(),
+        ResourceKind::TrustedEnvironment => format!("/environments?edit={name}"),
+        ResourceKind::RemoteCluster => format!("/remote-clusters?edit={name}"),
+    }
+}
+
+/// A deployment's editor.
+pub fn deployment_href(name: &str) -> String {
+    format!("/deployments?edit={}", urlencode(name))
+}
+
+/// A resource's page after a save (`…saved=1` shows "Saved.").
+pub fn saved_href(kind: ResourceKind, name: &str) -> String {
+    let page = resource_href(kind, name);
+    let join = if page.contains('?') { '&' } else { '?' };
+    format!("{page}{join}saved=1")
+}
+
+/// The page that lists resources of `kind`.
+pub const fn list_href(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::Realm => "/realms",
+        ResourceKind::RoleMapping | ResourceKind::SampleIdentity => "/role-mappings",
+        ResourceKind::Role | ResourceKind::User => "/roles-users",
+        ResourceKind::TrustedEnvironment => "/environments",
+        ResourceKind::RemoteCluster => "/remote-clusters",
+    }
+}
+
 /// Percent-encodes a name for a query string.
 pub fn urlencode(text: &str) -> String {
     text.bytes()
@@ -135,6 +173,32 @@ pub fn reload_to(path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_addresses_encode_names_and_mark_saves() {
+        assert_eq!(
+            resource_href(ResourceKind::Realm, "jwt 1"),
+            "/realms/jwt%201"
+        );
+        assert_eq!(
+            resource_href(ResourceKind::RemoteCluster, "a&b"),
+            "/remote-clusters?edit=a%26b"
+        );
+        assert_eq!(deployment_href("prod"), "/deployments?edit=prod");
+        assert_eq!(saved_href(ResourceKind::Realm, "r"), "/realms/r?saved=1");
+        assert_eq!(
+            saved_href(ResourceKind::TrustedEnvironment, "e"),
+            "/environments?edit=e&saved=1"
+        );
+        for kind in ResourceKind::ALL {
+            assert!(
+                NAV.iter()
+                    .flat_map(|g| g.sections)
+                    .any(|s| s.path == list_href(kind)),
+                "{kind:?}"
+            );
+        }
+    }
 
     #[test]
     fn paths_are_unique_and_rooted() {

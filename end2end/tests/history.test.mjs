@@ -1,7 +1,7 @@
 // Browser tests of resource history against the real server: the realm page lists every
 // version with what it changed (settings, not JSON lines), an earlier version is restored as a
-// new one and the audit log shows it as a restore linked to that version, and a restore after
-// someone else's edit is refused (409) with their change shown.
+// new one and the audit log shows it as a restore linked to that version, and a restore or a
+// save after someone else's edit is refused (409) with their change shown.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -91,6 +91,29 @@ describe('history and restore', () => {
     const stored = await (await page.request.get('/api/v1/realms/jwt8')).json();
     assert.equal(stored.version, 5, 'the refused restore wrote nothing');
     assert.equal(stored.body.settings.allowed_issuer, 'https://someone-else.example');
+  });
+
+  test('saving an edit after someone else saved shows what they changed, and keeps the edit', async () => {
+    await page.goto('/realms/jwt8');
+    await hydrated(page);
+    await entry(5).waitFor();
+    await page.locator('#setting-allowed_audiences').fill('aud7');
+    // Another admin saves while this form holds version 5.
+    await put('/api/v1/realms/jwt8?version=5', realm('https://third.example', ['aud8']), 200);
+    await page.getByRole('button', { name: 'Save realm' }).click();
+    const notice = page.getByTestId('conflict-notice');
+    await notice
+      .getByText('realm [jwt8] was changed by someone else: your edit is based on version 5, it is now at version 6.')
+      .waitFor();
+    await notice.locator('[data-testid=conflict-version][data-version="6"]')
+      .getByText('setting allowed_issuer changed from "https://someone-else.example" to "https://third.example"')
+      .waitFor();
+    assert.equal(await page.locator('#setting-allowed_audiences').inputValue(), 'aud7', 'the edit stays until reload');
+    const reload = notice.getByRole('link', { name: 'Reload the current version' });
+    assert.equal(await reload.getAttribute('href'), '/realms/jwt8');
+    await reload.click();
+    await hydrated(page);
+    await page.waitForFunction(() => document.querySelector('#setting-allowed_issuer')?.value === 'https://third.example');
   });
 
   test('no errors in the browser console', () => {

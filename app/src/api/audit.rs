@@ -9,7 +9,7 @@ use trust_core::{
     resource::ResourceKind,
 };
 
-use crate::api::dashboard::resource_href;
+use crate::nav::resource_href;
 
 pub use list_audit::{ListAudit, list_audit};
 

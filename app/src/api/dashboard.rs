@@ -6,7 +6,7 @@ pub mod load_dashboard;
 
 use serde::{Deserialize, Serialize};
 use trust_core::trust::environment::TrustEdge;
-use trust_core::{audit::AuditAction, diagnostic::Severity, resource::ResourceKind};
+use trust_core::{audit::AuditAction, diagnostic::Severity};
 
 pub use load_dashboard::{LoadDashboard, load_dashboard};
 
@@ -194,24 +194,6 @@ impl Dashboard {
     }
 }
 
-/// The page of a resource (its editor where it has one).
-pub fn resource_href(kind: ResourceKind, name: &str) -> String {
-    let name = crate::nav::urlencode(name);
-    match kind {
-        ResourceKind::Realm => format!("/realms/{name}"),
-        ResourceKind::RoleMapping => format!("/role-mappings/{name}"),
-        ResourceKind::Role | ResourceKind::User => "/roles-users".to_owned(),
-        ResourceKind::SampleIdentity => "/role-mappings".to_owned(),
-        ResourceKind::TrustedEnvironment => format!("/environments?edit={name}"),
-        ResourceKind::RemoteCluster => format!("/remote-clusters?edit={name}"),
-    }
-}
-
-/// A deployment's editor.
-pub fn deployment_href(name: &str) -> String {
-    format!("/deployments?edit={}", crate::nav::urlencode(name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,18 +233,5 @@ mod tests {
             );
             assert_ne!(area.noun(1), area.noun(2));
         }
-    }
-
-    #[test]
-    fn resource_links_encode_names() {
-        assert_eq!(
-            resource_href(ResourceKind::Realm, "jwt 1"),
-            "/realms/jwt%201"
-        );
-        assert_eq!(
-            resource_href(ResourceKind::RemoteCluster, "a&b"),
-            "/remote-clusters?edit=a%26b"
-        );
-        assert_eq!(deployment_href("prod"), "/deployments?edit=prod");
     }
 }

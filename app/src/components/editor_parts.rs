@@ -1,13 +1,18 @@
 //! The pieces every editor form shares: the "Saved." notice, the submit button, reloading
-//! after a successful save or delete, and the error that belongs to no field.
+//! after a successful save or delete, and the error that belongs to no field — a conflict
+//! (someone else saved first) shown with what they changed ([`ConflictNotice`]).
 
 use leptos::prelude::*;
 
 use crate::{
-    api::security::{DeleteResource, PutResource, ResourceView},
-    components::{error_message::ErrorMessage, styles::BUTTON_PRIMARY},
+    api::security::{DeleteResource, PutResource, ResourceKind, ResourceView},
+    components::{
+        conflict_notice::{ConflictNotice, EditBase},
+        error_message::ErrorMessage,
+        styles::BUTTON_PRIMARY,
+    },
     error::ApiError,
-    nav::{reload_to, urlencode},
+    nav::{list_href, reload_to, saved_href},
 };
 
 /// "Saved." after a save reloaded the page.
@@ -62,30 +67,43 @@ pub fn unexpected<const N: usize>(answers: [Option<ApiError>; N]) -> Option<ApiE
         .find(|e| !matches!(e, ApiError::Invalid { .. }))
 }
 
-/// The save and delete actions of a resource editor on `page`: a save reloads the saved
-/// resource's editor (`?edit=<name>&saved=1`), a delete the list.
+/// The save and delete actions of an editor of `kind`: a save reloads the saved resource's
+/// page ("Saved."), a delete the list.
 pub fn resource_actions(
-    page: &'static str,
+    kind: ResourceKind,
 ) -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
     let save = ServerAction::<PutResource>::new();
     let remove = ServerAction::<DeleteResource>::new();
     reload_on_success(save.value(), move |view: &ResourceView| {
-        format!("{page}?edit={}&saved=1", urlencode(&view.name))
+        saved_href(kind, &view.name)
     });
-    reload_on_success(remove.value(), move |()| page.to_owned());
+    reload_on_success(remove.value(), move |()| list_href(kind).to_owned());
     (save, remove)
 }
 
-/// The failure in either action's answer that is not a field refusal, shown as an alert.
+/// `error` as an alert; a conflict while editing an existing resource (`base`) as a
+/// [`ConflictNotice`] with what the other side changed.
+pub fn failure_view(error: ApiError, base: Option<&EditBase>) -> AnyView {
+    match (&error, base) {
+        (ApiError::Conflict { .. }, Some(base)) => {
+            view! { <ConflictNotice error base=base.clone() /> }.into_any()
+        }
+        _ => view! { <ErrorMessage error /> }.into_any(),
+    }
+}
+
+/// The failure in either action's answer that is not a field refusal, shown as
+/// [`failure_view`] shows it.
 pub fn action_failure<A, B>(
     save: impl Get<Value = Option<Result<A, ApiError>>> + Send + Sync + 'static,
     remove: impl Get<Value = Option<Result<B, ApiError>>> + Send + Sync + 'static,
+    base: Option<EditBase>,
 ) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
     move || {
         unexpected([
             save.get().and_then(Result::err),
             remove.get().and_then(Result::err),
         ])
-        .map(|error| view! { <ErrorMessage error /> }.into_any())
+        .map(|error| failure_view(error, base.as_ref()))
     }
 }

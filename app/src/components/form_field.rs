@@ -1,12 +1,14 @@
 use leptos::prelude::*;
+use trust_core::field::FieldError;
 
 use crate::{
     components::styles::{FIELD_ERROR, INPUT, LABEL, MUTED},
     error::ApiError,
 };
 
-/// The field a form's check (in the browser or on the server) refused, and why.
-pub type Refusal = Signal<Option<(String, String)>>;
+/// The field a form's check (in the browser or on the server) refused, and why: core's
+/// [`FieldError`], the one shape every editor's refusal takes.
+pub type Refusal = Signal<Option<FieldError>>;
 
 /// Whether refused field `found` is `field` or inside it (`cluster_ids[1]`, `signing.mode`).
 pub fn refuses(found: &str, field: &str) -> bool {
@@ -48,16 +50,13 @@ pub fn FormField(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let message = move || {
-        refusal
-            .get()
-            .filter(|(found, _)| refuses(found, field))
-            .map(|(found, m)| {
-                if found == field {
-                    m
-                } else {
-                    format!("{found}: {m}")
-                }
-            })
+        refusal.get().filter(|e| refuses(&e.field, field)).map(|e| {
+            if e.field == field {
+                e.message
+            } else {
+                e.to_string()
+            }
+        })
     };
     let invalid = move || message().is_some().then_some("true");
     let input = if rows == 0 {
@@ -138,9 +137,9 @@ pub fn CheckField(
 }
 
 /// The refusal of a server action that answered [`ApiError::Invalid`].
-pub fn server_refusal<T>(result: Option<Result<T, ApiError>>) -> Option<(String, String)> {
+pub fn server_refusal<T>(result: Option<Result<T, ApiError>>) -> Option<FieldError> {
     match result {
-        Some(Err(ApiError::Invalid { field, message })) => Some((field, message)),
+        Some(Err(ApiError::Invalid { field, message })) => Some(FieldError { field, message }),
         _ => None,
     }
 }
@@ -166,8 +165,8 @@ where
 pub fn form_refusal<F, T>(
     form: RwSignal<F>,
     is_new: bool,
-    check: Memo<Result<T, (String, String)>>,
-    server: impl Fn() -> Option<(String, String)> + Send + Sync + 'static,
+    check: Memo<Result<T, FieldError>>,
+    server: impl Fn() -> Option<FieldError> + Send + Sync + 'static,
 ) -> Refusal
 where
     F: Clone + PartialEq + Send + Sync + 'static,

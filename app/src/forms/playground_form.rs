@@ -3,6 +3,7 @@
 //! and how each role was granted, the sample identity a verdict saves, and the test token form.
 
 use serde_json::{Map, Value, json};
+use trust_core::field::FieldError;
 use trust_core::jwt::authenticate::{Outcome, Step, TraceEntry};
 use trust_core::jwt::check::Verdict;
 use trust_core::playground::{parse_utc, read_pasted, step_settings};
@@ -41,16 +42,16 @@ impl RequestForm {
     /// The validate request, or the field at fault and why.
     ///
     /// # Errors
-    /// `(field id, message)`.
-    pub fn to_input(&self) -> Result<ValidateInput, (&'static str, String)> {
+    /// The form field (its element id) and why.
+    pub fn to_input(&self) -> Result<ValidateInput, FieldError> {
         let pasted = read_pasted(&self.token);
         if pasted.authorization.is_empty() {
-            return Err((
+            return Err(FieldError::new(
                 "token",
-                "paste a JWT or an Authorization header value".to_owned(),
+                "paste a JWT or an Authorization header value",
             ));
         }
-        let now = self.now().map_err(|m| ("evaluate-at", m))?;
+        let now = self.now().map_err(|m| FieldError::new("evaluate-at", m))?;
         let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
         Ok(ValidateInput {
             authorization: pasted.authorization,
@@ -243,21 +244,34 @@ impl GenerateForm {
     /// The generate request, or the field at fault.
     ///
     /// # Errors
-    /// `(field id, message)`.
-    pub fn to_input(&self) -> Result<GenerateInput, (&'static str, String)> {
+    /// The form field (its element id) and why.
+    pub fn to_input(&self) -> Result<GenerateInput, FieldError> {
         if self.realm.is_empty() {
-            return Err(("gen-realm", "choose the realm whose key signs".to_owned()));
+            return Err(FieldError::new(
+                "gen-realm",
+                "choose the realm whose key signs",
+            ));
         }
         if self.algorithm.is_empty() {
-            return Err((
+            return Err(FieldError::new(
                 "gen-algorithm",
-                "this key can sign none of the realm's allowed algorithms".to_owned(),
+                "this key can sign none of the realm's allowed algorithms",
             ));
         }
         let claims: Map<String, Value> = match serde_json::from_str(&self.claims) {
             Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(("gen-claims", "the claims must be a JSON object".to_owned())),
-            Err(e) => return Err(("gen-claims", format!("not valid JSON: {e}"))),
+            Ok(_) => {
+                return Err(FieldError::new(
+                    "gen-claims",
+                    "the claims must be a JSON object",
+                ));
+            }
+            Err(e) => {
+                return Err(FieldError::new(
+                    "gen-claims",
+                    format!("not valid JSON: {e}"),
+                ));
+            }
         };
         Ok(GenerateInput {
             realm: self.realm.clone(),
@@ -331,13 +345,13 @@ mod tests {
         assert_eq!(input.now, Some(1_796_308_200));
 
         let empty = RequestForm::default().to_input().unwrap_err();
-        assert_eq!(empty.0, "token");
+        assert_eq!(empty.field, "token");
         let bad_time = RequestForm {
             token: "a.b.c".to_owned(),
             evaluate_at: "soon".to_owned(),
             ..RequestForm::default()
         };
-        assert_eq!(bad_time.to_input().unwrap_err().0, "evaluate-at");
+        assert_eq!(bad_time.to_input().unwrap_err().field, "evaluate-at");
     }
 
     #[test]
@@ -474,11 +488,11 @@ mod tests {
         assert_eq!(input.key, SigningKey::TestKey);
         assert_eq!(Value::Object(input.claims), json!({"iss": "i"}));
         let none = GenerateForm::for_realm(&realm(false, None));
-        assert_eq!(none.to_input().unwrap_err().0, "gen-algorithm");
+        assert_eq!(none.to_input().unwrap_err().field, "gen-algorithm");
         let bad = GenerateForm {
             claims: "[1]".to_owned(),
             ..hmac
         };
-        assert_eq!(bad.to_input().unwrap_err().0, "gen-claims");
+        assert_eq!(bad.to_input().unwrap_err().field, "gen-claims");
     }
 }

@@ -15,6 +15,7 @@ use crate::{
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
     },
     forms::trust_form::DeploymentForm,
+    nav::deployment_href,
 };
 
 /// The deployment kinds, as the select shows them.
@@ -122,17 +123,14 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
     let remove = ServerAction::<DeleteDeployment>::new();
     let confirm = RwSignal::new(false);
     reload_on_success(save.value(), |view: &DeploymentView| {
-        format!("/deployments?edit={}&saved=1", view.name)
+        format!("{}&saved=1", deployment_href(&view.name))
     });
     reload_on_success(remove.value(), |()| "/deployments".to_owned());
-    let check = Memo::new(move |_| {
-        form.with(DeploymentForm::check)
-            .map_err(|e| (e.field, e.message))
-    });
+    let check = Memo::new(move |_| form.with(DeploymentForm::check));
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = action_failure(save.value(), remove.value());
+    let other_error = action_failure(save.value(), remove.value(), None);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if check.get_untracked().is_err() {

@@ -9,6 +9,7 @@ use crate::{
     },
     components::{
         code_block::CodeBlock,
+        conflict_notice::EditBase,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
@@ -210,17 +211,18 @@ fn EnvironmentEditor(
         |e| EnvironmentForm::from_view(&e.resource),
     ));
     let owner = StoredValue::new(overview.owner.clone());
-    let (save, remove) = resource_actions("/environments");
+    let (save, remove) = resource_actions(ResourceKind::TrustedEnvironment);
     let check = Memo::new(move |_| {
         let owner = owner.get_value();
-        form.with(|f| f.check(&owner))
-            .map(drop)
-            .map_err(|e| (e.field, e.message))
+        form.with(|f| f.check(&owner)).map(drop)
     });
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = action_failure(save.value(), remove.value());
+    let base = existing
+        .as_ref()
+        .map(|e| EditBase::of(ResourceKind::TrustedEnvironment, &e.resource));
+    let other_error = action_failure(save.value(), remove.value(), base);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if check.get_untracked().is_err() {

@@ -416,7 +416,7 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
                                 trust_core::export::import::ChangeKind::Update => ("update", "text-amber-700 dark:text-amber-400"),
                                 trust_core::export::import::ChangeKind::Unchanged => ("unchanged", "text-slate-500 dark:text-slate-400"),
                             };
-                            view! { <tr data-change=word><td class="py-1">{c.resource.clone()}</td><td class="py-1 font-mono text-xs">{c.name.clone()}</td><td class=format!("py-1 {class}")>{word}</td></tr> }
+                            view! { <tr data-change=word><td class="py-1">{c.resource.noun()}</td><td class="py-1 font-mono text-xs">{c.name.clone()}</td><td class=format!("py-1 {class}")>{word}</td></tr> }
                         }).collect_view()}
                     </tbody>
                 </table>

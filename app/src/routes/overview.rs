@@ -4,15 +4,14 @@ use trust_core::diagnostic::Severity;
 
 use crate::{
     api::dashboard::{
-        AreaHealth, CertificateDue, Dashboard, Finding, RecentChange, deployment_href,
-        load_dashboard,
+        AreaHealth, CertificateDue, Dashboard, Finding, RecentChange, load_dashboard,
     },
     components::{
         error_message::ErrorMessage,
         lint_badge::StatusBadge,
         styles::{CARD, MUTED, PAGE_TITLE},
     },
-    nav::NAV,
+    nav::{NAV, deployment_href},
 };
 use trust_core::trust::environment::TrustEdge;
 

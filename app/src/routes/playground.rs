@@ -1,5 +1,6 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
+use trust_core::field::FieldError;
 use trust_core::jwt::authenticate::{Outcome, Step};
 use trust_core::jwt::check::Verdict;
 use trust_core::jwt::lint::{Diagnostic, Severity};
@@ -211,14 +212,10 @@ fn Playground(info: PlaygroundInfo) -> impl IntoView {
 }
 
 /// The form field a form's check refused, and why.
-type Problem = RwSignal<Option<(&'static str, String)>>;
+type Problem = RwSignal<Option<FieldError>>;
 
 /// Sends the checked form input, or keeps the refusal for its field.
-fn dispatch_checked<I>(
-    problem: Problem,
-    checked: Result<I, (&'static str, String)>,
-    dispatch: impl FnOnce(I),
-) {
+fn dispatch_checked<I>(problem: Problem, checked: Result<I, FieldError>, dispatch: impl FnOnce(I)) {
     match checked {
         Ok(input) => {
             problem.set(None);
@@ -233,10 +230,8 @@ fn field_problem(problem: Problem, field: &'static str) -> impl Fn() -> Option<A
     move || {
         problem
             .get()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, message)| {
-                view! { <p class=FIELD_ERROR role="alert">{message}</p> }.into_any()
-            })
+            .filter(|e| e.field == field)
+            .map(|e| view! { <p class=FIELD_ERROR role="alert">{e.message}</p> }.into_any())
     }
 }
 

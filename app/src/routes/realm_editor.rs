@@ -11,26 +11,27 @@ use trust_core::jwt::{
 
 use crate::{
     api::security::{
-        DeleteResource, DiagnosticView, FetchJwks, PutResource, PutResourceInput, ResourceKind,
-        ResourceView, list_resources,
+        DiagnosticView, FetchJwks, PutResource, PutResourceInput, ResourceKind, ResourceView,
+        list_resources,
     },
     components::{
+        conflict_notice::EditBase,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
-        editor_parts::SavedNotice,
+        editor_parts::{
+            SavedNotice, SubmitButton, failure_view, reload_on_success, resource_actions,
+        },
         error_message::ErrorMessage,
         history_panel::HistoryPanel,
         key_table::KeyTable,
         secret_field::SecretField,
-        styles::{
-            BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
-        },
+        styles::{BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE},
     },
     forms::{
         realm_form::{self, RealmForm, SecretEdit, next_order},
         text_list,
     },
-    nav::reload_to,
+    nav::saved_href,
 };
 
 /// Create (`/realms/new`, optionally `?from=<realm>` to duplicate) or edit
@@ -111,18 +112,12 @@ fn RealmEditor(
                 .with_value(|s| editing_name.with_value(|e| realm_form::check(f, e.as_deref(), s)))
         })
     });
-    let save = ServerAction::<PutResource>::new();
-    let remove = ServerAction::<DeleteResource>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(view)) = save.value().get() {
-            reload_to(&format!("/realms/{}?saved=1", view.name));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            reload_to("/realms");
-        }
-    });
+    let (save, remove) = resource_actions(ResourceKind::Realm);
+    let base = StoredValue::new(
+        existing
+            .as_ref()
+            .map(|v| EditBase::of(ResourceKind::Realm, v)),
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let current = form.get_untracked();
@@ -212,16 +207,10 @@ fn RealmEditor(
             <Show when=move || form.with(|f| f.kind == "jwt") fallback=move || view! { <OtherRealmSettings form check /> }>
                 {Group::ALL.into_iter().map(|group| view! { <SettingGroup group form check server_diagnostics=server_diagnostics.clone() stored_as=stored_as.clone() /> }).collect_view()}
             </Show>
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {move || save.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
+            {move || remove.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
             <div class="flex items-center gap-3">
-                <button
-                    type="submit"
-                    class=BUTTON_PRIMARY
-                    disabled=move || save.pending().get() || check.with(|c| c.refused.is_some())
-                >
-                    {move || if save.pending().get() { "Saving…" } else { "Save realm" }}
-                </button>
+                <SubmitButton label="Save realm" pending=save.pending() blocked=Signal::derive(move || check.with(|c| c.refused.is_some())) />
                 <a href="/realms" class=BUTTON_SECONDARY>"Cancel"</a>
             </div>
         </form>
@@ -235,7 +224,7 @@ fn RealmEditor(
 fn RefusalMessage(check: Memo<realm_form::FormCheck>) -> impl IntoView {
     view! {
         <p class=FIELD_ERROR role="alert" data-testid="form-refused">
-            {move || check.with(|c| c.refused.as_ref().filter(|e| e.field != "name").map(|e| format!("{}: {}", e.field, e.message)))}
+            {move || check.with(|c| c.refused.as_ref().filter(|e| e.field != "name").map(ToString::to_string))}
         </p>
     }
 }
@@ -553,10 +542,8 @@ mod tests {
 #[component]
 fn JwkSetFetch(form: RwSignal<RealmForm>, stored_as: Option<(String, i64)>) -> impl IntoView {
     let fetch = ServerAction::<FetchJwks>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(view)) = fetch.value().get() {
-            reload_to(&format!("/realms/{}?saved=1", view.name));
-        }
+    reload_on_success(fetch.value(), |view: &ResourceView| {
+        saved_href(ResourceKind::Realm, &view.name)
     });
     let is_url = move || form.with(|f| f.value("pkc_jwkset_path").starts_with("https://"));
     let Some((name, version)) = stored_as else {

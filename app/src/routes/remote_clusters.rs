@@ -9,6 +9,7 @@ use crate::{
     },
     components::{
         code_block::CodeBlock,
+        conflict_notice::EditBase,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
         editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
@@ -146,16 +147,15 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
         .get("signing_keystore_password")
         .cloned();
     let form = RwSignal::new(initial);
-    let (save, remove) = resource_actions("/remote-clusters");
-    let check = Memo::new(move |_| {
-        form.with(RemoteForm::check)
-            .map(drop)
-            .map_err(|e| (e.field, e.message))
-    });
+    let (save, remove) = resource_actions(ResourceKind::RemoteCluster);
+    let check = Memo::new(move |_| form.with(RemoteForm::check).map(drop));
     let refusal = form_refusal(form, is_new, check, move || {
         server_refusal(save.value().get())
     });
-    let other_error = action_failure(save.value(), remove.value());
+    let base = existing
+        .as_ref()
+        .map(|r| EditBase::of(ResourceKind::RemoteCluster, &r.resource));
+    let other_error = action_failure(save.value(), remove.value(), base);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let f = form.get_untracked();
@@ -233,7 +233,7 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
     let pem = move || form.with(|f| f.signing_mode == "pem");
     let secret_error = move |field: &'static str| {
         move || {
-            refusal.get().filter(|(found, _)| refuses(found, field)).map(|(_, m)| view! { <p class=FIELD_ERROR role="alert" data-error-for=field>{m}</p> })
+            refusal.get().filter(|e| refuses(&e.field, field)).map(|e| view! { <p class=FIELD_ERROR role="alert" data-error-for=field>{e.message}</p> })
         }
     };
     let delete_name = existing

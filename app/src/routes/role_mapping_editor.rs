@@ -2,21 +2,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::{Value, json};
-use trust_core::role_mapping::RoleMapping;
+use trust_core::{field::FieldError, role_mapping::RoleMapping};
 
 use crate::{
-    api::security::{
-        DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
-    },
+    api::security::{PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources},
     components::{
+        conflict_notice::EditBase,
         delete_button::DeleteButton,
-        editor_parts::SavedNotice,
+        editor_parts::{SavedNotice, SubmitButton, failure_view, resource_actions},
         error_message::ErrorMessage,
         history_panel::HistoryPanel,
         rule_builder::RuleBuilder,
-        styles::{
-            BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
-        },
+        styles::{BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE},
     },
     error::ApiError,
     forms::{
@@ -24,7 +21,6 @@ use crate::{
         rule_draft::RuleDraft,
         text_list,
     },
-    nav::reload_to,
 };
 
 type Loaded = (
@@ -119,10 +115,9 @@ fn MappingEditor(
     let stored = StoredValue::new(parsed_mappings(&mappings));
     let suggestions = field_suggestions(&realms);
     let editing_name = StoredValue::new(editing.clone());
-    let check = Signal::derive(move || -> Result<RoleMapping, (String, String)> {
-        let rules = rules_value.get().map_err(|m| ("rules".to_owned(), m))?;
+    let check = Signal::derive(move || -> Result<RoleMapping, FieldError> {
+        let rules = rules_value.get().map_err(|m| FieldError::new("rules", m))?;
         form.with(|f| f.parse(&rules))
-            .map_err(|e| (e.field, e.message))
     });
     let node_errors = Signal::derive(move || {
         let name = form.with(|f| {
@@ -139,18 +134,12 @@ fn MappingEditor(
         move || identity_action.version().get(),
         |_| list_resources(ResourceKind::SampleIdentity),
     );
-    let save = ServerAction::<PutResource>::new();
-    let remove = ServerAction::<DeleteResource>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(view)) = save.value().get() {
-            reload_to(&format!("/role-mappings/{}?saved=1", view.name));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            reload_to("/role-mappings");
-        }
-    });
+    let (save, remove) = resource_actions(ResourceKind::RoleMapping);
+    let base = StoredValue::new(
+        existing
+            .as_ref()
+            .map(|v| EditBase::of(ResourceKind::RoleMapping, v)),
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(rules) = rules_value.get_untracked() else {
@@ -258,7 +247,7 @@ fn MappingEditor(
                     </div>
                 </div>
                 <p class=FIELD_ERROR role="alert" data-testid="mapping-error">
-                    {move || check.get().err().map(|(field, message)| format!("{field}: {message}"))}
+                    {move || check.get().err().map(|e| e.to_string())}
                 </p>
                 <ul class="mt-2 space-y-1" data-testid="mapping-warnings">
                     {move || check.get().ok().map(|m| m.warnings()).unwrap_or_default().into_iter().map(|w| view! {
@@ -323,12 +312,10 @@ fn MappingEditor(
                 </Transition>
                 <IdentityForm action=identity_action realms=realms.iter().map(|r| r.name.clone()).collect() />
             </section>
-            {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            {move || save.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
+            {move || remove.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
             <div class="flex gap-3">
-                <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || check.get().is_err()>
-                    {move || if save.pending().get() { "Saving…" } else { "Save role mapping" }}
-                </button>
+                <SubmitButton label="Save role mapping" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
                 <a href="/role-mappings" class=BUTTON_SECONDARY>"Cancel"</a>
             </div>
         </form>

@@ -12,14 +12,11 @@ use trust_core::{
 
 use crate::{
     api::{
-        dashboard::{
-            Area, AreaHealth, CertificateDue, Dashboard, Finding, RecentChange, deployment_href,
-            resource_href,
-        },
+        dashboard::{Area, AreaHealth, CertificateDue, Dashboard, Finding, RecentChange},
         security::{DiagnosticView, ResourceView},
     },
     error::ApiError,
-    nav::realm_setting_href,
+    nav::{deployment_href, realm_setting_href, resource_href},
     ssr::{
         db::audit::{self, AuditRow},
         deployments::Scope,

@@ -11,7 +11,7 @@ use trust_core::{
     audit::AuditAction,
     export::{
         self, Artifact, Bundle, ImportInput, NativeUser, Secrets, diff,
-        import::{ChangeKind, ImportProblem, kept_keys, owner_of_secret},
+        import::{ChangeKind, ChangedResource, ImportProblem, kept_keys, owner_of_secret},
     },
     resource::{ResourceKind, realm_config::secret_change},
     trust::{
@@ -460,13 +460,13 @@ async fn apply_import(
     after: &Bundle,
     changes: &[export::import::Change],
 ) -> Result<(), ApiError> {
-    let changed = |resource: &str, name: &str| {
+    let changed = |resource: ChangedResource, name: &str| {
         changes
             .iter()
             .any(|c| c.resource == resource && c.name == name && c.kind != ChangeKind::Unchanged)
     };
     let mut tx = crate::ssr::db::begin_write(pool).await?;
-    if changed("deployment", &scope.name) {
+    if changed(ChangedResource::Deployment, &scope.name) {
         let row = deployment_rows::find(&mut tx, &scope.name)
             .await?
             .ok_or(ApiError::Internal)?;
@@ -480,7 +480,7 @@ async fn apply_import(
         .await?;
     }
     for realm in &after.realms {
-        if changed("realm", &realm.name) {
+        if changed(ChangedResource::Realm, &realm.name) {
             put(
                 &mut tx,
                 scope,
@@ -493,7 +493,7 @@ async fn apply_import(
         }
     }
     for config in &after.remotes {
-        if changed("remote cluster", &config.remote.alias) {
+        if changed(ChangedResource::RemoteCluster, &config.remote.alias) {
             put(
                 &mut tx,
                 scope,
@@ -506,7 +506,7 @@ async fn apply_import(
         }
     }
     for (name, body) in &after.role_mappings {
-        if changed("role mapping", name) {
+        if changed(ChangedResource::RoleMapping, name) {
             put(
                 &mut tx,
                 scope,
@@ -519,7 +519,7 @@ async fn apply_import(
         }
     }
     for (name, body) in &after.roles {
-        if changed("role", name) {
+        if changed(ChangedResource::Role, name) {
             put(
                 &mut tx,
                 scope,

@@ -75,12 +75,52 @@ pub enum ChangeKind {
     Unchanged,
 }
 
+/// What one line of the import preview is about (serialized as the noun it shows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangedResource {
+    /// The deployment's own settings.
+    #[serde(rename = "deployment")]
+    Deployment,
+    /// A realm.
+    #[serde(rename = "realm")]
+    Realm,
+    /// A remote cluster.
+    #[serde(rename = "remote cluster")]
+    RemoteCluster,
+    /// A role mapping.
+    #[serde(rename = "role mapping")]
+    RoleMapping,
+    /// A role.
+    #[serde(rename = "role")]
+    Role,
+    /// A keystore value.
+    #[serde(rename = "keystore setting")]
+    KeystoreSetting,
+    /// A setting the console does not model, kept for the export.
+    #[serde(rename = "kept setting")]
+    KeptSetting,
+}
+
+impl ChangedResource {
+    /// The noun the preview shows (`role mapping`).
+    pub const fn noun(self) -> &'static str {
+        match self {
+            Self::Deployment => "deployment",
+            Self::Realm => "realm",
+            Self::RemoteCluster => "remote cluster",
+            Self::RoleMapping => "role mapping",
+            Self::Role => "role",
+            Self::KeystoreSetting => "keystore setting",
+            Self::KeptSetting => "kept setting",
+        }
+    }
+}
+
 /// One line of the import preview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    /// `deployment`, `realm`, `remote cluster`, `role mapping`, `role`, `keystore setting`,
-    /// `kept setting`.
-    pub resource: String,
+    /// What it is about.
+    pub resource: ChangedResource,
     /// Its name (or setting key).
     pub name: String,
     /// Create, update or unchanged.
@@ -742,26 +782,26 @@ fn strip(mut body: Value, fields: &[&str]) -> Value {
 /// new against `before`, plus the deployment.
 pub fn changes(before: &Bundle, after: &Bundle) -> Vec<Change> {
     let mut out = Vec::new();
-    let mut push = |resource: &str, name: &str, old: Option<bool>| {
+    let mut push = |resource: ChangedResource, name: &str, old: Option<bool>| {
         let kind = match old {
             None => ChangeKind::Create,
             Some(true) => ChangeKind::Unchanged,
             Some(false) => ChangeKind::Update,
         };
         out.push(Change {
-            resource: resource.to_owned(),
+            resource,
             name: name.to_owned(),
             kind,
         });
     };
     push(
-        "deployment",
+        ChangedResource::Deployment,
         &after.name,
         Some(before.deployment == after.deployment),
     );
     for realm in &after.realms {
         let old = before.realms.iter().find(|r| r.name == realm.name);
-        push("realm", &realm.name, old.map(|r| r == realm));
+        push(ChangedResource::Realm, &realm.name, old.map(|r| r == realm));
     }
     for config in &after.remotes {
         let old = before
@@ -769,31 +809,35 @@ pub fn changes(before: &Bundle, after: &Bundle) -> Vec<Change> {
             .iter()
             .find(|r| r.remote.alias == config.remote.alias);
         push(
-            "remote cluster",
+            ChangedResource::RemoteCluster,
             &config.remote.alias,
             old.map(|r| r == config),
         );
     }
     for (name, body) in &after.role_mappings {
         push(
-            "role mapping",
+            ChangedResource::RoleMapping,
             name,
             before.role_mappings.get(name).map(|b| b == body),
         );
     }
     for (name, body) in &after.roles {
-        push("role", name, before.roles.get(name).map(|b| b == body));
+        push(
+            ChangedResource::Role,
+            name,
+            before.roles.get(name).map(|b| b == body),
+        );
     }
     for (key, value) in &after.secrets {
         push(
-            "keystore setting",
+            ChangedResource::KeystoreSetting,
             key,
             before.secrets.get(key).map(|b| b == value),
         );
     }
     for (key, value) in &after.other_settings {
         push(
-            "kept setting",
+            ChangedResource::KeptSetting,
             key,
             before.other_settings.get(key).map(|b| b == value),
         );

@@ -641,9 +641,12 @@ fn the_corpus_config_imports_with_its_keystore_and_jwk_set() {
     );
     assert!(lint_export(bundle).valid);
     assert!(
-        imported.changes.iter().any(|c| c.resource == "realm"
-            && c.name == "hs"
-            && c.kind == import::ChangeKind::Create)
+        imported
+            .changes
+            .iter()
+            .any(|c| c.resource == import::ChangedResource::Realm
+                && c.name == "hs"
+                && c.kind == import::ChangeKind::Create)
     );
 }
 
@@ -1120,4 +1123,26 @@ fn support_files_never_name_a_place_outside_the_config_folder() {
     let files = support_files(&bundle, Secrets::Masked);
     let paths: Vec<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
     assert_eq!(paths, ["certs/jwks.json"]);
+}
+
+#[test]
+fn import_preview_lines_name_what_they_change_as_the_preview_shows_it() {
+    use import::ChangedResource::*;
+    for resource in [
+        Deployment,
+        Realm,
+        RemoteCluster,
+        RoleMapping,
+        Role,
+        KeystoreSetting,
+        KeptSetting,
+    ] {
+        // The wire spelling is the noun (the API's JSON did not change with the enum).
+        assert_eq!(
+            serde_json::to_value(resource).unwrap(),
+            json!(resource.noun())
+        );
+        let back: import::ChangedResource = serde_json::from_value(json!(resource.noun())).unwrap();
+        assert_eq!(back, resource);
+    }
 }
