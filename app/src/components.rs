@@ -5,6 +5,7 @@ pub mod cert_chain_picture;
 pub mod code_block;
 pub mod conflict_notice;
 pub mod console_layout;
+pub mod data_table;
 pub mod delete_button;
 pub mod deployment_switcher;
 pub mod diagnostic_list;

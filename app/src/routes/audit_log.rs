@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::data_table::{Column, DataTable, col};
 use crate::{
     api::{
         audit::{AuditEntryView, AuditPageView, list_audit},
@@ -10,9 +11,17 @@ use crate::{
     components::{
         empty_state::EmptyState,
         error_message::ErrorMessage,
-        styles::{BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
+        styles::{BUTTON_SECONDARY, MUTED, PAGE_TITLE},
     },
 };
+
+const AUDIT_COLUMNS: &[Column] = &[
+    col("When (UTC)"),
+    col("Who"),
+    col("Action"),
+    col("Entity"),
+    col("Change"),
+];
 
 /// The audit log: newest first, paged with an "older entries" cursor.
 #[component]
@@ -70,22 +79,9 @@ fn AuditTable(
         .next_before
         .map(|before| format!("/audit?before={before}"));
     view! {
-        <div class=format!("{CARD} relative overflow-x-auto p-0")>
-            <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-                    <tr>
-                        <th scope="col" class="px-4 py-2">"When (UTC)"</th>
-                        <th scope="col" class="px-4 py-2">"Who"</th>
-                        <th scope="col" class="px-4 py-2">"Action"</th>
-                        <th scope="col" class="px-4 py-2">"Entity"</th>
-                        <th scope="col" class="px-4 py-2">"Change"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable label="Audit log" columns=AUDIT_COLUMNS>
                     {page.entries.into_iter().map(|entry| view! { <AuditRow entry current=current.clone() /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
         <nav aria-label="Audit log pages" class="mt-4 flex gap-2">
             {paged.then(|| view! { <a href="/audit" class=BUTTON_SECONDARY>"← Newest entries"</a> })}
             {older.map(|href| view! { <a href=href class=BUTTON_SECONDARY>"Older entries →"</a> })}

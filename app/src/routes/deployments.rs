@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::data_table::{Column, DataTable, Placement, col, hidden_col};
 use crate::{
     api::deployments::{
         DeleteDeployment, DeploymentList, DeploymentView, PutDeployment, PutDeploymentInput,
@@ -23,6 +24,15 @@ pub const KINDS: &[(&str, &str)] = &[
     ("self_managed", "Self-managed"),
     ("ece", "Elastic Cloud Enterprise"),
     ("elastic_cloud", "Elastic Cloud Hosted"),
+];
+
+const DEPLOYMENT_COLUMNS: &[Column] = &[
+    col("Name"),
+    col("Runs on"),
+    col("Version"),
+    col("Cluster ID"),
+    col("Findings"),
+    hidden_col("Actions"),
 ];
 
 /// The deployments the console manages: `?edit=<name>` opens one, `?new=1` a new one.
@@ -64,17 +74,7 @@ fn DeploymentTable(list: DeploymentList) -> impl IntoView {
                 <h2 id="deployments-heading" class="text-base font-semibold">"Deployments"</h2>
                 <a href="/deployments?new=1" class=BUTTON_PRIMARY>"New deployment"</a>
             </div>
-            <div class="mt-3 relative overflow-x-auto">
-                <table class="min-w-full text-sm" aria-label="Deployments">
-                    <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
-                        <th scope="col" class="py-1 pr-4">"Name"</th>
-                        <th scope="col" class="py-1 pr-4">"Runs on"</th>
-                        <th scope="col" class="py-1 pr-4">"Version"</th>
-                        <th scope="col" class="py-1 pr-4">"Cluster ID"</th>
-                        <th scope="col" class="py-1 pr-4">"Findings"</th>
-                        <th scope="col" class="py-1 pr-4"><span class="sr-only">"Actions"</span></th>
-                    </tr></thead>
-                    <tbody>
+            <DataTable label="Deployments" columns=DEPLOYMENT_COLUMNS placement=Placement::Inline class="mt-3">
                         {list.deployments.into_iter().map(|d| {
                             let is_current = d.name == current;
                             let kind = d.body["kind"].as_str().and_then(|k| KINDS.iter().find(|(v, _)| *v == k)).map_or("?", |(_, l)| *l);
@@ -99,9 +99,7 @@ fn DeploymentTable(list: DeploymentList) -> impl IntoView {
                                 </tr>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            </DataTable>
         </section>
     }
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::data_table::{Column, DataTable, Placement, col};
 use crate::{
     api::{
         deployments::{EnvironmentView, TrustOverview, load_trust_overview},
@@ -38,6 +39,13 @@ const LEVELS: &[(&str, &str)] = &[
     ("all", "All deployments (including future ones)"),
     ("specific", "Specific deployments (cluster IDs)"),
     ("none", "No deployment"),
+];
+
+const GRAPH_COLUMNS: &[Column] = &[
+    col("Deployment"),
+    col("trusts"),
+    col("through"),
+    col("Back?"),
 ];
 
 /// The selected deployment's trusted environments: `?edit=<name>` / `?new=1` open the
@@ -164,15 +172,7 @@ fn TrustGraph(overview: TrustOverview) -> impl IntoView {
                 let picture = trust_graph(&overview.graph);
                 view! {
                     <TrustGraphPicture picture />
-                    <div class="mt-3 relative overflow-x-auto">
-                        <table class="min-w-full text-sm" aria-label="Trust graph">
-                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
-                                <th scope="col" class="py-1 pr-4">"Deployment"</th>
-                                <th scope="col" class="py-1 pr-4">"trusts"</th>
-                                <th scope="col" class="py-1 pr-4">"through"</th>
-                                <th scope="col" class="py-1 pr-4">"Back?"</th>
-                            </tr></thead>
-                            <tbody>
+                    <DataTable label="Trust graph" columns=GRAPH_COLUMNS placement=Placement::Inline class="mt-3">
                                 {overview.graph.into_iter().map(|e| view! {
                                     <tr data-testid="trust-edge">
                                         <td class="py-1 pr-4">{e.from}</td>
@@ -185,9 +185,7 @@ fn TrustGraph(overview: TrustOverview) -> impl IntoView {
                                         }}</td>
                                     </tr>
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </DataTable>
                 }.into_any()
             }}
         </section>

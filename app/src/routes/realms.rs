@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::data_table::{Column, DataTable, col};
 use crate::{
     api::security::{ResourceKind, ResourceView, list_resources},
     components::{
@@ -8,11 +9,20 @@ use crate::{
         error_message::ErrorMessage,
         lint_badge::LintBadge,
         realm_chain_picture::RealmChainPicture,
-        styles::{BUTTON_PRIMARY, CARD, MUTED, PAGE_TITLE},
+        styles::{BUTTON_PRIMARY, MUTED, PAGE_TITLE},
     },
     forms::{realm_form::chain_order, text_list},
     pictures::realm_chain::realm_chain,
 };
+
+const REALM_COLUMNS: &[Column] = &[
+    col("Order"),
+    col("Name"),
+    col("Type"),
+    col("Token type"),
+    col("Issuer"),
+    col("Lint"),
+];
 
 /// The realm chain: every realm in the order Elasticsearch tries them, with its lint status.
 #[component]
@@ -61,19 +71,7 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
             .filter_map(|r| r.body.get("type").and_then(|t| t.as_str())),
     );
     view! {
-        <div class=format!("{CARD} mt-6 relative overflow-x-auto p-0")>
-            <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Realm chain">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-                    <tr>
-                        <th scope="col" class="px-4 py-2">"Order"</th>
-                        <th scope="col" class="px-4 py-2">"Name"</th>
-                        <th scope="col" class="px-4 py-2">"Type"</th>
-                        <th scope="col" class="px-4 py-2">"Token type"</th>
-                        <th scope="col" class="px-4 py-2">"Issuer"</th>
-                        <th scope="col" class="px-4 py-2">"Lint"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable label="Realm chain" columns=REALM_COLUMNS class="mt-6">
                     {implicit.into_iter().map(|realm| view! {
                         <tr data-testid="realm-implicit-row" class="bg-slate-50/60 dark:bg-slate-900/40">
                             <td class="px-4 py-2 font-mono" title="Integer.MIN_VALUE">"first"</td>
@@ -109,8 +107,6 @@ fn RealmTable(realms: Vec<ResourceView>) -> impl IntoView {
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }

@@ -4,6 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde_json::{Value, json};
 use trust_core::{field::FieldError, role_mapping::RoleMapping};
 
+use crate::components::data_table::{Column, DataTable, Placement, col};
 use crate::{
     api::security::{PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources},
     components::{
@@ -27,6 +28,13 @@ type Loaded = (
     Result<Vec<ResourceView>, ApiError>,
     Result<Vec<ResourceView>, ApiError>,
 );
+
+const IDENTITY_COLUMNS: &[Column] = &[
+    col("Identity"),
+    col("Matches"),
+    col("Roles before"),
+    col("Roles after"),
+];
 
 /// Create (`/role-mappings/new`) or edit (`/role-mappings/<name>`) a role mapping: visual
 /// rule builder and JSON kept in sync, Elasticsearch's parser errors, and a test against
@@ -275,15 +283,7 @@ fn MappingEditor(
                                                 let never = tests.iter().all(|t| !t.matched);
                                                 view! {
                                                     {never.then(|| view! { <p class="mt-2 text-sm text-amber-700 dark:text-amber-400" data-testid="never-matches">"Warning: this mapping matches none of the sample identities."</p> })}
-                                                    <div class="mt-2 relative overflow-x-auto">
-                                                        <table class="min-w-full text-sm" aria-label="Sample identity test">
-                                                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
-                                                                <th scope="col" class="py-1 pr-4">"Identity"</th>
-                                                                <th scope="col" class="py-1 pr-4">"Matches"</th>
-                                                                <th scope="col" class="py-1 pr-4">"Roles before"</th>
-                                                                <th scope="col" class="py-1 pr-4">"Roles after"</th>
-                                                            </tr></thead>
-                                                            <tbody>
+                                                    <DataTable label="Sample identity test" columns=IDENTITY_COLUMNS placement=Placement::Inline class="mt-2">
                                                                 {tests.into_iter().map(|t| view! {
                                                                     <tr data-testid="identity-test" data-identity=t.name.clone()>
                                                                         <td class="py-1 pr-4">{t.name.clone()} <span class=MUTED>{format!(" ({})", t.username)}</span></td>
@@ -297,9 +297,7 @@ fn MappingEditor(
                                                                         </td>
                                                                     </tr>
                                                                 }).collect_view()}
-                                                            </tbody>
-                                                        </table>
-                                                    </div>
+                                                    </DataTable>
                                                 }.into_any()
                                             }
                                         }

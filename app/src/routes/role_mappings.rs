@@ -1,16 +1,25 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::data_table::{Column, DataTable, col};
 use crate::{
     api::security::{PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources},
     components::{
         empty_state::EmptyState,
         error_message::ErrorMessage,
         lint_badge::LintBadge,
-        styles::{BUTTON_PRIMARY, CARD, INPUT, MUTED, PAGE_TITLE},
+        styles::{BUTTON_PRIMARY, INPUT, MUTED, PAGE_TITLE},
     },
     forms::{role_mapping_form::matches_search, text_list},
 };
+
+const MAPPING_COLUMNS: &[Column] = &[
+    col("Enabled"),
+    col("Name"),
+    col("Grants"),
+    col("Rules"),
+    col("Checks"),
+];
 
 /// Every role mapping, searchable, each with an enabled switch.
 #[component]
@@ -70,18 +79,7 @@ fn MappingTable(
         })
     };
     view! {
-        <div class=format!("{CARD} mt-4 relative overflow-x-auto p-0")>
-            <table class="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" aria-label="Role mappings">
-                <thead class="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wider text-slate-500 dark:bg-slate-900 dark:text-slate-400">
-                    <tr>
-                        <th scope="col" class="px-4 py-2">"Enabled"</th>
-                        <th scope="col" class="px-4 py-2">"Name"</th>
-                        <th scope="col" class="px-4 py-2">"Grants"</th>
-                        <th scope="col" class="px-4 py-2">"Rules"</th>
-                        <th scope="col" class="px-4 py-2">"Checks"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+        <DataTable label="Role mappings" columns=MAPPING_COLUMNS class="mt-4">
                     <For each=visible key=|v| (v.name.clone(), v.version) children=move |mapping| {
                         let enabled = mapping.body["enabled"].as_bool().unwrap_or(true);
                         let grants = match mapping.body.get("role_templates").and_then(|t| t.as_array()).map(Vec::len) {
@@ -118,8 +116,6 @@ fn MappingTable(
                             </tr>
                         }
                     } />
-                </tbody>
-            </table>
-        </div>
+        </DataTable>
     }
 }

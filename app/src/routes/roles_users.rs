@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use trust_core::resource::FieldError;
 
+use crate::components::data_table::{Column, DataTable, Placement, col};
 use crate::{
     api::security::{
         DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
@@ -19,6 +20,21 @@ use crate::{
     },
     nav::{reload_to, urlencode},
 };
+
+const ROLE_COLUMNS: &[Column] = &[
+    col("Name"),
+    col("Cluster"),
+    col("Index entries"),
+    col("run_as"),
+];
+
+const USER_COLUMNS: &[Column] = &[
+    col("Username"),
+    col("Roles"),
+    col("Full name"),
+    col("Email"),
+    col("Password"),
+];
 
 /// Roles (with run_as) and native users (the run_as and delegated-authorization targets).
 /// `?role=<name>` / `?user=<name>` opens one in the editor, `?new=role|user` a new one.
@@ -87,15 +103,7 @@ fn RoleTable(roles: Vec<ResourceView>) -> impl IntoView {
                 view! { <p class=format!("mt-3 {MUTED}")>"No roles yet. Built-in roles (superuser, viewer, …) need no definition here."</p> }.into_any()
             } else {
                 view! {
-                    <div class="mt-3 relative overflow-x-auto">
-                        <table class="min-w-full text-sm" aria-label="Roles">
-                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
-                                <th scope="col" class="py-1 pr-4">"Name"</th>
-                                <th scope="col" class="py-1 pr-4">"Cluster"</th>
-                                <th scope="col" class="py-1 pr-4">"Index entries"</th>
-                                <th scope="col" class="py-1 pr-4">"run_as"</th>
-                            </tr></thead>
-                            <tbody>
+                    <DataTable label="Roles" columns=ROLE_COLUMNS placement=Placement::Inline class="mt-3">
                                 {roles.into_iter().map(|r| {
                                     let href = format!("/roles-users?role={}", urlencode(&r.name));
                                     let indices = r.body["indices"].as_array().map_or(0, Vec::len);
@@ -108,9 +116,7 @@ fn RoleTable(roles: Vec<ResourceView>) -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </DataTable>
                 }.into_any()
             }}
         </section>
@@ -129,16 +135,7 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
                 view! { <p class=format!("mt-3 {MUTED}")>"No native users yet. run_as targets must exist in a realm that can look users up."</p> }.into_any()
             } else {
                 view! {
-                    <div class="mt-3 relative overflow-x-auto">
-                        <table class="min-w-full text-sm" aria-label="Native users">
-                            <thead class="text-left text-xs uppercase text-slate-500 dark:text-slate-400"><tr>
-                                <th scope="col" class="py-1 pr-4">"Username"</th>
-                                <th scope="col" class="py-1 pr-4">"Roles"</th>
-                                <th scope="col" class="py-1 pr-4">"Full name"</th>
-                                <th scope="col" class="py-1 pr-4">"Email"</th>
-                                <th scope="col" class="py-1 pr-4">"Password"</th>
-                            </tr></thead>
-                            <tbody>
+                    <DataTable label="Native users" columns=USER_COLUMNS placement=Placement::Inline class="mt-3">
                                 {users.into_iter().map(|u| {
                                     let href = format!("/roles-users?user={}", urlencode(&u.name));
                                     let password = u.secure_settings.values().next().map_or_else(|| "not set".to_owned(), |s| format!("set · changed {}", s.changed_at.replace('T', " ")));
@@ -152,9 +149,7 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </DataTable>
                 }.into_any()
             }}
         </section>
