@@ -97,7 +97,9 @@ describe('history and restore', () => {
     await page.goto('/realms/jwt8');
     await hydrated(page);
     await entry(5).waitFor();
+    assert.equal(await page.getByTestId('unsaved').count(), 0, 'nothing edited yet');
     await page.locator('#setting-allowed_audiences').fill('aud7');
+    await page.getByTestId('unsaved').getByText('Unsaved changes').waitFor();
     // Another admin saves while this form holds version 5.
     await put('/api/v1/realms/jwt8?version=5', realm('https://third.example', ['aud8']), 200);
     await page.getByRole('button', { name: 'Save realm' }).click();
@@ -114,6 +116,7 @@ describe('history and restore', () => {
     await reload.click();
     await hydrated(page);
     await page.waitForFunction(() => document.querySelector('#setting-allowed_issuer')?.value === 'https://third.example');
+    assert.equal(await page.getByTestId('unsaved').count(), 0, 'a reload starts from the stored version');
   });
 
   test('no errors in the browser console', () => {

@@ -45,6 +45,30 @@ pub fn SubmitButton(
     }
 }
 
+/// Whether `value` differs from what it held when the editor loaded.
+pub fn changed_since_load<T, S>(value: S) -> Signal<bool>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    S: With<Value = T> + GetUntracked<Value = T> + Copy + Send + Sync + 'static,
+{
+    let loaded = StoredValue::new(value.get_untracked());
+    Signal::derive(move || value.with(|v| loaded.with_value(|l| v != l)))
+}
+
+/// "Unsaved changes" beside the save button while the form differs from what was loaded.
+#[component]
+pub fn UnsavedChanges(
+    /// Whether it differs.
+    #[prop(into)]
+    dirty: Signal<bool>,
+) -> impl IntoView {
+    move || {
+        dirty.get().then(|| {
+            view! { <span class="text-sm font-medium text-amber-800 dark:text-amber-300" role="status" data-testid="unsaved">"Unsaved changes"</span> }
+        })
+    }
+}
+
 /// Loads `to(answer)` as a new page once `value` holds a successful answer.
 pub fn reload_on_success<T, V>(value: V, to: impl Fn(&T) -> String + 'static)
 where

@@ -10,7 +10,10 @@ use crate::{
     },
     components::{
         diagnostic_list::DiagnosticList,
-        editor_parts::{SavedNotice, SubmitButton, action_failure, reload_on_success},
+        editor_parts::{
+            SavedNotice, SubmitButton, UnsavedChanges, action_failure, changed_since_load,
+            reload_on_success,
+        },
         error_message::ErrorMessage,
         form_field::{CheckField, FormField, SelectField, bind, form_refusal, server_refusal},
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, MUTED, PAGE_TITLE},
@@ -298,7 +301,7 @@ fn DeploymentEditor(existing: Option<DeploymentView>, saved: bool) -> impl IntoV
             <DiagnosticList diagnostics=live id="deployment-diagnostics".to_owned() />
             {other_error}
             <div class="flex flex-wrap gap-2">
-                <SubmitButton label="Save deployment" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
+                <div class="flex items-center gap-3"><SubmitButton label="Save deployment" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) /><UnsavedChanges dirty=changed_since_load(form) /></div>
                 {(!is_new).then(|| view! {
                     <Show when=move || confirm.get() fallback=move || view! {
                         <button type="button" class=BUTTON_SECONDARY on:click=move |_| confirm.set(true)>"Delete"</button>

@@ -19,7 +19,8 @@ use crate::{
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
         editor_parts::{
-            SavedNotice, SubmitButton, failure_view, reload_on_success, resource_actions,
+            SavedNotice, SubmitButton, UnsavedChanges, changed_since_load, failure_view,
+            reload_on_success, resource_actions,
         },
         error_message::ErrorMessage,
         history_panel::HistoryPanel,
@@ -212,6 +213,7 @@ fn RealmEditor(
             <div class="flex items-center gap-3">
                 <SubmitButton label="Save realm" pending=save.pending() blocked=Signal::derive(move || check.with(|c| c.refused.is_some())) />
                 <a href="/realms" class=BUTTON_SECONDARY>"Cancel"</a>
+                <UnsavedChanges dirty=changed_since_load(form) />
             </div>
         </form>
         {history}

@@ -12,7 +12,10 @@ use crate::{
         conflict_notice::EditBase,
         delete_button::DeleteButton,
         diagnostic_list::DiagnosticList,
-        editor_parts::{SavedNotice, SubmitButton, action_failure, resource_actions},
+        editor_parts::{
+            SavedNotice, SubmitButton, UnsavedChanges, action_failure, changed_since_load,
+            resource_actions,
+        },
         error_message::ErrorMessage,
         form_field::{FormField, SelectField, bind, form_refusal, refuses, server_refusal},
         history_panel::HistoryPanel,
@@ -326,7 +329,7 @@ fn RemoteEditor(existing: Option<RemoteView>, others: Vec<String>, saved: bool) 
             {security_sections}
             <DiagnosticList diagnostics=Signal::derive(move || stored.clone()) id="remote-diagnostics".to_owned() />
             {other_error}
-            <SubmitButton label="Save remote cluster" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
+            <div class="flex items-center gap-3"><SubmitButton label="Save remote cluster" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) /><UnsavedChanges dirty=changed_since_load(form) /></div>
         </form>
         {history}
     }

@@ -10,7 +10,10 @@ use crate::{
     components::{
         conflict_notice::EditBase,
         delete_button::DeleteButton,
-        editor_parts::{SavedNotice, SubmitButton, failure_view, resource_actions},
+        editor_parts::{
+            SavedNotice, SubmitButton, UnsavedChanges, changed_since_load, failure_view,
+            resource_actions,
+        },
         error_message::ErrorMessage,
         history_panel::HistoryPanel,
         rule_builder::RuleBuilder,
@@ -143,6 +146,9 @@ fn MappingEditor(
         |_| list_resources(ResourceKind::SampleIdentity),
     );
     let (save, remove) = resource_actions(ResourceKind::RoleMapping);
+    // The rules live in their own builder: an edit of either is unsaved.
+    let (form_dirty, rules_dirty) = (changed_since_load(form), changed_since_load(rules_value));
+    let dirty = Signal::derive(move || form_dirty.get() || rules_dirty.get());
     let base = StoredValue::new(
         existing
             .as_ref()
@@ -315,6 +321,7 @@ fn MappingEditor(
             <div class="flex gap-3">
                 <SubmitButton label="Save role mapping" pending=save.pending() blocked=Signal::derive(move || check.get().is_err()) />
                 <a href="/role-mappings" class=BUTTON_SECONDARY>"Cancel"</a>
+                <UnsavedChanges dirty=dirty />
             </div>
         </form>
         {history}

@@ -9,7 +9,11 @@ use crate::{
         DeleteResource, PutResource, PutResourceInput, ResourceKind, ResourceView, list_resources,
     },
     components::{
+        conflict_notice::EditBase,
         delete_button::DeleteButton,
+        editor_parts::{
+            SubmitButton, UnsavedChanges, changed_since_load, failure_view, reload_on_success,
+        },
         error_message::ErrorMessage,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, MUTED, PAGE_TITLE},
     },
@@ -18,7 +22,7 @@ use crate::{
         directory_form::{RoleForm, UserForm},
         text_list,
     },
-    nav::{reload_to, urlencode},
+    nav::urlencode,
 };
 
 const ROLE_COLUMNS: &[Column] = &[
@@ -160,16 +164,8 @@ fn UserTable(users: Vec<ResourceView>) -> impl IntoView {
 fn actions() -> (ServerAction<PutResource>, ServerAction<DeleteResource>) {
     let save = ServerAction::<PutResource>::new();
     let remove = ServerAction::<DeleteResource>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            reload_to("/roles-users");
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            reload_to("/roles-users");
-        }
-    });
+    reload_on_success(save.value(), |_: &ResourceView| "/roles-users".to_owned());
+    reload_on_success(remove.value(), |()| "/roles-users".to_owned());
     (save, remove)
 }
 
@@ -214,15 +210,28 @@ fn EditorFooter(
     label: &'static str,
     /// The stored resource (kind, name, version), when there is one to delete.
     target: Option<(ResourceKind, String, Option<i64>)>,
+    /// Whether the form differs from what was loaded.
+    #[prop(into)]
+    dirty: Signal<bool>,
 ) -> impl IntoView {
+    // A conflict shows what the other side changed since this form was loaded.
+    let base = StoredValue::new(target.as_ref().and_then(|(kind, name, version)| {
+        version.map(|version| EditBase {
+            kind: *kind,
+            name: name.clone(),
+            version,
+            reload: "/roles-users".to_owned(),
+        })
+    }));
     view! {
-        <p class="text-sm text-red-700" role="alert">{move || problem.get()}</p>
-        {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-        {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
-        <div class="flex gap-3">
-            <button type="submit" class=BUTTON_PRIMARY disabled=move || save.pending().get() || problem.get().is_some()>{label}</button>
+        <p class="text-sm text-red-700 dark:text-red-400" role="alert">{move || problem.get()}</p>
+        {move || save.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
+        {move || remove.value().get().and_then(Result::err).map(|error| base.with_value(|b| failure_view(error, b.as_ref())))}
+        <div class="flex items-center gap-3">
+            <SubmitButton label pending=save.pending() blocked=Signal::derive(move || problem.get().is_some()) />
             {target.map(|(kind, name, version)| view! { <DeleteButton remove kind name version /> })}
             <a href="/roles-users" class=BUTTON_SECONDARY>"Close"</a>
+            <UnsavedChanges dirty />
         </div>
     }
 }
@@ -271,7 +280,7 @@ fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
             <div><label for="role-metadata" class=LABEL>"Metadata (JSON)"</label>
                 <textarea id="role-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
-            <EditorFooter save remove problem label="Save role" target=(!is_new).then(|| (ResourceKind::Role, name.clone(), version)) />
+            <EditorFooter save remove problem label="Save role" target=(!is_new).then(|| (ResourceKind::Role, name.clone(), version)) dirty=changed_since_load(form) />
         </form>
     }
 }
@@ -329,7 +338,7 @@ fn UserEditor(existing: Option<ResourceView>) -> impl IntoView {
             <div><label for="user-metadata" class=LABEL>"Metadata (JSON)"</label>
                 <textarea id="user-metadata" rows="2" class=format!("{INPUT} font-mono text-xs")
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
-            <EditorFooter save remove problem label="Save user" target=(!is_new).then(|| (ResourceKind::User, name.clone(), version)) />
+            <EditorFooter save remove problem label="Save user" target=(!is_new).then(|| (ResourceKind::User, name.clone(), version)) dirty=changed_since_load(form) />
         </form>
     }
 }
