@@ -1,7 +1,7 @@
 //! The HTML shell (server only) and the root component with its routes.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path,
@@ -50,6 +50,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let (theme, csrf) = (Theme::default(), String::new());
     let html_class = if theme == Theme::Dark { "dark" } else { "" };
+    // From the same folder as the client: a content-addressed one in a release binary (see
+    // the server's assets module), so it can be cached for good.
+    let stylesheet = format!("/{}/trust_console.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en" class=html_class>
@@ -58,6 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="csrf-token" content=csrf />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <link rel="stylesheet" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -85,7 +89,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(RwSignal::new(initial_theme()));
     view! {
-        <Stylesheet id="leptos" href="/pkg/trust_console.css" />
         <Title formatter=|page: String| format!("{page} · trust-console") />
         <Router>
             <Routes fallback=NotFound>

@@ -105,7 +105,7 @@ pub async fn guard(
     // session's database work; the login page does, to send a logged-in user on.
     let needs_user = access == Access::Session || path == "/login";
     let user = if needs_user {
-        match auth::live_session_user(&state.pool, &session, state.sessions).await {
+        match auth::live_session_user(&session, state.sessions).await {
             Ok(user) => user,
             Err(error) => return error.into_response(),
         }

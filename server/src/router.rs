@@ -13,14 +13,13 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use app::{
     App,
     api::security::{ResourceKind, api_segment},
     error::ApiError,
     shell,
-    ssr::{AppState, session_store::HashedIds},
+    ssr::{AppState, session_store::SqliteSessions},
 };
 
 use crate::{
@@ -33,7 +32,7 @@ use crate::{
 pub const SESSION_COOKIE: &str = "tc_session";
 
 /// The whole application.
-pub fn build(state: AppState, store: HashedIds<SqliteStore>, edge: EdgePolicy) -> Router {
+pub fn build(state: AppState, store: SqliteSessions, edge: EdgePolicy) -> Router {
     let secure_cookies = edge.tls;
     let idle = Duration::seconds(i64::try_from(state.sessions.idle_secs).unwrap_or(i64::MAX));
     let sessions = SessionManagerLayer::new(store)

@@ -11,11 +11,10 @@ use app::ssr::{
     auth::{self, AdminPassword, BootstrapError, SessionLimits},
     crypto, db,
     jwks_fetch::JwksFetcher,
-    session_store::HashedIds,
+    session_store::SqliteSessions,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::{assets, config::ServeArgs, edge::EdgePolicy, router};
 
@@ -47,9 +46,6 @@ pub enum ServeError {
     /// The first admin account could not be created.
     #[error(transparent)]
     Bootstrap(#[from] BootstrapError),
-    /// The session table could not be created.
-    #[error("cannot set up the session store: {0}")]
-    Sessions(sqlx::Error),
     /// The address is taken or not ours.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -112,24 +108,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         None => {}
     }
 
-    let store = HashedIds::new(SqliteStore::new(pool.clone()));
-    store
-        .inner()
-        .migrate()
-        .await
-        .map_err(ServeError::Sessions)?;
-    let sweeper = tokio::spawn(
-        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
-            store.clone(),
-            tokio::time::Duration::from_secs(3600),
-        ),
-    );
+    // The `sessions` table comes with the migrations (run above).
+    let store = SqliteSessions::new(pool.clone());
+    let sweeper = tokio::spawn(sweep_expired_sessions(store.clone()));
 
     let site_root = assets::site_root(args.site_root.clone());
     let options = LeptosOptions::builder()
         .output_name("trust_console")
         .site_root(site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets::pkg_dir())
         .site_addr(args.address)
         .build();
     let extra_ca = match &args.jwks_ca_file {
@@ -271,4 +258,16 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received; finishing open requests");
+}
+
+/// Deletes expired session rows once an hour (expired sessions never load in between).
+async fn sweep_expired_sessions(store: SqliteSessions) {
+    use tower_sessions::session_store::ExpiredDeletion as _;
+    let mut hourly = tokio::time::interval(tokio::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!("could not delete expired sessions: {error}");
+        }
+    }
 }

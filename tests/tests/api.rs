@@ -392,6 +392,95 @@ async fn data_and_sessions_survive_a_restart() {
     login(&fresh, &console, new_password).await;
 }
 
+/// The client's folder in a page: `/pkg/<build>/` (content-addressed), as the page links it.
+fn client_folder(page: &str) -> String {
+    let start = page
+        .find("/pkg/")
+        .expect("the page loads the client from /pkg/");
+    let rest = &page[start + "/pkg/".len()..];
+    let end = rest.find('/').expect("a folder under /pkg/");
+    format!("/pkg/{}/", &rest[..end])
+}
+
+#[tokio::test]
+async fn the_client_is_content_addressed_and_cached_for_good() {
+    let console = Console::start();
+    let http = client();
+    let login_page = http
+        .get(console.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let folder = client_folder(&login_page);
+    let hash = folder.trim_start_matches("/pkg/").trim_end_matches('/');
+    assert_eq!(hash.len(), 16, "{folder}");
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{folder}");
+    // The page links the script, the client and the stylesheet from that folder.
+    for file in [
+        "trust_console.js",
+        "trust_console.wasm",
+        "trust_console.css",
+    ] {
+        let address = format!("{folder}{file}");
+        assert!(
+            login_page.contains(&address),
+            "the page does not link {address}"
+        );
+        let response = http
+            .get(console.url(&address))
+            .header(header::ACCEPT_ENCODING, "br, gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{address}");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{address}"
+        );
+        assert!(response.headers().contains_key(header::ETAG), "{address}");
+        assert_eq!(
+            response.headers()[header::CONTENT_ENCODING],
+            "br",
+            "{address}"
+        );
+    }
+    // The same files at the plain address are revalidated on every use.
+    let plain = http
+        .get(console.url("/pkg/trust_console.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(plain.headers()[header::CACHE_CONTROL], "no-cache");
+    // Another build's folder is not served this build's files.
+    let other = if hash == "0000000000000000" {
+        "1111111111111111"
+    } else {
+        "0000000000000000"
+    };
+    let stale = http
+        .get(console.url(&format!("/pkg/{other}/trust_console.wasm")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 404);
+    // Every page of one build names the same folder.
+    login(&http, &console, ADMIN_PASSWORD).await;
+    let overview = http
+        .get(console.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(client_folder(&overview), folder);
+}
+
 #[tokio::test]
 async fn the_binary_serves_its_own_site_from_any_directory() {
     let console = Console::start();

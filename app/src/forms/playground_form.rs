@@ -89,9 +89,9 @@ pub fn group_trace(verdict: &Verdict) -> Vec<RealmTrace> {
     let mut groups: Vec<RealmTrace> = Vec::new();
     for entry in &verdict.trace {
         match groups.last_mut() {
-            Some(group) if group.realm == entry.realm => group.steps.push(entry.clone()),
+            Some(group) if *group.realm == *entry.realm => group.steps.push(entry.clone()),
             _ => groups.push(RealmTrace {
-                realm: entry.realm.clone(),
+                realm: entry.realm.to_string(),
                 outcome: RealmOutcome::Declined,
                 steps: vec![entry.clone()],
             }),

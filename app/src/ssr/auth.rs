@@ -397,14 +397,14 @@ async fn record_session(
 
 /// The session's user while the session is still good: within its absolute lifetime, and
 /// created in the user's current epoch (a password change or "log out everywhere" raises it,
-/// on every instance at once since it lives in the database). A session that is over is
-/// flushed. An active session is re-saved every [`SessionLimits::touch_secs`] so that the idle
+/// on every instance at once since it lives in the database; the session store checks the
+/// epoch in the query that loads the session, see [`super::session_store`]). A session past
+/// its lifetime is flushed. An active session is re-saved every [`SessionLimits::touch_secs`] so that the idle
 /// timeout counts from the last request, not from login.
 ///
 /// # Errors
 /// A session-store or database failure.
 pub async fn live_session_user(
-    pool: &SqlitePool,
     session: &Session,
     limits: SessionLimits,
 ) -> Result<Option<SessionUser>, ApiError> {
@@ -413,7 +413,7 @@ pub async fn live_session_user(
     };
     let now = unix_now();
     let expired = now.saturating_sub(user.logged_in_at) >= limits.lifetime_secs;
-    if expired || users::session_epoch(pool, user.user_id).await? != Some(user.epoch) {
+    if expired {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     }
@@ -706,7 +706,7 @@ mod tests {
     use trust_core::login_throttle::ThrottlePolicy;
 
     use super::*;
-    use crate::ssr::db;
+    use crate::ssr::{db, session_store::SqliteSessions};
 
     async fn memory_pool() -> SqlitePool {
         let pool = db::open("sqlite::memory:").await.unwrap();
@@ -742,21 +742,21 @@ mod tests {
         }
     }
 
-    /// Whether `session` is still good.
+    /// Whether `session` is still good on the next request: it is saved to the console's
+    /// store, then read back as a new request would (the store checks the epoch).
     async fn is_live(pool: &SqlitePool, session: &Session, limits: SessionLimits) -> bool {
-        live_session_user(pool, session, limits)
-            .await
-            .unwrap()
-            .is_some()
+        session.save().await.unwrap();
+        let next = Session::new(session.id(), store(pool), None);
+        live_session_user(&next, limits).await.unwrap().is_some()
     }
 
-    /// A session in a memory store.
-    fn memory_session() -> Session {
-        Session::new(
-            None,
-            std::sync::Arc::new(tower_sessions::MemoryStore::default()),
-            None,
-        )
+    fn store(pool: &SqlitePool) -> std::sync::Arc<SqliteSessions> {
+        std::sync::Arc::new(SqliteSessions::new(pool.clone()))
+    }
+
+    /// A new session in the console's store.
+    fn new_session(pool: &SqlitePool) -> Session {
+        Session::new(None, store(pool), None)
     }
 
     async fn audit_count(pool: &SqlitePool) -> i64 {
@@ -851,7 +851,7 @@ mod tests {
         let throttle = LoginThrottle::default();
 
         // The audit insert fails (empty actor violates its CHECK): the change must roll back.
-        let session = memory_session();
+        let session = new_session(&pool);
         let failed = change_password(
             &pool,
             &throttle,
@@ -887,13 +887,12 @@ mod tests {
         assert_eq!(renewed.epoch, changed.session_epoch);
         let limits = SessionLimits::default();
         assert!(is_live(&pool, &session, limits).await);
-        let other = memory_session();
+        let other = new_session(&pool);
         other
             .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
             .await
             .unwrap();
         assert!(!is_live(&pool, &other, limits).await);
-        assert!(session_user(&other).await.unwrap().is_none(), "flushed");
     }
 
     #[tokio::test]
@@ -903,14 +902,14 @@ mod tests {
             lifetime_secs: 3600,
             idle_secs: 600,
         };
-        let old = memory_session();
+        let old = new_session(&pool);
         let mut user = session_of(&admin, "admin");
         user.logged_in_at = unix_now() - 3600;
         old.insert(SESSION_USER_KEY, &user).await.unwrap();
         assert!(!is_live(&pool, &old, limits).await);
 
-        let a = memory_session();
-        let b = memory_session();
+        let a = new_session(&pool);
+        let b = new_session(&pool);
         for session in [&a, &b] {
             session
                 .insert(SESSION_USER_KEY, session_of(&admin, "admin"))
@@ -938,7 +937,7 @@ mod tests {
         let (pool, admin) = pool_with_admin().await;
         let throttle = LoginThrottle::default();
         let user = session_of(&admin, "admin");
-        let session = memory_session();
+        let session = new_session(&pool);
         let change = |current: &str, new: &'static str| {
             change_password(
                 &pool,

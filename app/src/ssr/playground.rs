@@ -87,7 +87,7 @@ pub async fn validate(
         .jwt_realms()
         .filter(|realm| {
             first.trace.iter().any(|e| {
-                e.realm == realm.name && e.step == Step::JwksReload && e.outcome == Outcome::Skip
+                *e.realm == *realm.name && e.step == Step::JwksReload && e.outcome == Outcome::Skip
             })
         })
         .collect();

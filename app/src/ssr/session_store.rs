@@ -1,106 +1,276 @@
-//! The session store keeps only a hash of each session id: the cookie holds the id, the table
-//! holds SHA-256 of it, so read access to the database file (a backup, a copied volume) does
-//! not hand out live admin sessions.
+//! The console's session store: tower-sessions records in the `sessions` table.
+//!
+//! - The table holds only a hash of each session id: the cookie holds the id, the row's key is
+//!   SHA-256 of it, so read access to the database file (a backup, a copied volume) does not
+//!   hand out live admin sessions.
+//! - Each row copies the logged-in user's id and session epoch out of the record, and loading
+//!   a session joins the user: a session whose user is gone, or whose epoch is behind the
+//!   user's (a password change or "log out everywhere" raised it, through any instance), does
+//!   not load. That check used to be a second query on every request; now it is part of the
+//!   one that reads the session.
+//! - A request that read a session just before its epoch moved on may still save it (the
+//!   idle-timeout touch): the row keeps the old epoch, so it never loads again.
 
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
 use tower_sessions::{
     SessionStore,
+    cookie::time::OffsetDateTime,
     session::{Id, Record},
     session_store::{self, ExpiredDeletion},
 };
 
-/// A store that hashes session ids before `inner` sees them.
+use crate::ssr::auth::SESSION_USER_KEY;
+
+/// The store. Cheap to clone.
 #[derive(Clone, Debug)]
-pub struct HashedIds<S> {
-    inner: S,
+pub struct SqliteSessions {
+    pool: SqlitePool,
 }
 
-impl<S> HashedIds<S> {
-    /// Wraps `inner`.
-    pub fn new(inner: S) -> Self {
-        Self { inner }
-    }
-
-    /// The wrapped store (for its own maintenance, such as deleting expired sessions).
-    pub fn inner(&self) -> &S {
-        &self.inner
+impl SqliteSessions {
+    /// A store on `pool`, whose migrations created the `sessions` table.
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool }
     }
 }
 
 /// The id stored for the session whose cookie holds `id`.
-pub fn stored_id(id: &Id) -> Id {
+pub fn stored_id(id: &Id) -> String {
     let digest = Sha256::new()
         .chain_update(b"trust-console session id\0")
         .chain_update(id.0.to_le_bytes())
         .finalize();
     let mut bytes = [0_u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    Id(i128::from_le_bytes(bytes))
+    Id(i128::from_le_bytes(bytes)).to_string()
 }
 
-fn hashed(record: &Record) -> Record {
-    Record {
-        id: stored_id(&record.id),
-        ..record.clone()
-    }
+/// The logged-in user a record carries, as the row's `user_id` and `epoch` copy it.
+#[derive(Deserialize)]
+struct Owner {
+    user_id: i64,
+    #[serde(default)]
+    epoch: i64,
+}
+
+fn owner(record: &Record) -> (Option<i64>, Option<i64>) {
+    record
+        .data
+        .get(SESSION_USER_KEY)
+        .and_then(|value| Owner::deserialize(value).ok())
+        .map_or((None, None), |o| (Some(o.user_id), Some(o.epoch)))
+}
+
+fn backend(error: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
+    serde_json::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+fn unix_now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 #[async_trait::async_trait]
-impl<S: SessionStore + Clone> SessionStore for HashedIds<S> {
+impl SessionStore for SqliteSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let (user_id, epoch) = owner(record);
+        let expiry = record.expiry_date.unix_timestamp();
         // A new id until its hash is unused (collisions are astronomically rare).
-        while self.inner.load(&stored_id(&record.id)).await?.is_some() {
+        loop {
+            let id = stored_id(&record.id);
+            let data = encode(record)?;
+            let inserted = sqlx::query!(
+                "INSERT INTO sessions (id, data, expiry_date, user_id, epoch)
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                id,
+                data,
+                expiry,
+                user_id,
+                epoch
+            )
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
             record.id = Id::default();
         }
-        self.inner.save(&hashed(record)).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.inner.save(&hashed(record)).await
+        let (user_id, epoch) = owner(record);
+        let id = stored_id(&record.id);
+        let data = encode(record)?;
+        let expiry = record.expiry_date.unix_timestamp();
+        sqlx::query!(
+            "INSERT INTO sessions (id, data, expiry_date, user_id, epoch) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data,
+                 expiry_date = excluded.expiry_date, user_id = excluded.user_id,
+                 epoch = excluded.epoch",
+            id,
+            data,
+            expiry,
+            user_id,
+            epoch
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        Ok(self
-            .inner
-            .load(&stored_id(id))
-            .await?
-            .map(|record| Record { id: *id, ..record }))
+        let stored = stored_id(id);
+        let now = unix_now();
+        let data = sqlx::query_scalar!(
+            r#"SELECT s.data AS "data!: Vec<u8>" FROM sessions s
+               LEFT JOIN users u ON u.id = s.user_id
+               WHERE s.id = ? AND s.expiry_date > ?
+                 AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
+            stored,
+            now
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(data) = data else {
+            return Ok(None);
+        };
+        let record: Record = serde_json::from_slice(&data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, ..record }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.inner.delete(&stored_id(id)).await
+        let stored = stored_id(id);
+        sqlx::query!("DELETE FROM sessions WHERE id = ?", stored)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }
 
 #[async_trait::async_trait]
-impl<S: ExpiredDeletion + Clone> ExpiredDeletion for HashedIds<S> {
+impl ExpiredDeletion for SqliteSessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        self.inner.delete_expired().await
+        let now = unix_now();
+        sqlx::query!("DELETE FROM sessions WHERE expiry_date <= ?", now)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use tower_sessions::MemoryStore;
+    use serde_json::json;
+    use tower_sessions::cookie::time::Duration;
 
     use super::*;
+    use crate::ssr::db;
+
+    async fn pool() -> SqlitePool {
+        let pool = db::open("sqlite::memory:").await.unwrap();
+        db::MIGRATOR.run(&pool).await.unwrap();
+        sqlx::query!("INSERT INTO users (id, username, password_hash) VALUES (7, 'alice', 'x')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    fn record(user: Option<(i64, i64)>, expires_in: Duration) -> Record {
+        let mut data = std::collections::HashMap::new();
+        if let Some((user_id, epoch)) = user {
+            data.insert(
+                SESSION_USER_KEY.to_owned(),
+                json!({"user_id": user_id, "username": "alice", "csrf_token": "t", "epoch": epoch}),
+            );
+        }
+        Record {
+            id: Id::default(),
+            data,
+            expiry_date: OffsetDateTime::now_utc() + expires_in,
+        }
+    }
 
     #[tokio::test]
-    async fn the_inner_store_never_sees_the_cookie_id() {
-        let inner = MemoryStore::default();
-        let store = HashedIds::new(inner.clone());
-        let mut record = Record {
-            id: Id::default(),
-            data: Default::default(),
-            expiry_date: tower_sessions::cookie::time::OffsetDateTime::now_utc()
-                + tower_sessions::cookie::time::Duration::hours(1),
-        };
+    async fn the_table_never_sees_the_cookie_id() {
+        let pool = pool().await;
+        let store = SqliteSessions::new(pool.clone());
+        let mut record = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut record).await.unwrap();
-        assert!(inner.load(&record.id).await.unwrap().is_none());
-        assert!(inner.load(&stored_id(&record.id)).await.unwrap().is_some());
+        let ids: Vec<String> = sqlx::query_scalar!("SELECT id FROM sessions")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ids, [stored_id(&record.id)]);
+        assert_ne!(ids[0], record.id.to_string());
         let loaded = store.load(&record.id).await.unwrap().unwrap();
         assert_eq!(loaded.id, record.id);
+        assert_eq!(loaded.data, record.data);
         store.delete(&record.id).await.unwrap();
         assert!(store.load(&record.id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_raised_epoch_or_a_deleted_user_ends_the_session_in_the_same_query() {
+        let pool = pool().await;
+        let store = SqliteSessions::new(pool.clone());
+        let mut current = record(Some((7, 0)), Duration::hours(1));
+        store.create(&mut current).await.unwrap();
+        let mut anonymous = record(None, Duration::hours(1));
+        store.create(&mut anonymous).await.unwrap();
+        assert!(store.load(&current.id).await.unwrap().is_some());
+
+        sqlx::query!("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = 7")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(store.load(&current.id).await.unwrap().is_none());
+        // A request that read the session before the change saves it back: it stays ended.
+        store.save(&current).await.unwrap();
+        assert!(store.load(&current.id).await.unwrap().is_none());
+        // The session carried on in the new epoch (the password changer's own) loads.
+        let renewed = Record {
+            data: record(Some((7, 1)), Duration::hours(1)).data,
+            ..current.clone()
+        };
+        store.save(&renewed).await.unwrap();
+        assert!(store.load(&current.id).await.unwrap().is_some());
+        // A session without a user is not tied to anyone's epoch.
+        assert!(store.load(&anonymous.id).await.unwrap().is_some());
+
+        sqlx::query!("DELETE FROM users WHERE id = 7")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(store.load(&current.id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn expired_sessions_do_not_load_and_are_swept() {
+        let pool = pool().await;
+        let store = SqliteSessions::new(pool.clone());
+        let mut old = record(Some((7, 0)), Duration::seconds(-5));
+        store.create(&mut old).await.unwrap();
+        let mut live = record(Some((7, 0)), Duration::hours(1));
+        store.create(&mut live).await.unwrap();
+        assert!(store.load(&old.id).await.unwrap().is_none());
+        store.delete_expired().await.unwrap();
+        let left: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM sessions"#)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 1);
+        assert!(store.load(&live.id).await.unwrap().is_some());
     }
 }

@@ -16,6 +16,9 @@
 //! resolved again). Elasticsearch clears the cache when role mappings change and when a JWK
 //! set reload finds new keys; the cache is off when the ttl or the size is not positive.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -70,15 +73,20 @@ pub enum Outcome {
 /// One trace line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEntry {
-    /// The realm that ran the step (empty when no JWT realm is configured).
-    pub realm: String,
+    /// The realm that ran the step (empty when no JWT realm is configured). Shared by the
+    /// realm's entries: a trace line costs no copy of the name.
+    pub realm: Arc<str>,
     /// The step.
     pub step: Step,
     /// Pass, fail or skip.
     pub outcome: Outcome,
-    /// Elasticsearch's message for failures; a plain explanation otherwise.
-    pub message: String,
+    /// Elasticsearch's message for failures; a plain explanation otherwise. Fixed texts are
+    /// borrowed, not allocated.
+    pub message: Message,
 }
+
+/// A trace message: a fixed text or one built from the token's values.
+pub type Message = Cow<'static, str>;
 
 /// What the client sent.
 #[derive(Clone, Copy, Debug, Default)]
@@ -182,36 +190,37 @@ pub(crate) fn authenticate_with(
     request: Request<'_>,
     after: &mut dyn FnMut(&JwtRealm, &JwtUser, &mut Vec<TraceEntry>) -> AfterPrincipal,
 ) -> ChainResult {
-    let realms: Vec<&JwtRealm> = chain.jwt_realms().collect();
-    let names: Vec<&str> = if realms.is_empty() {
-        vec![""]
-    } else {
-        realms.iter().map(|r| r.name.as_str()).collect()
-    };
-    let fail_all = |message: &str| ChainResult {
-        success: None,
-        trace: names
-            .iter()
-            .map(|n| TraceEntry {
-                realm: (*n).to_owned(),
-                step: Step::TokenParse,
-                outcome: Outcome::Fail,
-                message: message.to_owned(),
-            })
-            .collect(),
-        token_principal: None,
+    // Only a token no realm can read needs the realms' names: one failed line each.
+    let fail_all = |message: Message| {
+        let mut names: Vec<&str> = chain.jwt_realms().map(|r| r.name.as_str()).collect();
+        if names.is_empty() {
+            names.push("");
+        }
+        ChainResult {
+            success: None,
+            trace: names
+                .into_iter()
+                .map(|n| TraceEntry {
+                    realm: Arc::from(n),
+                    step: Step::TokenParse,
+                    outcome: Outcome::Fail,
+                    message: message.clone(),
+                })
+                .collect(),
+            token_principal: None,
+        }
     };
     let Some(raw) = bearer(request.authorization) else {
-        return fail_all(
+        return fail_all(Cow::Borrowed(
             "no JWT: the Authorization header is missing, blank, or does not start with [Bearer ] (case-sensitive)",
-        );
+        ));
     };
     let jwt = match ParsedJwt::parse(raw) {
         Ok(jwt) => jwt,
         Err(e) => {
-            let mut result = fail_all(&format!(
+            let mut result = fail_all(Cow::Owned(format!(
                 "the bearer value is not a JWT and is skipped by every JWT realm: {e}"
-            ));
+            )));
             result.token_principal = Some("<unrecognized JWT token>".to_owned());
             return result;
         }
@@ -226,25 +235,17 @@ pub(crate) fn authenticate_with(
                 kind,
                 implicit,
             } => {
-                let added = if implicit {
-                    ", added by Elasticsearch because no realm of that type is configured"
-                } else {
-                    ""
-                };
                 trace.push(TraceEntry {
-                    realm: name.to_owned(),
+                    realm: Arc::from(name),
                     step: Step::Credentials,
                     outcome: Outcome::Skip,
-                    message: format!(
-                        "a {kind} realm{added}: it reads {}, so the Bearer JWT passes it by",
-                        super::realm::credentials_read_by(kind)
-                    ),
+                    message: passes_by(kind, implicit),
                 });
                 continue;
             }
         };
         let mut t = Tracer {
-            realm: &realm.name,
+            realm: Arc::from(realm.name.as_str()),
             trace: &mut trace,
         };
         t.pass(
@@ -275,27 +276,51 @@ pub(crate) fn authenticate_with(
     }
 }
 
+/// Why a realm of another type lets the bearer token pass. The realms Elasticsearch adds by
+/// itself are in every trace, so their texts are fixed (and checked against the general form).
+fn passes_by(kind: &str, implicit: bool) -> Message {
+    const DEFAULT_FILE: &str = "a file realm, added by Elasticsearch because no realm of that type is configured: it reads Basic credentials (username and password), so the Bearer JWT passes it by";
+    const DEFAULT_NATIVE: &str = "a native realm, added by Elasticsearch because no realm of that type is configured: it reads Basic credentials (username and password), so the Bearer JWT passes it by";
+    match (kind, implicit) {
+        ("file", true) => Cow::Borrowed(DEFAULT_FILE),
+        ("native", true) => Cow::Borrowed(DEFAULT_NATIVE),
+        _ => Cow::Owned(passes_by_text(kind, implicit)),
+    }
+}
+
+fn passes_by_text(kind: &str, implicit: bool) -> String {
+    let added = if implicit {
+        ", added by Elasticsearch because no realm of that type is configured"
+    } else {
+        ""
+    };
+    format!(
+        "a {kind} realm{added}: it reads {}, so the Bearer JWT passes it by",
+        super::realm::credentials_read_by(kind)
+    )
+}
+
 struct Tracer<'a> {
-    realm: &'a str,
+    realm: Arc<str>,
     trace: &'a mut Vec<TraceEntry>,
 }
 
 impl Tracer<'_> {
-    fn push(&mut self, step: Step, outcome: Outcome, message: String) {
+    fn push(&mut self, step: Step, outcome: Outcome, message: impl Into<Message>) {
         self.trace.push(TraceEntry {
-            realm: self.realm.to_owned(),
+            realm: Arc::clone(&self.realm),
             step,
             outcome,
-            message,
+            message: message.into(),
         });
     }
-    fn pass(&mut self, step: Step, message: String) {
+    fn pass(&mut self, step: Step, message: impl Into<Message>) {
         self.push(step, Outcome::Pass, message);
     }
-    fn skip(&mut self, step: Step, message: String) {
+    fn skip(&mut self, step: Step, message: impl Into<Message>) {
         self.push(step, Outcome::Skip, message);
     }
-    fn fail(&mut self, step: Step, message: String) -> Option<JwtUser> {
+    fn fail(&mut self, step: Step, message: impl Into<Message>) -> Option<JwtUser> {
         self.push(step, Outcome::Fail, message);
         None
     }
@@ -308,16 +333,22 @@ fn validate(
     request: Request<'_>,
     t: &mut Tracer<'_>,
 ) -> Option<JwtUser> {
-    let step = |r: Result<String, String>, s: Step, t: &mut Tracer<'_>| match r {
-        Ok(m) => {
-            t.pass(s, m);
-            true
+    fn step(
+        r: Result<impl Into<Message>, impl Into<Message>>,
+        s: Step,
+        t: &mut Tracer<'_>,
+    ) -> bool {
+        match r {
+            Ok(m) => {
+                t.pass(s, m);
+                true
+            }
+            Err(m) => {
+                t.fail(s, m);
+                false
+            }
         }
-        Err(m) => {
-            t.fail(s, m);
-            false
-        }
-    };
+    }
     if !step(
         client_auth(realm, credential),
         Step::ClientAuthentication,
@@ -391,10 +422,7 @@ fn validate(
         }
     }
     if realm.required_claims.is_empty() {
-        t.skip(
-            Step::RequiredClaims,
-            "no required_claims configured".to_owned(),
-        );
+        t.skip(Step::RequiredClaims, "no required_claims configured");
     }
     for (claim, values) in &realm.required_claims {
         let check = StringClaimCheck {
@@ -459,42 +487,42 @@ fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
     )
 }
 
-fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<String, String> {
+fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<Message, Message> {
     let java = realm.client_auth.java_name();
     match (realm.client_auth, credential) {
         (ClientAuthType::None, ClientCredential::Absent) => {
-            Ok("client authentication type is [none]".to_owned())
+            Ok(Cow::Borrowed("client authentication type is [none]"))
         }
-        (ClientAuthType::None, _) => {
-            Ok("client authentication type is [none]: the presented secret is ignored".to_owned())
-        }
-        (ClientAuthType::SharedSecret, ClientCredential::Empty) => {
-            Err("Client shared secret must be non-empty".to_owned())
-        }
-        (ClientAuthType::SharedSecret, ClientCredential::Absent) => Err(format!(
-            "Rejected client. Authentication type is [{java}] and secret is missing."
+        (ClientAuthType::None, _) => Ok(Cow::Borrowed(
+            "client authentication type is [none]: the presented secret is ignored",
         )),
+        (ClientAuthType::SharedSecret, ClientCredential::Empty) => {
+            Err(Cow::Borrowed("Client shared secret must be non-empty"))
+        }
+        (ClientAuthType::SharedSecret, ClientCredential::Absent) => Err(Cow::Owned(format!(
+            "Rejected client. Authentication type is [{java}] and secret is missing."
+        ))),
         (ClientAuthType::SharedSecret, ClientCredential::SharedSecret(s)) => {
             if realm.shared_secret.as_deref() == Some(s.as_str()) {
-                Ok("shared secret matches".to_owned())
+                Ok(Cow::Borrowed("shared secret matches"))
             } else {
-                Err(format!(
+                Err(Cow::Owned(format!(
                     "Rejected client. Authentication type is [{java}] and secret did not match."
-                ))
+                )))
             }
         }
     }
 }
 
-fn check_typ(realm: &JwtRealm, jwt: &ParsedJwt, version: StackVersion) -> Result<String, String> {
+fn check_typ(realm: &JwtRealm, jwt: &ParsedJwt, version: StackVersion) -> Result<Message, Message> {
     let Some(typ) = jwt.typ() else {
-        return Ok("no typ header".to_owned());
+        return Ok(Cow::Borrowed("no typ header"));
     };
     let at_jwt = realm.token_type == TokenType::AccessToken && version >= StackVersion::AT_JWT_TYP;
     if typ.eq_ignore_ascii_case("JWT") || (at_jwt && typ.eq_ignore_ascii_case("at+jwt")) {
-        Ok(format!("typ [{typ}] is allowed"))
+        Ok(Cow::Owned(format!("typ [{typ}] is allowed")))
     } else {
-        Err("invalid jwt typ header".to_owned())
+        Err(Cow::Borrowed("invalid jwt typ header"))
     }
 }
 
@@ -511,30 +539,29 @@ impl StringClaimCheck<'_> {
     fn check(&self, jwt: &ParsedJwt) -> Result<String, String> {
         let (actual, label) = match self.fallback {
             Some(f) if f != self.claim && jwt.claim(self.claim).is_none() => {
-                (f, format!("{f} (fallback of {})", self.claim))
+                (f, Cow::Owned(format!("{f} (fallback of {})", self.claim)))
             }
-            _ => (self.claim, self.claim.to_owned()),
+            _ => (self.claim, Cow::Borrowed(self.claim)),
         };
-        let values: Vec<String> = match (jwt.claim(actual), self.single) {
+        let values: Vec<&str> = match (jwt.claim(actual), self.single) {
             (None, _) => return Err(format!("missing required string claim [{label}]")),
-            (Some(Value::String(s)), _) => vec![s.clone()],
+            (Some(Value::String(s)), _) => vec![s.as_str()],
             (Some(_), true) => {
                 return Err(format!("cannot parse string claim [{label}] as string"));
             }
-            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
+            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => {
+                items.iter().filter_map(Value::as_str).collect()
+            }
             (Some(_), false) => {
                 return Err(format!(
                     "cannot parse string claim [{label}] as string array"
                 ));
             }
         };
-        let ok = values
-            .iter()
-            .any(|v| self.values.contains(v) || self.patterns.is_some_and(|p| p.matches(v)));
+        let ok = values.iter().any(|v| {
+            self.values.iter().any(|allowed| allowed == v)
+                || self.patterns.is_some_and(|p| p.matches(v))
+        });
         if ok {
             return Ok(format!("[{label}] value [{}] is allowed", values.join(",")));
         }
@@ -788,9 +815,13 @@ fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
         Value::String(realm.token_type.name().to_owned()),
     );
     if realm.populate_user_metadata {
+        const PREFIX: &str = "jwt_claim_";
         for (name, value) in &jwt.claims {
             if let Some(v) = metadata_value(name, value) {
-                metadata.insert(format!("jwt_claim_{name}"), v);
+                let mut key = String::with_capacity(PREFIX.len() + name.len());
+                key.push_str(PREFIX);
+                key.push_str(name);
+                metadata.insert(key, v);
             }
         }
     }

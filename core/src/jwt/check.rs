@@ -19,8 +19,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use std::sync::Arc;
+
 use super::authenticate::{
-    AfterPrincipal, JwtUser, Outcome, Request, Step, TraceEntry, authenticate_with,
+    AfterPrincipal, JwtUser, Message, Outcome, Request, Step, TraceEntry, authenticate_with,
     failed_authentication, token_principal_of,
 };
 use super::realm::{JwtRealm, RealmChain};
@@ -129,25 +131,27 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
     let mut after = |realm: &JwtRealm, user: &JwtUser, trace: &mut Vec<TraceEntry>| {
         let (outcome, message, next) = resolve(ctx, realm, user, &mut identity, &mut mapped);
         trace.push(TraceEntry {
-            realm: realm.name.clone(),
+            realm: Arc::from(realm.name.as_str()),
             step: Step::RoleMapping,
             outcome,
-            message,
+            message: message.into(),
         });
         next
     };
     let result = authenticate_with(ctx.chain, request, &mut after);
+    let error = Some(result.failure_message(URI));
+    let (realm, token_user) = result.success.unzip();
     let mut verdict = Verdict {
         authenticated: false,
         realm: None,
         user: None,
-        token_user: result.success.as_ref().map(|(_, user)| user.clone()),
-        trace: result.trace.clone(),
+        token_user,
+        trace: result.trace,
         status: 401,
-        error: Some(result.failure_message(URI)),
+        error,
         mapped,
     };
-    let (Some((realm, _)), Some(identity)) = (result.success, identity) else {
+    let (Some(realm), Some(identity)) = (realm, identity) else {
         return verdict;
     };
     verdict.realm = Some(realm.clone());
@@ -155,7 +159,7 @@ pub fn check(ctx: Context<'_>, request: Request<'_>, run_as: Option<&str>) -> Ve
         verdict.trace.push(entry(
             &realm,
             Outcome::Skip,
-            "no es-security-runas-user header".to_owned(),
+            "no es-security-runas-user header",
         ));
         return accept(verdict, identity);
     };
@@ -216,12 +220,12 @@ fn accept(mut verdict: Verdict, identity: Identity) -> Verdict {
     verdict
 }
 
-fn entry(realm: &str, outcome: Outcome, message: String) -> TraceEntry {
+fn entry(realm: &str, outcome: Outcome, message: impl Into<Message>) -> TraceEntry {
     TraceEntry {
-        realm: realm.to_owned(),
+        realm: Arc::from(realm),
         step: Step::RunAs,
         outcome,
-        message,
+        message: message.into(),
     }
 }
 

@@ -103,18 +103,26 @@ impl Jwk {
         }
     }
 
-    /// A short label for people: `kid [k1] RSA 2048 bits`.
-    pub fn label(&self) -> String {
-        let kid = self
-            .kid
-            .as_deref()
-            .map_or_else(|| "no kid".to_owned(), |k| format!("kid [{k}]"));
-        match &self.material {
-            KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv } => {
-                format!("{kid} {} {crv}", self.kty())
+    /// A short label for people: `kid [k1] RSA 2048 bits` (written straight into the message
+    /// that names the key).
+    pub fn label(&self) -> impl fmt::Display + '_ {
+        struct Label<'a>(&'a Jwk);
+        impl fmt::Display for Label<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let key = self.0;
+                match &key.kid {
+                    Some(kid) => write!(f, "kid [{kid}] ")?,
+                    None => f.write_str("no kid ")?,
+                }
+                match &key.material {
+                    KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv } => {
+                        write!(f, "{} {crv}", key.kty())
+                    }
+                    _ => write!(f, "{} {} bits", key.kty(), key.size_bits()),
+                }
             }
-            _ => format!("{kid} {} {} bits", self.kty(), self.size_bits()),
         }
+        Label(self)
     }
 
     /// `JwkValidateUtil.isMatch`: whether this key can verify `alg` (type, size, curve). The

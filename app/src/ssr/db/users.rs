@@ -103,19 +103,6 @@ pub async fn set_password_hash(
     .await
 }
 
-/// The epoch a user's sessions must carry, if the user exists.
-///
-/// # Errors
-/// Any database error.
-pub async fn session_epoch(pool: &SqlitePool, id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT session_epoch AS "epoch!: i64" FROM users WHERE id = ?"#,
-        id
-    )
-    .fetch_optional(pool)
-    .await
-}
-
 /// Ends every session of a user (raises the epoch); returns the new epoch.
 ///
 /// # Errors

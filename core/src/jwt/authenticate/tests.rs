@@ -60,7 +60,7 @@ fn run(chain: &RealmChain, token: &str, secret: Option<&str>, now: i64) -> Chain
 
 fn last(result: &ChainResult) -> (Step, Outcome, String) {
     let entry = result.trace.last().unwrap();
-    (entry.step, entry.outcome, entry.message.clone())
+    (entry.step, entry.outcome, entry.message.to_string())
 }
 
 fn sign(claims: &Value, header: Header, key: &str) -> String {
@@ -89,7 +89,7 @@ fn the_documented_hs256_token_authenticates() {
     let steps: Vec<Step> = result.trace.iter().map(|e| e.step).collect();
     // `Realms.maybeAddBasicRealms` puts default_file and default_native first; they read
     // Basic credentials and pass the Bearer token by.
-    let heads: Vec<&str> = result.trace[..2].iter().map(|e| e.realm.as_str()).collect();
+    let heads: Vec<&str> = result.trace[..2].iter().map(|e| &*e.realm).collect();
     assert_eq!(heads, ["default_file", "default_native"]);
     assert!(
         result.trace[0].message.contains("added by Elasticsearch"),
@@ -451,10 +451,10 @@ fn the_chain_tries_realms_in_order() {
     let first_fail = result
         .trace
         .iter()
-        .find(|e| e.realm == "first" && e.outcome == Outcome::Fail)
+        .find(|e| &*e.realm == "first" && e.outcome == Outcome::Fail)
         .unwrap();
     assert_eq!(first_fail.step, Step::Iss);
-    assert!(result.trace.iter().any(|e| e.realm == "first"
+    assert!(result.trace.iter().any(|e| &*e.realm == "first"
         && e.step == Step::ClientAuthentication
         && e.outcome == Outcome::Pass));
 }
@@ -801,4 +801,13 @@ fn the_jwt_cache_step_follows_client_authentication() {
     // A rejected client never reaches the cache.
     let refused = run(&doc_chain(""), DOC_TOKEN, None, NOW);
     assert!(refused.trace.iter().all(|e| e.step != Step::Cache));
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_fixed_texts_of_the_realms_elasticsearch_adds_match_the_general_form() {
+    for kind in ["file", "native"] {
+        assert_eq!(passes_by(kind, true), passes_by_text(kind, true));
+        assert_eq!(passes_by(kind, false), passes_by_text(kind, false));
+    }
+    assert!(passes_by("pki", true).contains("the TLS client certificate"));
 }

@@ -1,0 +1,71 @@
+// What a first visit to each page downloads: `node end2end/first-load.mjs` after scripts/build.
+//
+// Each page is opened in a new browser context (empty cache; logged in through the API, which
+// downloads no assets) and every script, WASM module and stylesheet it loads until it has
+// hydrated is counted: raw bytes, and the bytes the server sends for `Accept-Encoding: gzip`
+// and for `br` (asked again per file, so both figures are exact whatever Chromium negotiated).
+// Prints one line per page; with the client in one module every page downloads the same, and
+// once routes are split the lines show each page's own share.
+import { ADMIN_PASSWORD, hydrated, launchBrowser, startConsole } from './support.mjs';
+
+const PAGES = [
+  '/login', '/', '/realms', '/realms/new', '/role-mappings', '/role-mappings/new', '/roles-users',
+  '/deployments', '/environments', '/remote-clusters', '/playground', '/certificates', '/export',
+  '/audit', '/account',
+];
+const ASSET = /\.(js|wasm|css)$/;
+
+const server = await startConsole();
+const browser = await launchBrowser();
+const sizes = new Map(); // url -> { raw, gzip, br }
+const kib = (n) => (n / 1024).toFixed(0).padStart(6);
+try {
+  const probe = await browser.newContext({ baseURL: server.base });
+  const sizeOf = async (url) => {
+    if (!sizes.has(url)) {
+      // The bytes on the wire: Content-Length (the client decodes the body it hands back).
+      const body = async (encoding) => {
+        const response = await probe.request.get(url, { headers: { 'accept-encoding': encoding } });
+        const sent = response.headers()['content-encoding'] ?? 'identity';
+        if (sent !== encoding) throw new Error(`${url}: asked for ${encoding}, got ${sent}`);
+        return Number(response.headers()['content-length'] ?? (await response.body()).length);
+      };
+      sizes.set(url, { raw: await body('identity'), gzip: await body('gzip'), br: await body('br') });
+    }
+    return sizes.get(url);
+  };
+  console.log(`first visit per page (scripts, WASM, CSS), KiB:\n${'page'.padEnd(22)}    raw   gzip brotli  files`);
+  for (const path of PAGES) {
+    const context = await browser.newContext({ baseURL: server.base });
+    if (path !== '/login') {
+      const response = await context.request.post('/api/v1/session', {
+        data: { username: 'admin', password: ADMIN_PASSWORD },
+      });
+      if (!response.ok()) throw new Error(`login: ${response.status()}`);
+    }
+    const page = await context.newPage();
+    const assets = new Set();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (ASSET.test(url.pathname)) assets.add(url.pathname);
+    });
+    await page.goto(path);
+    await hydrated(page);
+    await page.waitForLoadState('networkidle');
+    let raw = 0;
+    let gzip = 0;
+    let br = 0;
+    for (const url of assets) {
+      const size = await sizeOf(url);
+      raw += size.raw;
+      gzip += size.gzip;
+      br += size.br;
+    }
+    console.log(`${path.padEnd(22)} ${kib(raw)} ${kib(gzip)} ${kib(br)}  ${assets.size}`);
+    await context.close();
+  }
+  await probe.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
