@@ -33,7 +33,7 @@ mod requests;
 mod tests;
 pub mod zip;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -263,7 +263,7 @@ pub fn secure_settings_yml(bundle: &Bundle) -> String {
     out
 }
 
-fn pretty(value: &Value) -> String {
+fn pretty(value: &impl Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
@@ -417,26 +417,16 @@ pub fn render(bundle: &Bundle, console_version: &str, secrets: Secrets) -> Vec<A
         ROLE_MAPPINGS_JSON,
         "Role mappings JSON",
         "The role mappings as GET /_security/role_mapping returns them (importable).",
-        pretty(&Value::Object(
-            bundle
-                .role_mappings
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        )),
+        // Serialized in place (a sorted map writes as the same object), not copied first.
+        pretty(&bundle.role_mappings),
         false,
     ));
     out.push(artifact(
         ROLES_JSON,
         "Roles JSON",
         "The roles as GET /_security/role returns them (importable).",
-        pretty(&Value::Object(
-            bundle
-                .roles
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        )),
+        // Serialized in place (a sorted map writes as the same object), not copied first.
+        pretty(&bundle.roles),
         false,
     ));
     if let Some(trust) = &bundle.trust {
@@ -454,14 +444,23 @@ pub fn render(bundle: &Bundle, console_version: &str, secrets: Secrets) -> Vec<A
 /// What blocks an export: the errors Elasticsearch's startup validation finds in the realms,
 /// with full setting keys. An export with errors is refused unless it is a draft.
 pub fn lint_errors(bundle: &Bundle) -> Vec<Diagnostic> {
-    let secrets: SecretValues = bundle
+    // Each secret goes to the realm its key names: one pass over the secrets, looking their
+    // prefixes up, not a scan of every secret per realm.
+    let realms: HashMap<String, &str> = bundle
         .realms
         .iter()
-        .flat_map(|realm| {
-            let prefix = format!("{}.", realm.prefix());
-            bundle.secrets.iter().filter_map(move |(key, value)| {
-                key.strip_prefix(&prefix)
-                    .map(|setting| ((realm.name.clone(), setting.to_owned()), value.clone()))
+        .map(|realm| (format!("{}.", realm.prefix()), realm.name.as_str()))
+        .collect();
+    let realms = &realms;
+    let secrets: SecretValues = bundle
+        .secrets
+        .iter()
+        .flat_map(|(key, value)| {
+            key.match_indices('.').filter_map(move |(dot, _)| {
+                let (prefix, setting) = key.split_at(dot + 1);
+                realms
+                    .get(prefix)
+                    .map(|realm| (((*realm).to_owned(), setting.to_owned()), value.clone()))
             })
         })
         .collect();

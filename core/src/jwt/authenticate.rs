@@ -453,6 +453,8 @@ fn validate(
 /// What Elasticsearch's JWT cache would do with this token: nothing when it is off; else how
 /// long a success would be served without checking claims or signature again.
 fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
+    use crate::time::Utc;
+    use std::fmt::Write as _;
     let (ttl, size) = (realm.cache_ttl, realm.cache_size);
     if ttl.millis() <= 0 || size <= 0 {
         return format!(
@@ -460,31 +462,37 @@ fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
         );
     }
     let skew = realm.allowed_clock_skew;
-    let until = jwt
-        .claims
-        .get("exp")
-        .and_then(epoch_seconds)
-        .map(|exp| {
+    // One string, written in order: this runs for every token a cached realm checks.
+    let mut note = String::with_capacity(400);
+    note.push_str("not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache ");
+    // Writing into a String cannot fail.
+    let _ = match jwt.claim("exp").and_then(epoch_seconds) {
+        Some(exp) => {
             let expires = exp
                 .saturating_mul(1000)
                 .saturating_add(skew.millis().max(0));
             let evicted = now_millis.saturating_add(ttl.millis());
             if expires <= evicted {
-                format!(
+                write!(
+                    note,
                     "until exp + allowed_clock_skew [{skew}] ({})",
-                    crate::time::utc(expires.div_euclid(1000))
+                    Utc(expires.div_euclid(1000))
                 )
             } else {
-                format!(
+                write!(
+                    note,
                     "for jwt.cache.ttl [{ttl}] ({}), before exp + allowed_clock_skew",
-                    crate::time::utc(evicted.div_euclid(1000))
+                    Utc(evicted.div_euclid(1000))
                 )
             }
-        })
-        .unwrap_or_else(|| format!("for at most jwt.cache.ttl [{ttl}]"));
-    format!(
-        "not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache {until}, without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [{size}])"
-    )
+        }
+        None => write!(note, "for at most jwt.cache.ttl [{ttl}]"),
+    };
+    let _ = write!(
+        note,
+        ", without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [{size}])"
+    );
+    note
 }
 
 fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<Message, Message> {
