@@ -75,54 +75,47 @@ fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-#[async_trait::async_trait]
-impl SessionStore for SqliteSessions {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let (user_id, epoch) = owner(record);
-        let expiry = record.expiry_date.unix_timestamp();
-        // A new id until its hash is unused (collisions are astronomically rare).
-        loop {
-            let id = stored_id(&record.id);
-            let data = encode(record)?;
-            let inserted = sqlx::query!(
-                "INSERT INTO sessions (id, data, expiry_date, user_id, epoch)
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                id,
-                data,
-                expiry,
-                user_id,
-                epoch
-            )
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
-            record.id = Id::default();
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
+impl SqliteSessions {
+    /// Writes `record`'s row: a new one, or over an existing one when `replace`. Whether a row
+    /// was written (`false`: the id is taken and `replace` was not asked for).
+    async fn write(&self, record: &Record, replace: bool) -> session_store::Result<bool> {
         let (user_id, epoch) = owner(record);
         let id = stored_id(&record.id);
         let data = encode(record)?;
         let expiry = record.expiry_date.unix_timestamp();
-        sqlx::query!(
-            "INSERT INTO sessions (id, data, expiry_date, user_id, epoch) VALUES (?, ?, ?, ?, ?)
+        let written = sqlx::query!(
+            "INSERT INTO sessions (id, data, expiry_date, user_id, epoch)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data,
                  expiry_date = excluded.expiry_date, user_id = excluded.user_id,
-                 epoch = excluded.epoch",
+                 epoch = excluded.epoch
+             WHERE ?6",
             id,
             data,
             expiry,
             user_id,
-            epoch
+            epoch,
+            replace
         )
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        Ok(written.rows_affected() == 1)
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SqliteSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A new id until its hash is unused (collisions are astronomically rare).
+        while !self.write(record, false).await? {
+            record.id = Id::default();
+        }
         Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(record, true).await.map(drop)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -219,6 +212,38 @@ mod tests {
         assert_eq!(loaded.data, record.data);
         store.delete(&record.id).await.unwrap();
         assert!(store.load(&record.id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn creating_never_takes_over_a_taken_id_and_saving_replaces() {
+        let pool = pool().await;
+        let store = SqliteSessions::new(pool.clone());
+        let mut first = record(Some((7, 0)), Duration::hours(1));
+        store.create(&mut first).await.unwrap();
+        let mut second = Record {
+            data: Default::default(),
+            ..first.clone()
+        };
+        store.create(&mut second).await.unwrap();
+        assert_ne!(second.id, first.id, "a taken id is replaced by a new one");
+        assert_eq!(
+            store.load(&first.id).await.unwrap().unwrap().data,
+            first.data
+        );
+        let emptied = Record {
+            data: Default::default(),
+            ..first.clone()
+        };
+        store.save(&emptied).await.unwrap();
+        assert!(
+            store
+                .load(&first.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .data
+                .is_empty()
+        );
     }
 
     #[tokio::test]
