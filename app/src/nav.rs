@@ -120,7 +120,8 @@ pub fn resource_href(kind: ResourceKind, name: &str) -> String {
     match kind {
         ResourceKind::Realm => format!("/realms/{name}"),
         ResourceKind::RoleMapping => format!("/role-mappings/{name}"),
-        ResourceKind::Role | ResourceKind::User => "/roles-users".to_owned(),
+        ResourceKind::Role => format!("/roles-users?role={name}"),
+        ResourceKind::User => format!("/roles-users?user={name}"),
         ResourceKind::SampleIdentity => "/role-mappings".to_owned(),
         ResourceKind::TrustedEnvironment => format!("/environments?edit={name}"),
         ResourceKind::RemoteCluster => format!("/remote-clusters?edit={name}"),
@@ -185,6 +186,14 @@ mod tests {
             "/remote-clusters?edit=a%26b"
         );
         assert_eq!(deployment_href("prod"), "/deployments?edit=prod");
+        assert_eq!(
+            saved_href(ResourceKind::Role, "a b"),
+            "/roles-users?role=a%20b&saved=1"
+        );
+        assert_eq!(
+            resource_href(ResourceKind::User, "u"),
+            "/roles-users?user=u"
+        );
         assert_eq!(saved_href(ResourceKind::Realm, "r"), "/realms/r?saved=1");
         assert_eq!(
             saved_href(ResourceKind::TrustedEnvironment, "e"),

@@ -1,7 +1,8 @@
 // Browser tests of resource history against the real server: the realm page lists every
 // version with what it changed (settings, not JSON lines), an earlier version is restored as a
 // new one and the audit log shows it as a restore linked to that version, and a restore or a
-// save after someone else's edit is refused (409) with their change shown.
+// save after someone else's edit is refused (409) with their change shown; a role's editor
+// shows its history too.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -117,6 +118,25 @@ describe('history and restore', () => {
     await hydrated(page);
     await page.waitForFunction(() => document.querySelector('#setting-allowed_issuer')?.value === 'https://third.example');
     assert.equal(await page.getByTestId('unsaved').count(), 0, 'a reload starts from the stored version');
+  });
+
+  test("a role's editor shows its history, and a restore reopens it at the restored version", async () => {
+    await put('/api/v1/roles/hist_role', { cluster: ['monitor'], run_as: ['svc_a'] }, 201);
+    await put('/api/v1/roles/hist_role?version=1', { cluster: ['monitor'], run_as: ['svc_b'] }, 200);
+    await page.goto('/roles-users?role=hist_role');
+    await hydrated(page);
+    await entry(2).waitFor();
+    assert.deepEqual(await entries().evaluateAll((li) => li.map((e) => e.dataset.version)), ['2', '1']);
+    assert.ok(await entry(2).getByTestId('history-change').count() > 0, 'version 2 says what it changed');
+    assert.equal(await page.locator('#role-run-as').inputValue(), 'svc_b');
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.waitForURL('**/roles-users?role=hist_role&saved=1');
+    await hydrated(page);
+    await entry(3).getByText('restore', { exact: true }).waitFor();
+    assert.equal(await page.locator('#role-run-as').inputValue(), 'svc_a');
+    const stored = await (await page.request.get('/api/v1/roles/hist_role')).json();
+    assert.equal(stored.version, 3);
+    assert.deepEqual(stored.body.run_as, ['svc_a']);
   });
 
   test('no errors in the browser console', () => {

@@ -64,13 +64,8 @@ impl AuditEntryView {
     pub fn history_href(&self, current_deployment: &str) -> Option<String> {
         let (kind, deployment, name) = self.resource()?;
         let version = self.after.as_ref()?.get("version")?.as_i64()?;
-        let has_page = matches!(
-            kind,
-            ResourceKind::Realm
-                | ResourceKind::RoleMapping
-                | ResourceKind::TrustedEnvironment
-                | ResourceKind::RemoteCluster
-        );
+        // Every kind with an editor shows its history there (sample identities have none).
+        let has_page = kind != ResourceKind::SampleIdentity;
         (has_page && deployment == current_deployment)
             .then(|| format!("{}#version-{version}", resource_href(kind, name)))
     }
@@ -150,9 +145,9 @@ mod tests {
         );
         assert_eq!(role.changes().unwrap().len(), 1);
         assert_eq!(
-            role.history_href("prod"),
-            None,
-            "roles have no page of their own"
+            role.history_href("prod").as_deref(),
+            Some("/roles-users?role=r#version-1"),
+            "a role's history is under its editor"
         );
         let deleted = entry(
             "realm",

@@ -15,6 +15,7 @@ use crate::{
             SubmitButton, UnsavedChanges, changed_since_load, failure_view, reload_on_success,
         },
         error_message::ErrorMessage,
+        history_panel::HistoryPanel,
         styles::{BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, MUTED, PAGE_TITLE},
     },
     error::ApiError,
@@ -22,7 +23,7 @@ use crate::{
         directory_form::{RoleForm, UserForm},
         text_list,
     },
-    nav::urlencode,
+    nav::{saved_href, urlencode},
 };
 
 const ROLE_COLUMNS: &[Column] = &[
@@ -236,6 +237,14 @@ fn EditorFooter(
     }
 }
 
+/// A saved role's or user's versions under its editor; restoring reloads the editor.
+fn history(kind: ResourceKind, name: &str, is_new: bool) -> Option<AnyView> {
+    (!is_new).then(|| {
+        let after_restore = saved_href(kind, name);
+        view! { <HistoryPanel kind name=name.to_owned() after_restore /> }.into_any()
+    })
+}
+
 #[component]
 fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
     let version = existing.as_ref().map(|v| v.version);
@@ -282,6 +291,7 @@ fn RoleEditor(existing: Option<ResourceView>) -> impl IntoView {
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
             <EditorFooter save remove problem label="Save role" target=(!is_new).then(|| (ResourceKind::Role, name.clone(), version)) dirty=changed_since_load(form) />
         </form>
+        {history(ResourceKind::Role, &name, is_new)}
     }
 }
 
@@ -340,5 +350,6 @@ fn UserEditor(existing: Option<ResourceView>) -> impl IntoView {
                     prop:value=move || form.with(|f| f.metadata.clone()) on:input=move |ev| form.update(|f| f.metadata = event_target_value(&ev))></textarea></div>
             <EditorFooter save remove problem label="Save user" target=(!is_new).then(|| (ResourceKind::User, name.clone(), version)) dirty=changed_since_load(form) />
         </form>
+        {history(ResourceKind::User, &name, is_new)}
     }
 }
