@@ -21,7 +21,7 @@ use tower_sessions::{
     session_store::{self, ExpiredDeletion},
 };
 
-use crate::ssr::auth::SESSION_USER_KEY;
+use crate::ssr::auth::{SESSION_USER_KEY, SessionUser};
 
 /// The store. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -48,19 +48,12 @@ pub fn stored_id(id: &Id) -> String {
 }
 
 /// The logged-in user a record carries, as the row's `user_id` and `epoch` copy it.
-#[derive(Deserialize)]
-struct Owner {
-    user_id: i64,
-    #[serde(default)]
-    epoch: i64,
-}
-
 fn owner(record: &Record) -> (Option<i64>, Option<i64>) {
     record
         .data
         .get(SESSION_USER_KEY)
-        .and_then(|value| Owner::deserialize(value).ok())
-        .map_or((None, None), |o| (Some(o.user_id), Some(o.epoch)))
+        .and_then(|value| SessionUser::deserialize(value).ok())
+        .map_or((None, None), |user| (Some(user.user_id), Some(user.epoch)))
 }
 
 fn backend(error: sqlx::Error) -> session_store::Error {
