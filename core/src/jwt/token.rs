@@ -316,6 +316,24 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn the_first_mistyped_claim_in_the_token_is_named() {
+        let first = |payload: &str| {
+            ParsedJwt::parse(&token(r#"{"alg":"HS256"}"#, payload))
+                .unwrap_err()
+                .0
+        };
+        assert!(first(r#"{"exp":"soon","sub":1}"#).contains("[exp] must be a number"));
+        assert!(first(r#"{"sub":1,"exp":"soon"}"#).contains("[sub] must be a string"));
+        assert!(
+            ParsedJwt::parse(&token(
+                r#"{"alg":"HS256"}"#,
+                r#"{"sub":null,"exp":null,"x":1}"#
+            ))
+            .is_ok()
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn token_principal_lists_string_claims_sorted() {
         let jwt = ParsedJwt::parse(&token(
             r#"{"alg":"HS256"}"#,
