@@ -4,8 +4,18 @@
 // downloads no assets) and every script, WASM module and stylesheet it loads until it has
 // hydrated is counted: raw bytes, and the bytes the server sends for `Accept-Encoding: gzip`
 // and for `br` (asked again per file, so both figures are exact whatever Chromium negotiated).
-// Prints one line per page; with the client in one module every page downloads the same, and
-// once routes are split the lines show each page's own share.
+// Prints one line per page: the main module and the chunks of that page (the client is split
+// by route: `cargo leptos build --split`).
+//
+// Budgets, enforced (exit status 1, which fails scripts/test), in gzip KB (1,000 bytes) for a
+// first visit. A budget rises only with a reason written here.
+//
+// The goal (issue 19) is 350 KB for the login page and the overview and 600 KB for any page.
+// Enforced today, from the split build of 2026-12-06: 700 KB and 1,300 KB. Reason: wasm-split
+// moves code into per-page chunks but cannot split data — every page's strings and tables stay
+// in the main module (~700 KB raw of its ~1.4 MB) — and each of a page's 50–180 small chunks
+// is compressed on its own. These ceilings only stop regressions; lower them as the client
+// shrinks.
 import { ADMIN_PASSWORD, hydrated, launchBrowser, startConsole } from './support.mjs';
 
 const PAGES = [
@@ -14,6 +24,9 @@ const PAGES = [
   '/audit', '/account',
 ];
 const ASSET = /\.(js|wasm|css)$/;
+const KB = 1000;
+/** The gzip bytes a first visit to `path` may download. */
+const budget = (path) => (path === '/login' || path === '/' ? 700 : 1300) * KB;
 
 const server = await startConsole();
 const browser = await launchBrowser();
@@ -34,7 +47,8 @@ try {
     }
     return sizes.get(url);
   };
-  console.log(`first visit per page (scripts, WASM, CSS), KiB:\n${'page'.padEnd(22)}    raw   gzip brotli  files`);
+  const over = [];
+  console.log(`first visit per page (scripts, WASM, CSS), KiB:\n${'page'.padEnd(22)}    raw   gzip brotli  files  gzip budget`);
   for (const path of PAGES) {
     const context = await browser.newContext({ baseURL: server.base });
     if (path !== '/login') {
@@ -61,10 +75,17 @@ try {
       gzip += size.gzip;
       br += size.br;
     }
-    console.log(`${path.padEnd(22)} ${kib(raw)} ${kib(gzip)} ${kib(br)}  ${assets.size}`);
+    const limit = budget(path);
+    const verdict = gzip <= limit ? 'ok' : 'OVER';
+    console.log(`${path.padEnd(22)} ${kib(raw)} ${kib(gzip)} ${kib(br)}  ${String(assets.size).padStart(5)}  ${verdict} (${limit / KB} KB)`);
+    if (gzip > limit) over.push(`${path}: ${gzip} bytes gzip > ${limit}`);
     await context.close();
   }
   await probe.close();
+  if (over.length > 0) {
+    console.error(`first-load budget exceeded:\n  ${over.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 } finally {
   await browser.close();
   await server.stop();

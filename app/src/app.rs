@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    Lazy, LazyRoute,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 use trust_core::theme::Theme;
 
@@ -91,33 +92,85 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} · trust-console") />
         <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage />
+            <Routes fallback={|| (NotFound(), PageLive())}>
+                <Route path=path!("/login") view={|| (LoginPage(), PageLive())} />
                 <ParentRoute path=path!("") view=ConsoleLayout>
-                    <Route path=path!("") view=Overview />
-                    <Route path=path!("/realms") view=RealmsPage />
-                    <Route path=path!("/realms/new") view=RealmEditorPage />
-                    <Route path=path!("/realms/:name") view=RealmEditorPage />
-                    <Route path=path!("/role-mappings") view=RoleMappingsPage />
-                    <Route path=path!("/role-mappings/new") view=RoleMappingEditorPage />
-                    <Route path=path!("/role-mappings/:name") view=RoleMappingEditorPage />
-                    <Route path=path!("/roles-users") view=RolesUsersPage />
-                    <Route path=path!("/deployments") view=DeploymentsPage />
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} />
+                    <Route path=path!("/realms") view={Lazy::<RealmsRoute>::new()} />
+                    <Route path=path!("/realms/new") view={Lazy::<RealmEditorRoute>::new()} />
+                    <Route path=path!("/realms/:name") view={Lazy::<RealmEditorRoute>::new()} />
+                    <Route path=path!("/role-mappings") view={Lazy::<RoleMappingsRoute>::new()} />
                     <Route
-                        path=path!("/environments")
-                        view=EnvironmentsPage
+                        path=path!("/role-mappings/new")
+                        view={Lazy::<RoleMappingEditorRoute>::new()}
                     />
+                    <Route
+                        path=path!("/role-mappings/:name")
+                        view={Lazy::<RoleMappingEditorRoute>::new()}
+                    />
+                    <Route path=path!("/roles-users") view={Lazy::<RolesUsersRoute>::new()} />
+                    <Route path=path!("/deployments") view={Lazy::<DeploymentsRoute>::new()} />
+                    <Route path=path!("/environments") view={Lazy::<EnvironmentsRoute>::new()} />
                     <Route
                         path=path!("/remote-clusters")
-                        view=RemoteClustersPage
+                        view={Lazy::<RemoteClustersRoute>::new()}
                     />
-                    <Route path=path!("/playground") view=PlaygroundPage />
-                    <Route path=path!("/certificates") view=CertificatesPage />
-                    <Route path=path!("/export") view=ExportPage />
-                    <Route path=path!("/audit") view=AuditLogPage />
-                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/playground") view={Lazy::<PlaygroundRoute>::new()} />
+                    <Route path=path!("/certificates") view={Lazy::<CertificatesRoute>::new()} />
+                    <Route path=path!("/export") view={Lazy::<ExportRoute>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<AuditLogRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// Marks the page live once it has hydrated (`<html data-hydrated>`; see
+/// [`crate::browser::mark_hydrated`]). Rendered after each page's own view: a lazy page
+/// hydrates only after its chunk arrives, later than the shell.
+#[component]
+fn PageLive() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| crate::browser::mark_hydrated());
+}
+
+/// Console pages as lazy routes: with `cargo leptos build --split` each is a WASM chunk of its
+/// own (shared code goes into shared chunks), fetched when the page is first shown; the server
+/// names the chunks a page needs in `<link rel=preload>` so a first visit fetches them with the
+/// client instead of after it. The login page, the not-found page and the console frame stay
+/// in the main module: every visit needs them.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                ($page(), PageLive()).into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    OverviewRoute => Overview,
+    RealmsRoute => RealmsPage,
+    RealmEditorRoute => RealmEditorPage,
+    RoleMappingsRoute => RoleMappingsPage,
+    RoleMappingEditorRoute => RoleMappingEditorPage,
+    RolesUsersRoute => RolesUsersPage,
+    DeploymentsRoute => DeploymentsPage,
+    EnvironmentsRoute => EnvironmentsPage,
+    RemoteClustersRoute => RemoteClustersPage,
+    PlaygroundRoute => PlaygroundPage,
+    CertificatesRoute => CertificatesPage,
+    ExportRoute => ExportPage,
+    AuditLogRoute => AuditLogPage,
+    AccountRoute => AccountPage,
 }

@@ -113,3 +113,47 @@ pub fn reload() {
         let _ = window.location().reload();
     }
 }
+
+/// Marks `<html data-hydrated="true">`: the page is live (its WASM chunk loaded and
+/// hydrated), which tests and the time-to-interactive report wait for.
+pub fn mark_hydrated() {
+    if let Some(html) = document().and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// What a tab shows when the client stopped (a panic aborts the WASM module): most often a
+/// page's chunk could not be downloaded. Without this the page would look alive and do nothing.
+pub const CLIENT_STOPPED: &str = "This page stopped working: part of the console's code could \
+    not be loaded or failed. Your last change may not have been saved. Reload the page to \
+    continue.";
+
+/// Shows [`CLIENT_STOPPED`] in a banner at the top of the page (once), with a reload link.
+pub fn show_client_stopped() {
+    let Some(document) = document() else { return };
+    if document.get_element_by_id("client-stopped").is_some() {
+        return;
+    }
+    let (Ok(banner), Ok(reload), Some(body)) = (
+        document.create_element("div"),
+        document.create_element("a"),
+        document.body(),
+    ) else {
+        return;
+    };
+    let _ = banner.set_attribute("id", "client-stopped");
+    let _ = banner.set_attribute("role", "alert");
+    let _ = banner.set_attribute(
+        "class",
+        "fixed inset-x-0 top-0 z-50 bg-red-700 px-4 py-3 text-sm text-white shadow-lg",
+    );
+    banner.set_text_content(Some(CLIENT_STOPPED));
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_else(|| "/".to_owned());
+    let _ = reload.set_attribute("href", &here);
+    let _ = reload.set_attribute("class", "ml-2 font-semibold underline");
+    reload.set_text_content(Some("Reload"));
+    let _ = banner.append_child(&reload);
+    let _ = body.prepend_with_node_1(&banner);
+}

@@ -1,12 +1,16 @@
 //! Browser entry point: hydrates the server-rendered console.
 
-/// Called by the generated JS once the WASM module is loaded.
+/// Called by the generated JS once the WASM module is loaded. Each console page is a WASM
+/// chunk of its own, loaded when the page is opened; the page marks `<html data-hydrated>`
+/// itself once live (see `app::app`).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Tests (and people) can tell a live page from server-rendered HTML.
-    if let Some(html) = leptos::prelude::document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        // A panic aborts the module (a chunk that failed to download panics in its loader):
+        // say so on the page instead of leaving controls that do nothing.
+        app::browser::show_client_stopped();
+    }));
+    // Lazy routes need the asynchronous hydration: a page's chunk is fetched before it hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -12,7 +12,13 @@
 //! (`no-cache` with an ETag). A `/pkg/<hash>/…` of another build is 404: serving this build's
 //! files there would let caches keep them under the other build's name.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::OnceLock,
+};
+
+use leptos::{WasmSplitManifest, config::LeptosOptions, prelude::ArcStoredValue};
 
 /// The site root on disk to hand to Leptos.
 pub fn site_root(explicit: Option<PathBuf>) -> PathBuf {
@@ -66,6 +72,52 @@ pub fn pkg_dir() -> String {
     }
 }
 
+/// The wasm-split manifest's file name in `pkg/` (written by `cargo leptos build --split`).
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
+
+/// The loader module wasm-split writes beside the client (cargo-leptos names it so when it
+/// does not hash file names).
+const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
+/// Which WASM chunks each lazily loaded page needs, for Leptos to name them in
+/// `<link rel=preload>` on the pages that use them — read once from the built site (embedded,
+/// or on disk under `site_root`). `None` for a client built without `--split`.
+///
+/// Leptos's own `HydrationScripts` reads the manifest from `site_root/<pkg dir>/` on disk,
+/// which a single embedded binary with a content-addressed pkg folder does not have; the page
+/// context carries this one instead (the type is Leptos's, marked doc-hidden but public for
+/// exactly this hand-over).
+pub fn chunk_preloads(options: &LeptosOptions) -> Option<WasmSplitManifest> {
+    static MANIFEST: OnceLock<Option<WasmSplitManifest>> = OnceLock::new();
+    MANIFEST
+        .get_or_init(|| {
+            let text = split_manifest_text(Path::new(&*options.site_root))?;
+            let chunks: HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
+                Ok(chunks) => chunks,
+                Err(error) => {
+                    tracing::error!(%error, "the client's chunk manifest is unreadable; pages load without chunk preloads");
+                    return None;
+                }
+            };
+            Some(WasmSplitManifest(ArcStoredValue::new((
+                format!("/{}", options.site_pkg_dir),
+                chunks,
+                SPLIT_LOADER.to_owned(),
+            ))))
+        })
+        .clone()
+}
+
+#[cfg(feature = "embed-site")]
+fn split_manifest_text(_site_root: &Path) -> Option<String> {
+    embedded::text(&format!("pkg/{SPLIT_MANIFEST}"))
+}
+
+#[cfg(not(feature = "embed-site"))]
+fn split_manifest_text(site_root: &Path) -> Option<String> {
+    std::fs::read_to_string(site_root.join("pkg").join(SPLIT_MANIFEST)).ok()
+}
+
 #[cfg(feature = "embed-site")]
 mod embedded {
     use std::sync::OnceLock;
@@ -105,6 +157,11 @@ mod embedded {
             }
             hex(&digest.finalize())[..BUILD_HASH_LEN].to_owned()
         })
+    }
+
+    /// The embedded UTF-8 file `name` (a path inside the site), if there is one.
+    pub(crate) fn text(name: &str) -> Option<String> {
+        String::from_utf8(Site::get(name)?.data.into_owned()).ok()
     }
 
     /// The embedded file at `path`, if there is one.

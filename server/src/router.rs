@@ -110,10 +110,7 @@ pub fn build(state: AppState, store: SqliteSessions, edge: EdgePolicy) -> Router
         )
     });
 
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
+    let context = page_context(&state);
     let options = state.leptos_options.clone();
     Router::new()
         .nest("/api/v1", api)
@@ -126,6 +123,18 @@ pub fn build(state: AppState, store: SqliteSessions, edge: EdgePolicy) -> Router
         .layer(sessions)
         .layer(middleware::from_fn_with_state(edge, edge::edge))
         .with_state(state)
+}
+
+/// What every rendered page can reach: the state, and which client chunks its lazy routes need.
+fn page_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
+    let state = state.clone();
+    let chunks = assets::chunk_preloads(&state.leptos_options);
+    move || {
+        provide_context(state.clone());
+        if let Some(chunks) = &chunks {
+            provide_context(chunks.clone());
+        }
+    }
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
@@ -144,10 +153,7 @@ async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Resp
     if let Some(response) = assets::embedded(&path, request.headers()) {
         return response;
     }
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
+    let context = page_context(&state);
     let handler = leptos_axum::file_and_error_handler_with_context(context, shell);
     handler(request.uri().clone(), State(state), request).await
 }
