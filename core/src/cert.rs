@@ -454,11 +454,11 @@ pub fn suggest_pattern(dn: &str) -> String {
     {
         return format!(
             "CN=[^,]+\\.node\\.{}\\.cluster\\.{}",
-            regex::escape(cluster),
-            regex::escape(org)
+            regex_lite::escape(cluster),
+            regex_lite::escape(org)
         );
     }
-    regex::escape(dn)
+    regex_lite::escape(dn)
 }
 
 /// The CLI's and API's verdict on a certificate.

@@ -1,13 +1,16 @@
-//! Elasticsearch's three pattern dialects, translated to Rust `regex` with their semantics kept:
+//! Elasticsearch's three pattern dialects, translated to `regex-lite` (the `regex` syntax
+//! without Unicode tables: the same engine in the server and the browser client, a fraction of
+//! the client's size) with their semantics kept:
 //! wildcard patterns (`*`, `?`, `\`), Lucene `RegExp` between slashes (`/…/`), both matched
 //! against the whole value as `Automatons` does, and Java `Pattern` regexes, used with
-//! `Matcher.find()` (claim patterns, certificate identity). What `regex` cannot express
-//! (backreferences, lookaround, complement…) is refused with the construct named.
+//! `Matcher.find()` (claim patterns, certificate identity). What the engine cannot express
+//! (backreferences, lookaround, complement, Unicode property classes…) is refused with the
+//! construct named.
 
 pub mod java;
 pub mod lucene;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::limits;
 
@@ -54,9 +57,12 @@ impl PatternError {
 /// Compiles translated regex text with the console's bound on the compiled program
 /// ([`limits::PATTERN_MAX_COMPILED_BYTES`]), so that a short hostile pattern (nested counted
 /// repetitions) is refused instead of taking seconds and megabytes to compile.
-pub(crate) fn compile(regex: &str) -> Result<Regex, regex::Error> {
-    regex::RegexBuilder::new(regex)
+pub(crate) fn compile(regex: &str) -> Result<Regex, regex_lite::Error> {
+    regex_lite::RegexBuilder::new(regex)
         .size_limit(limits::PATTERN_MAX_COMPILED_BYTES)
+        // Nesting is bounded while a pattern is read ([`Depth`], with its own message); a
+        // translation adds at most a group per level and a wrapper (`\A(?:…)\z`).
+        .nest_limit(u32::try_from(2 * limits::PATTERN_MAX_DEPTH + 8).unwrap_or(u32::MAX))
         .build()
 }
 
@@ -280,7 +286,7 @@ fn wildcard_to_regex(pattern: &str) -> String {
 
 pub(crate) fn push_literal(out: &mut String, c: char) {
     let mut buf = [0u8; 4];
-    out.push_str(&regex::escape(c.encode_utf8(&mut buf)));
+    out.push_str(&regex_lite::escape(c.encode_utf8(&mut buf)));
 }
 
 #[cfg(test)]

@@ -188,7 +188,7 @@ impl Parser<'_> {
             return self.simple();
         }
         let negated = self.eat('^');
-        let mut items = String::new();
+        let mut members = Vec::new();
         loop {
             let first = self.class_char()?;
             // As in Lucene, a shorthand class never starts a range: `[\w-]` has a literal `-`.
@@ -196,9 +196,7 @@ impl Parser<'_> {
                 let last = self.class_char()?;
                 match (first, last) {
                     (ClassChar::Char(a), ClassChar::Char(b)) if a <= b => {
-                        push_literal(&mut items, a);
-                        items.push('-');
-                        push_literal(&mut items, b);
+                        members.push(Member::Range(a, b));
                     }
                     (ClassChar::Char(a), ClassChar::Char(b)) => {
                         return Err(
@@ -208,10 +206,10 @@ impl Parser<'_> {
                     _ => return Err(self.invalid("a shorthand class cannot bound a range")),
                 }
             } else {
-                match first {
-                    ClassChar::Char(c) => push_literal(&mut items, c),
-                    ClassChar::Shorthand(s) => items.push_str(s),
-                }
+                members.push(match first {
+                    ClassChar::Char(c) => Member::Range(c, c),
+                    ClassChar::Shorthand(class) => Member::Class(class),
+                });
             }
             match self.peek() {
                 Some(']') => break,
@@ -220,11 +218,7 @@ impl Parser<'_> {
             }
         }
         self.pos += 1;
-        Ok(if negated {
-            format!("[^{items}]")
-        } else {
-            format!("[{items}]")
-        })
+        Ok(class_regex(&members, negated))
     }
 
     fn class_char(&mut self) -> Result<ClassChar, PatternError> {
@@ -250,7 +244,7 @@ impl Parser<'_> {
         let c = self.next()?;
         Ok(match c {
             '.' => ".".to_owned(),
-            '#' => "[a&&b]".to_owned(),
+            '#' => MATCHES_NOTHING.to_owned(),
             '@' => ".*".to_owned(),
             '"' => {
                 let mut out = String::new();
@@ -288,7 +282,7 @@ impl Parser<'_> {
                 let escaped = self.next()?;
                 self.check_escape(escaped)?;
                 match shorthand(escaped) {
-                    Some(class) => format!("[{class}]"),
+                    Some(class) => class_regex(&[Member::Class(class)], false),
                     None => {
                         let mut out = String::new();
                         push_literal(&mut out, escaped);
@@ -356,20 +350,107 @@ impl Parser<'_> {
 
 enum ClassChar {
     Char(char),
-    Shorthand(&'static str),
+    Shorthand(Shorthand),
 }
 
-/// Lucene's `\d \D \s \S \w \W`, as class items.
-fn shorthand(c: char) -> Option<&'static str> {
-    Some(match c {
-        'd' => "0-9",
-        'D' => "[^0-9]",
-        's' => " \\t\\n\\r",
-        'S' => "[^ \\t\\n\\r]",
-        'w' => "a-zA-Z0-9_",
-        'W' => "[^a-zA-Z0-9_]",
+/// `\d \s \w` (`negated: false`) and `\D \S \W` (`negated: true`): ASCII sets, as in Lucene.
+#[derive(Clone, Copy)]
+struct Shorthand {
+    /// The set's characters as regex class items.
+    items: &'static str,
+    /// Whether the set is everything except `items`.
+    negated: bool,
+    /// Membership in the (un-negated) set.
+    contains: fn(char) -> bool,
+}
+
+/// Lucene's `\d \D \s \S \w \W`.
+fn shorthand(c: char) -> Option<Shorthand> {
+    let digit = |c: char| c.is_ascii_digit();
+    let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let (items, contains): (&'static str, fn(char) -> bool) = match c.to_ascii_lowercase() {
+        'd' => ("0-9", digit),
+        's' => (" \\t\\n\\r", space),
+        'w' => ("a-zA-Z0-9_", word),
         _ => return None,
+    };
+    Some(Shorthand {
+        items,
+        negated: c.is_ascii_uppercase(),
+        contains,
     })
+}
+
+/// One item between `[` and `]`.
+enum Member {
+    /// A character (`a..=a`) or a range.
+    Range(char, char),
+    /// A shorthand class.
+    Class(Shorthand),
+}
+
+impl Member {
+    fn contains(&self, c: char) -> bool {
+        match self {
+            Self::Range(a, b) => (*a..=*b).contains(&c),
+            Self::Class(class) => (class.contains)(c) != class.negated,
+        }
+    }
+}
+
+/// A regex that never matches (Lucene's `#`, the empty language): no position is both a word
+/// boundary and not one.
+const MATCHES_NOTHING: &str = "\\b\\B";
+
+/// The regex for a class of `members` (negated for `[^…]`), written without nested classes or
+/// set operations, which the console's regex engine does not have: a negated shorthand inside
+/// brackets becomes an alternative (`[a\D]` is `(?:[a]|[^0-9])`), and a negated class holding
+/// one is spelled out, since what it matches is then ASCII only (`[^a\D]` is `[0-9]` without
+/// `a`: the digits that are not `a`).
+fn class_regex(members: &[Member], negated: bool) -> String {
+    let mut items = String::new();
+    let mut outside: Vec<&'static str> = Vec::new();
+    for member in members {
+        match member {
+            Member::Range(a, b) => {
+                push_literal(&mut items, *a);
+                if a != b {
+                    items.push('-');
+                    push_literal(&mut items, *b);
+                }
+            }
+            Member::Class(class) if class.negated => outside.push(class.items),
+            Member::Class(class) => items.push_str(class.items),
+        }
+    }
+    if outside.is_empty() {
+        return if negated {
+            format!("[^{items}]")
+        } else {
+            format!("[{items}]")
+        };
+    }
+    if negated {
+        // Not in any member: inside every negated shorthand's ASCII set and outside the rest.
+        let mut spelled = String::new();
+        for c in (0u8..0x80).map(char::from) {
+            if !members.iter().any(|m| m.contains(c)) {
+                push_literal(&mut spelled, c);
+            }
+        }
+        return if spelled.is_empty() {
+            MATCHES_NOTHING.to_owned()
+        } else {
+            format!("[{spelled}]")
+        };
+    }
+    let mut branches: Vec<String> = Vec::new();
+    if !items.is_empty() {
+        branches.push(format!("[{items}]"));
+    }
+    branches.extend(outside.iter().map(|set| format!("[^{set}]")));
+    format!("(?:{})", branches.join("|"))
 }
 
 #[cfg(test)]
@@ -410,6 +491,25 @@ mod tests {
             ("/[\\w-]+/", "a-b_c", true),
             ("/()/", "", true),
             ("/a.c/", "a\nc", true),
+            ("/a|#/", "a", true),
+            ("/#|b/", "", false),
+            // Negated shorthands inside brackets (written without nested classes).
+            ("/[a\\D]/", "a", true),
+            ("/[a\\D]/", "x", true),
+            ("/[a\\D]/", "é", true),
+            ("/[a\\D]/", "5", false),
+            ("/[\\S\\d]+/", "ab 1", false),
+            ("/[\\S\\d]+/", "ab1", true),
+            ("/[^a\\D]/", "5", true),
+            ("/[^a\\D]/", "a", false),
+            ("/[^a\\D]/", "x", false),
+            ("/[^5-9\\D]+/", "01234", true),
+            ("/[^5-9\\D]+/", "0123456", false),
+            ("/[^\\D\\S]/", "1", false),
+            ("/[^\\D\\S]/", " ", false),
+            ("/[^\\W_]+/", "aZ9", true),
+            ("/[^\\W_]+/", "a_b", false),
+            ("/[^\\W_]+/", "é", false),
         ];
         for (pattern, value, expected) in cases {
             assert_eq!(matches(pattern, value), *expected, "{pattern} vs {value:?}");
