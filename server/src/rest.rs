@@ -50,9 +50,14 @@ impl axum::extract::FromRequestParts<AppState> for InScope {
             .ok()
             .and_then(|q| q.0.deployment);
         let session = parts.extensions.get::<tower_sessions::Session>();
-        app::ssr::deployments::resolve(&state.pool, requested.as_deref(), session)
-            .await
-            .map(Self)
+        app::ssr::deployments::resolve_cached(
+            &state.pool,
+            &state.scopes,
+            requested.as_deref(),
+            session,
+        )
+        .await
+        .map(Self)
     }
 }
 

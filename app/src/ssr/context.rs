@@ -70,5 +70,5 @@ pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
 pub async fn scope() -> Result<crate::ssr::deployments::Scope, ApiError> {
     let state = state()?;
     let session = session().await?;
-    crate::ssr::deployments::resolve(&state.pool, None, Some(&session)).await
+    crate::ssr::deployments::resolve_cached(&state.pool, &state.scopes, None, Some(&session)).await
 }

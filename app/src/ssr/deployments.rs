@@ -4,6 +4,16 @@
 //! A request works on the deployment it names (`?deployment=<name>` on the JSON API), else
 //! the one its session selected with the top-bar switcher, else the oldest. The last
 //! deployment cannot be deleted, so there always is one.
+//!
+//! Resolved deployments are kept parsed per instance ([`ScopeCache`]) for as long as the
+//! database's deployment change counter — read with the session, in the same query — has not
+//! moved: a request on an unchanged database resolves its deployment without a query of its
+//! own, and a change through any instance is seen by the next request on every instance.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
@@ -21,11 +31,80 @@ use crate::{
         audit::{self, NewAuditEntry},
         deployments::{self, DeploymentRow},
     },
+    ssr::session_store::CHANGES_KEY,
     ssr::write_plan::{self, WritePlan, exists, plan_delete, plan_write, stale},
 };
 
 /// The session key of the selected deployment's name.
 const SELECTED_KEY: &str = "deployment";
+
+/// Deployments as resolved at one value of the database's change counter (see
+/// [`crate::ssr::session_store::CHANGES_KEY`]), by what the request asked for: a name, or
+/// `None` for "the session's selection, else the oldest" keyed by the selection. Cheap to
+/// clone; holds at most one entry per deployment and selection, dropped when the counter moves.
+#[derive(Clone, Debug, Default)]
+pub struct ScopeCache {
+    held: Arc<Mutex<HeldScopes>>,
+}
+
+#[derive(Debug, Default)]
+struct HeldScopes {
+    changes: i64,
+    by_request: HashMap<(Option<String>, Option<String>), Scope>,
+}
+
+/// Past this many entries the cache starts over (names asked for that resolve are deployments,
+/// so only a console with that many deployments and selections gets here).
+const MAX_CACHED_SCOPES: usize = 256;
+
+impl ScopeCache {
+    fn get(&self, changes: i64, key: &(Option<String>, Option<String>)) -> Option<Scope> {
+        let held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        (held.changes == changes)
+            .then(|| held.by_request.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&self, changes: i64, key: (Option<String>, Option<String>), scope: &Scope) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if held.changes != changes || held.by_request.len() >= MAX_CACHED_SCOPES {
+            held.by_request.clear();
+            held.changes = changes;
+        }
+        held.by_request.insert(key, scope.clone());
+    }
+}
+
+/// [`resolve`], served from `cache` while the change counter the session was loaded with is
+/// the one the cached deployment was read at. Without a counter (no session, or one created
+/// by this request) it is [`resolve`].
+///
+/// # Errors
+/// As [`resolve`] (errors are not cached).
+pub async fn resolve_cached(
+    pool: &SqlitePool,
+    cache: &ScopeCache,
+    requested: Option<&str>,
+    session: Option<&Session>,
+) -> Result<Scope, ApiError> {
+    let Some(session) = session else {
+        return resolve(pool, requested, None).await;
+    };
+    let Ok(Some(changes)) = session.get::<i64>(CHANGES_KEY).await else {
+        return resolve(pool, requested, Some(session)).await;
+    };
+    let selected = match requested {
+        Some(_) => None,
+        None => session.get::<String>(SELECTED_KEY).await.ok().flatten(),
+    };
+    let key = (requested.map(str::to_owned), selected);
+    if let Some(scope) = cache.get(changes, &key) {
+        return Ok(scope);
+    }
+    let scope = resolve(pool, requested, Some(session)).await?;
+    cache.put(changes, key, &scope);
+    Ok(scope)
+}
 
 /// The deployment a request works on.
 #[derive(Clone, Debug)]
@@ -301,4 +380,39 @@ pub async fn delete(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db;
+
+    #[tokio::test]
+    async fn cached_scopes_serve_only_the_change_counter_they_were_read_at() {
+        let pool = db::open("sqlite::memory:").await.unwrap();
+        db::MIGRATOR.run(&pool).await.unwrap();
+        let cache = ScopeCache::default();
+        let default = resolve(&pool, Some("default"), None).await.unwrap();
+        let by_name = (Some("default".to_owned()), None);
+        let oldest = (None, None);
+
+        cache.put(3, by_name.clone(), &default);
+        assert_eq!(cache.get(3, &by_name).map(|s| s.id), Some(default.id));
+        assert!(cache.get(3, &oldest).is_none(), "another request");
+        assert!(cache.get(4, &by_name).is_none(), "the database changed since");
+
+        // A scope read at a newer counter drops everything read before it.
+        cache.put(4, oldest.clone(), &default);
+        assert!(cache.get(3, &by_name).is_none());
+        assert!(cache.get(4, &by_name).is_none());
+        assert!(cache.get(4, &oldest).is_some());
+
+        for i in 0..MAX_CACHED_SCOPES + 1 {
+            cache.put(4, (Some(format!("d{i}")), None), &default);
+        }
+        assert!(
+            cache.held.lock().unwrap().by_request.len() <= MAX_CACHED_SCOPES,
+            "bounded"
+        );
+    }
 }

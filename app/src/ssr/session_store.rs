@@ -10,6 +10,10 @@
 //!   one that reads the session.
 //! - A request that read a session just before its epoch moved on may still save it (the
 //!   idle-timeout touch): the row keeps the old epoch, so it never loads again.
+//! - The same query reads the database's deployment change counter (`change_counter`, raised
+//!   by triggers with every change to a deployment or anything in it) into the loaded record
+//!   under [`CHANGES_KEY`]: the request then knows, without another round trip, whether the
+//!   deployments this instance keeps parsed are current (see `deployments::ScopeCache`).
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -22,6 +26,10 @@ use tower_sessions::{
 };
 
 use crate::ssr::auth::{SESSION_USER_KEY, SessionUser};
+
+/// Where a loaded record carries the deployment change counter read with it. Set on every
+/// load (a saved copy of an older value is overwritten), never by a request.
+pub const CHANGES_KEY: &str = "tc.deployment_changes";
 
 /// The store. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -114,8 +122,10 @@ impl SessionStore for SqliteSessions {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let stored = stored_id(id);
         let now = unix_now();
-        let data = sqlx::query_scalar!(
-            r#"SELECT s.data AS "data!: Vec<u8>" FROM sessions s
+        let row = sqlx::query!(
+            r#"SELECT s.data AS "data!: Vec<u8>",
+                      (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
+               FROM sessions s
                LEFT JOIN users u ON u.id = s.user_id
                WHERE s.id = ? AND s.expiry_date > ?
                  AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
@@ -125,11 +135,14 @@ impl SessionStore for SqliteSessions {
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        let Some(data) = data else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let record: Record = serde_json::from_slice(&data)
+        let mut record: Record = serde_json::from_slice(&row.data)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        record
+            .data
+            .insert(CHANGES_KEY.to_owned(), row.changes.into());
         Ok(Some(Record { id: *id, ..record }))
     }
 
@@ -202,7 +215,7 @@ mod tests {
         assert_ne!(ids[0], record.id.to_string());
         let loaded = store.load(&record.id).await.unwrap().unwrap();
         assert_eq!(loaded.id, record.id);
-        assert_eq!(loaded.data, record.data);
+        assert_eq!(stored_data(loaded), record.data);
         store.delete(&record.id).await.unwrap();
         assert!(store.load(&record.id).await.unwrap().is_none());
     }
@@ -220,7 +233,7 @@ mod tests {
         store.create(&mut second).await.unwrap();
         assert_ne!(second.id, first.id, "a taken id is replaced by a new one");
         assert_eq!(
-            store.load(&first.id).await.unwrap().unwrap().data,
+            stored_data(store.load(&first.id).await.unwrap().unwrap()),
             first.data
         );
         let emptied = Record {
@@ -228,15 +241,58 @@ mod tests {
             ..first.clone()
         };
         store.save(&emptied).await.unwrap();
+        assert!(stored_data(store.load(&first.id).await.unwrap().unwrap()).is_empty());
+    }
+
+    /// A loaded record's data without the change counter the load adds.
+    fn stored_data(mut record: Record) -> std::collections::HashMap<String, serde_json::Value> {
         assert!(
-            store
-                .load(&first.id)
-                .await
-                .unwrap()
-                .unwrap()
-                .data
-                .is_empty()
+            record.data.remove(CHANGES_KEY).is_some(),
+            "the load adds the counter"
         );
+        record.data
+    }
+
+    #[tokio::test]
+    async fn a_loaded_session_carries_the_deployment_change_counter() {
+        let pool = pool().await;
+        let store = SqliteSessions::new(pool.clone());
+        let mut session = record(Some((7, 0)), Duration::hours(1));
+        store.create(&mut session).await.unwrap();
+        let changes = || async {
+            store.load(&session.id).await.unwrap().unwrap().data[CHANGES_KEY]
+                .as_i64()
+                .unwrap()
+        };
+        let start = changes().await;
+        assert_eq!(changes().await, start, "nothing changed");
+
+        let mut conn = pool.acquire().await.unwrap();
+        let created = db::deployments::insert(&mut conn, "prod", "{}")
+            .await
+            .unwrap();
+        let after_create = changes().await;
+        assert!(after_create > start, "a new deployment");
+        // A document inside it raises the deployment's generation, and with it the counter.
+        db::documents::insert(&mut conn, created.id, "role", "r1", "{}")
+            .await
+            .unwrap();
+        let after_document = changes().await;
+        assert!(after_document > after_create, "a document in it");
+        sqlx::query!("DELETE FROM deployments WHERE name = 'prod'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        assert!(changes().await > after_document, "a deleted deployment");
+
+        // A copy saved with an old value is read with the current one.
+        let stale = store.load(&session.id).await.unwrap().unwrap();
+        sqlx::query!("UPDATE deployments SET generation = generation + 1")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        store.save(&stale).await.unwrap();
+        assert!(changes().await > stale.data[CHANGES_KEY].as_i64().unwrap());
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 
 use crate::ssr::{
     auth::{LoginThrottle, SessionLimits},
+    deployments::ScopeCache,
     jwks_fetch::JwksFetcher,
     snapshot::Snapshots,
 };
@@ -27,6 +28,8 @@ pub struct AppState {
     pub sessions: SessionLimits,
     /// Parsed realms, mappings, roles and users per deployment, for validation.
     pub snapshots: Snapshots,
+    /// Resolved deployments, while the database says nothing changed.
+    pub scopes: ScopeCache,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             jwks,
             sessions: SessionLimits::default(),
             snapshots: Snapshots::default(),
+            scopes: ScopeCache::default(),
         }
     }
 
