@@ -481,6 +481,79 @@ async fn the_client_is_content_addressed_and_cached_for_good() {
     assert_eq!(client_folder(&overview), folder);
 }
 
+/// The `<link rel=preload>` addresses of the WASM chunks a page names.
+fn preloaded_chunks(page: &str) -> Vec<String> {
+    page.split("<link")
+        .skip(1)
+        .filter(|tag| tag.contains("rel=\"preload\"") && tag.contains("application/wasm"))
+        .filter_map(|tag| {
+            tag.split("href=\"")
+                .nth(1)?
+                .split('"')
+                .next()
+                .map(str::to_owned)
+        })
+        .filter(|href| !href.ends_with("/trust_console.wasm"))
+        .collect()
+}
+
+/// The client is split by route: a page opened directly names the WASM chunks of its lazy
+/// route in `<link rel=preload>` (from the wasm-split manifest embedded in the binary), and
+/// every chunk it names is served from this build's folder; the login page, which is in the
+/// main module, names none.
+#[tokio::test]
+async fn pages_preload_the_chunks_of_their_route() {
+    let console = Console::start();
+    let http = client();
+    let login_page = http
+        .get(console.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(preloaded_chunks(&login_page), Vec::<String>::new());
+    let folder = client_folder(&login_page);
+    login(&http, &console, ADMIN_PASSWORD).await;
+    let mut seen = std::collections::BTreeMap::new();
+    for path in ["/", "/realms/new", "/certificates", "/playground"] {
+        let page = http
+            .get(console.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let chunks = preloaded_chunks(&page);
+        assert!(!chunks.is_empty(), "{path} preloads no chunk");
+        for chunk in &chunks {
+            assert!(
+                chunk.starts_with(&folder),
+                "{path}: {chunk} outside {folder}"
+            );
+            let response = http
+                .get(console.url(chunk))
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}: {chunk}");
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                "application/wasm",
+                "{chunk}"
+            );
+        }
+        seen.insert(path, chunks);
+    }
+    assert_ne!(
+        seen["/"], seen["/certificates"],
+        "different pages need different chunks"
+    );
+}
+
 #[tokio::test]
 async fn the_binary_serves_its_own_site_from_any_directory() {
     let console = Console::start();

@@ -399,7 +399,10 @@ mod tests {
         cache.put(3, by_name.clone(), &default);
         assert_eq!(cache.get(3, &by_name).map(|s| s.id), Some(default.id));
         assert!(cache.get(3, &oldest).is_none(), "another request");
-        assert!(cache.get(4, &by_name).is_none(), "the database changed since");
+        assert!(
+            cache.get(4, &by_name).is_none(),
+            "the database changed since"
+        );
 
         // A scope read at a newer counter drops everything read before it.
         cache.put(4, oldest.clone(), &default);
