@@ -88,6 +88,17 @@ pub struct ServeArgs {
     /// `localhost` (any name when listening on every interface).
     #[arg(long, env = "TRUST_CONSOLE_ALLOWED_HOSTS", value_delimiter = ',')]
     pub allowed_hosts: Vec<String>,
+    /// Addresses or CIDR ranges of the reverse proxies / load balancers in front of the
+    /// console (repeatable or comma-separated). A request from one of them has its client
+    /// address taken from `X-Forwarded-For` (the right-most entry that is not a trusted
+    /// proxy), so the per-address login throttle and the logs see the real client. Default:
+    /// none — the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TRUST_CONSOLE_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Directory with the built site (pkg/, favicon). Default: embedded assets when the binary
     /// was built with them, else `site/` beside the binary, else `target/site`.
     #[arg(long, env = "LEPTOS_SITE_ROOT")]

@@ -7,6 +7,9 @@
 //!   that allows nothing), `X-Frame-Options: DENY`, `nosniff`, `Referrer-Policy: no-referrer`,
 //!   `Cache-Control: no-store` on pages, API answers and downloads, and HSTS when the console
 //!   is served over TLS (`--secure-cookies`).
+//! - **The client address**: from a `--trusted-proxy` peer, the one its `X-Forwarded-For`
+//!   names (see [`crate::proxy`]); it replaces the peer address for everything after this
+//!   layer (login throttle, logs, audit).
 //! - **Refusals are logged**: 401, 403, 421 and 429 answers with method, path and client
 //!   address (never bodies, query strings or headers), so an attack shows in the log.
 
@@ -21,6 +24,8 @@ use axum::{
 
 use app::error::ApiError;
 
+use crate::proxy::TrustedProxies;
+
 /// Which `Host` names the console answers to, and whether it is served over TLS.
 #[derive(Clone, Debug)]
 pub struct EdgePolicy {
@@ -29,6 +34,8 @@ pub struct EdgePolicy {
     /// Served over TLS (`--secure-cookies`): send `Strict-Transport-Security`, and mark the
     /// session cookie `Secure`.
     pub tls: bool,
+    /// Peers whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The policy for anything that is not an HTML page: nothing may load, nothing may frame it.
@@ -82,13 +89,27 @@ fn host_name(host: &str) -> String {
 }
 
 /// The middleware.
-pub async fn edge(State(policy): State<EdgePolicy>, request: Request, next: Next) -> Response {
+pub async fn edge(State(policy): State<EdgePolicy>, mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let client = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(address)| address.ip());
+        .map(|ConnectInfo(address)| *address);
+    let client = peer.map(|peer| {
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let client = policy.trusted_proxies.client(peer.ip(), forwarded);
+        if client != peer.ip() {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(client, peer.port())));
+        }
+        client
+    });
     let host = request
         .headers()
         .get(header::HOST)
@@ -155,6 +176,7 @@ mod tests {
         let policy = EdgePolicy {
             allowed_hosts: EdgePolicy::default_hosts("127.0.0.1:3000".parse().unwrap()),
             tls: false,
+            trusted_proxies: TrustedProxies::default(),
         };
         for good in [
             "127.0.0.1:3000",
@@ -180,6 +202,7 @@ mod tests {
         let named = EdgePolicy {
             allowed_hosts: Some(vec!["console.example.com".to_owned()]),
             tls: true,
+            trusted_proxies: TrustedProxies::default(),
         };
         assert!(named.host_allowed(Some("Console.Example.com:443")));
         assert!(!named.host_allowed(Some("127.0.0.1")));

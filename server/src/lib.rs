@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod edge;
 pub mod guard;
+pub mod proxy;
 pub mod rest;
 pub mod router;
 pub mod serve;

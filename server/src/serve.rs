@@ -16,7 +16,7 @@ use app::ssr::{
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
-use crate::{assets, config::ServeArgs, edge::EdgePolicy, router};
+use crate::{assets, config::ServeArgs, edge::EdgePolicy, proxy::TrustedProxies, router};
 
 /// Why the server could not start or stopped with an error. Each message names what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,9 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A `--trusted-proxy` value is not an address or range.
+    #[error("invalid --trusted-proxy: {0}")]
+    TrustedProxy(String),
     /// The JWK set CA file cannot be read or used.
     #[error("cannot use the JWK set CA file {path}: {reason}", path = path.display())]
     JwksCa {
@@ -132,6 +135,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             reason: e.to_string(),
         }
     })?;
+    let trusted_proxies =
+        TrustedProxies::parse(&args.trusted_proxies).map_err(ServeError::TrustedProxy)?;
     let allowed_hosts = if args.allowed_hosts.is_empty() {
         EdgePolicy::default_hosts(args.address)
     } else {
@@ -158,6 +163,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         EdgePolicy {
             allowed_hosts,
             tls: args.secure_cookies,
+            trusted_proxies,
         },
     );
 

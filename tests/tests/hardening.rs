@@ -378,3 +378,76 @@ async fn exports_and_imports_stay_inside_their_folders() {
         "{allowed:?}"
     );
 }
+
+/// Behind a load balancer (`--trusted-proxy`), the login throttle counts per real client, read
+/// from `X-Forwarded-For` — and only when the request comes from the trusted proxy: anyone
+/// else's header is ignored, so it cannot be used to dodge the throttle.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_throttle_counts_per_forwarded_client() {
+    let guess = |http: reqwest::Client, url: String, forwarded: Option<&'static str>| async move {
+        let mut request = http
+            .post(url)
+            .json(&json!({"username": "admin", "password": "guess"}));
+        if let Some(client) = forwarded {
+            request = request.header("x-forwarded-for", client);
+        }
+        request
+            .send()
+            .await
+            .expect("login request")
+            .status()
+            .as_u16()
+    };
+    let proxied = Console::start_with(
+        std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
+        &[("TRUST_CONSOLE_TRUSTED_PROXIES", "127.0.0.1/32")],
+    );
+    let url = proxied.url("/api/v1/session");
+    // The proxy (127.0.0.1) forwards one client's five wrong passwords: that client is stopped.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(guess(client(), url.clone(), Some("198.51.100.4, 203.0.113.7")).await);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+    // Another client through the same proxy is not.
+    assert_eq!(guess(client(), url.clone(), Some("203.0.113.8")).await, 401);
+    // A peer that is not the proxy cannot pick its address with the header: its own counts.
+    let outsider = || client_from(IpAddr::from([127, 0, 0, 3]));
+    for _ in 0..5 {
+        assert_eq!(
+            guess(outsider(), url.clone(), Some("203.0.113.9")).await,
+            401
+        );
+    }
+    assert_eq!(
+        guess(outsider(), url.clone(), Some("203.0.113.10")).await,
+        429
+    );
+
+    // Without --trusted-proxy the header means nothing: every request is the peer's.
+    let direct = Console::start();
+    let url = direct.url("/api/v1/session");
+    for _ in 0..5 {
+        assert_eq!(guess(client(), url.clone(), Some("203.0.113.7")).await, 401);
+    }
+    assert_eq!(guess(client(), url.clone(), Some("203.0.113.8")).await, 429);
+}
+
+#[test]
+fn an_invalid_trusted_proxy_stops_the_start_with_the_value_named() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let output = Command::new(binary())
+        .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .args(["--trusted-proxy", "10.0.0.0/33"])
+        .env(
+            "TRUST_CONSOLE_ADMIN_PASSWORD",
+            "an-admin-password-for-tests",
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid --trusted-proxy"), "{stderr}");
+    assert!(stderr.contains("10.0.0.0/33"), "{stderr}");
+}
