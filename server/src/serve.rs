@@ -83,7 +83,21 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         })?;
     }
     let url = args.database_url();
+    // Instances started together on one SQLite database take turns preparing it (file,
+    // migrations, master key, first admin) instead of racing: without this, one of two
+    // instances started at once on an empty data directory failed ("table users already
+    // exists", a unique violation on the admin, or a locked database), and two could each
+    // write a different master key file.
+    let mut start_lock = None;
     if let Some(path) = sqlite_path(&url) {
+        start_lock = Some(
+            StartLock::take(&path)
+                .await
+                .map_err(|source| ServeError::DataDir {
+                    path: path.clone(),
+                    source,
+                })?,
+        );
         private_files(&path).map_err(|source| ServeError::DataDir {
             path: path.clone(),
             source,
@@ -110,6 +124,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         ),
         None => {}
     }
+    drop(start_lock);
 
     // The `sessions` table comes with the migrations (run above).
     let store = SqliteSessions::new(pool.clone());
@@ -236,6 +251,33 @@ fn private_files(db: &Path) -> std::io::Result<()> {
 }
 
 /// The file of a `sqlite://path[?…]` URL (`None` for memory databases and other URLs).
+/// An exclusive lock on `<database>.start-lock`, held while this instance prepares the database
+/// (released when dropped, or when the process ends however it ends).
+struct StartLock(#[allow(dead_code, reason = "held for its lock")] std::fs::File);
+
+impl StartLock {
+    /// Waits for the lock (another instance may hold it while it migrates).
+    async fn take(db: &Path) -> std::io::Result<Self> {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".start-lock");
+        let path = PathBuf::from(name);
+        tokio::task::spawn_blocking(move || {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).truncate(false).write(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let file = options.open(&path)?;
+            file.lock()?;
+            Ok(Self(file))
+        })
+        .await
+        .map_err(std::io::Error::other)?
+    }
+}
+
 fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
