@@ -1,0 +1,89 @@
+//! Two console instances on one database (here the embedded SQLite file, shared by two
+//! processes): racing edits of one resource give one success and one conflict each round,
+//! racing deletes of the last two deployments leave one, and the audit log holds every change
+//! exactly once.
+
+use integration_tests::{Api, Console};
+use serde_json::{Value, json};
+
+/// Every audit entry, newest first, paging through `next_before`.
+async fn audit(api: &Api<'_>) -> Vec<Value> {
+    let mut entries = Vec::new();
+    let mut path = "/api/v1/audit?limit=100".to_owned();
+    loop {
+        let (status, page) = api.get(&path).await;
+        assert_eq!(status, 200, "{page}");
+        entries.extend(page["entries"].as_array().unwrap().iter().cloned());
+        match page["next_before"].as_i64() {
+            Some(before) => path = format!("/api/v1/audit?limit=100&before={before}"),
+            None => return entries,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_instances_conflict_cleanly_and_audit_each_change_once() {
+    let a = Console::start();
+    let b = Console::start_in(a.data_dir());
+    let (api_a, api_b) = (Api::login(&a).await, Api::login(&b).await);
+    let path = "/api/v1/roles/shared";
+    let (status, body) = api_a.put(path, &json!({"cluster": ["monitor"]})).await;
+    assert_eq!(status, 201, "{body}");
+
+    const ROUNDS: i64 = 50;
+    for round in 1..=ROUNDS {
+        let at = format!("{path}?version={round}");
+        let body_a = json!({"cluster": ["monitor"], "run_as": [format!("a{round}")]});
+        let body_b = json!({"cluster": ["monitor"], "run_as": [format!("b{round}")]});
+        let (first, second) = tokio::join!(api_a.put(&at, &body_a), api_b.put(&at, &body_b));
+        let mut statuses = [first.0, second.0];
+        statuses.sort_unstable();
+        assert_eq!(
+            statuses,
+            [200, 409],
+            "round {round}: {} / {}",
+            first.1,
+            second.1
+        );
+        let loser = if first.0 == 409 { &first.1 } else { &second.1 };
+        assert_eq!(loser["error"]["code"], "conflict", "round {round}: {loser}");
+    }
+    let (_, role) = api_b.get(path).await;
+    assert_eq!(role["version"], ROUNDS + 1, "{role}");
+
+    // Racing deletes of the only two deployments: one wins, one is refused, one is left.
+    let (status, body) = api_b
+        .put(
+            "/api/v1/deployments/second",
+            &json!({"kind": "self_managed", "stack_version": "9.3"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (first, second) = tokio::join!(
+        api_a.delete("/api/v1/deployments/default"),
+        api_b.delete("/api/v1/deployments/second")
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [204, 409], "{} / {}", first.1, second.1);
+    let (_, list) = api_a.get("/api/v1/deployments").await;
+    let count = list["deployments"]
+        .as_array()
+        .or_else(|| list.as_array())
+        .map(Vec::len);
+    assert_eq!(count, Some(1), "{list}");
+
+    // Each change once: the create and the 50 winning edits of the role, the second
+    // deployment's create and the one delete that won.
+    let entries = audit(&api_a).await;
+    let of = |kind: &str, action: &str| {
+        entries
+            .iter()
+            .filter(|e| e["entity_kind"] == kind && e["action"] == action)
+            .count()
+    };
+    assert_eq!(of("role", "create"), 1);
+    assert_eq!(of("role", "update"), usize::try_from(ROUNDS).unwrap());
+    assert_eq!(of("deployment", "create"), 1);
+    assert_eq!(of("deployment", "delete"), 1);
+}
