@@ -406,14 +406,7 @@ fn client_folder(page: &str) -> String {
 async fn the_client_is_content_addressed_and_cached_for_good() {
     let console = Console::start();
     let http = client();
-    let login_page = http
-        .get(console.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login_page = page_text(&http, &console, "/login").await;
     let folder = client_folder(&login_page);
     let hash = folder.trim_start_matches("/pkg/").trim_end_matches('/');
     assert_eq!(hash.len(), 16, "{folder}");
@@ -470,15 +463,19 @@ async fn the_client_is_content_addressed_and_cached_for_good() {
     assert_eq!(stale.status(), 404);
     // Every page of one build names the same folder.
     login(&http, &console, ADMIN_PASSWORD).await;
-    let overview = http
-        .get(console.url("/"))
+    let overview = page_text(&http, &console, "/").await;
+    assert_eq!(client_folder(&overview), folder);
+}
+
+/// The text of the page at `path`.
+async fn page_text(http: &reqwest::Client, console: &Console, path: &str) -> String {
+    http.get(console.url(path))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
-    assert_eq!(client_folder(&overview), folder);
+        .unwrap()
 }
 
 /// The `<link rel=preload>` addresses of the WASM chunks a page names.
@@ -505,27 +502,13 @@ fn preloaded_chunks(page: &str) -> Vec<String> {
 async fn pages_preload_the_chunks_of_their_route() {
     let console = Console::start();
     let http = client();
-    let login_page = http
-        .get(console.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login_page = page_text(&http, &console, "/login").await;
     assert_eq!(preloaded_chunks(&login_page), Vec::<String>::new());
     let folder = client_folder(&login_page);
     login(&http, &console, ADMIN_PASSWORD).await;
     let mut seen = std::collections::BTreeMap::new();
     for path in ["/", "/realms/new", "/certificates", "/playground"] {
-        let page = http
-            .get(console.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&http, &console, path).await;
         let chunks = preloaded_chunks(&page);
         assert!(!chunks.is_empty(), "{path} preloads no chunk");
         for chunk in &chunks {
