@@ -15,7 +15,6 @@
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    sync::OnceLock,
 };
 
 use leptos::{WasmSplitManifest, config::LeptosOptions, prelude::ArcStoredValue};
@@ -80,32 +79,28 @@ const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
 const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 
 /// Which WASM chunks each lazily loaded page needs, for Leptos to name them in
-/// `<link rel=preload>` on the pages that use them — read once from the built site (embedded,
-/// or on disk under `site_root`). `None` for a client built without `--split`.
+/// `<link rel=preload>` on the pages that use them — read from the built site (embedded, or on
+/// disk under `site_root`) once at start and kept in the state. `None` for a client built
+/// without `--split`.
 ///
 /// Leptos's own `HydrationScripts` reads the manifest from `site_root/<pkg dir>/` on disk,
 /// which a single embedded binary with a content-addressed pkg folder does not have; the page
 /// context carries this one instead (the type is Leptos's, marked doc-hidden but public for
 /// exactly this hand-over).
 pub fn chunk_preloads(options: &LeptosOptions) -> Option<WasmSplitManifest> {
-    static MANIFEST: OnceLock<Option<WasmSplitManifest>> = OnceLock::new();
-    MANIFEST
-        .get_or_init(|| {
-            let text = split_manifest_text(Path::new(&*options.site_root))?;
-            let chunks: HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
-                Ok(chunks) => chunks,
-                Err(error) => {
-                    tracing::error!(%error, "the client's chunk manifest is unreadable; pages load without chunk preloads");
-                    return None;
-                }
-            };
-            Some(WasmSplitManifest(ArcStoredValue::new((
-                format!("/{}", options.site_pkg_dir),
-                chunks,
-                SPLIT_LOADER.to_owned(),
-            ))))
-        })
-        .clone()
+    let text = split_manifest_text(Path::new(&*options.site_root))?;
+    let chunks: HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
+        Ok(chunks) => chunks,
+        Err(error) => {
+            tracing::error!(%error, "the client's chunk manifest is unreadable; pages load without chunk preloads");
+            return None;
+        }
+    };
+    Some(WasmSplitManifest(ArcStoredValue::new((
+        format!("/{}", options.site_pkg_dir),
+        chunks,
+        SPLIT_LOADER.to_owned(),
+    ))))
 }
 
 #[cfg(feature = "embed-site")]

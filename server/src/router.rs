@@ -128,12 +128,11 @@ pub fn build(state: AppState, store: SqliteSessions, edge: EdgePolicy) -> Router
 /// What every rendered page can reach: the state, and which client chunks its lazy routes need.
 fn page_context(state: &AppState) -> impl Fn() + Clone + Send + 'static {
     let state = state.clone();
-    let chunks = assets::chunk_preloads(&state.leptos_options);
     move || {
-        provide_context(state.clone());
-        if let Some(chunks) = &chunks {
+        if let Some(chunks) = &state.chunk_preloads {
             provide_context(chunks.clone());
         }
+        provide_context(state.clone());
     }
 }
 

@@ -137,6 +137,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         .site_pkg_dir(assets::pkg_dir())
         .site_addr(args.address)
         .build();
+    let chunk_preloads = assets::chunk_preloads(&options);
     let extra_ca = match &args.jwks_ca_file {
         Some(path) => Some(std::fs::read(path).map_err(|source| ServeError::JwksCa {
             path: path.clone(),
@@ -170,10 +171,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         ),
     }
     let app = router::build(
-        AppState::new(pool.clone(), options, jwks).with_session_limits(SessionLimits {
-            lifetime_secs: args.session_lifetime_secs,
-            idle_secs: args.session_idle_secs,
-        }),
+        AppState::new(pool.clone(), options, jwks)
+            .with_session_limits(SessionLimits {
+                lifetime_secs: args.session_lifetime_secs,
+                idle_secs: args.session_idle_secs,
+            })
+            .with_chunk_preloads(chunk_preloads),
         store,
         EdgePolicy {
             allowed_hosts,

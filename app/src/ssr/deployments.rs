@@ -50,24 +50,32 @@ pub struct ScopeCache {
 #[derive(Debug, Default)]
 struct HeldScopes {
     changes: i64,
-    by_request: HashMap<(Option<String>, Option<String>), Scope>,
+    by_request: HashMap<ScopeRequest, Scope>,
 }
+
+/// What a request asked for: `(?deployment=<name>, the session's selection when no name)`.
+type ScopeRequest = (Option<String>, Option<String>);
 
 /// Past this many entries the cache starts over (names asked for that resolve are deployments,
 /// so only a console with that many deployments and selections gets here).
 const MAX_CACHED_SCOPES: usize = 256;
 
 impl ScopeCache {
-    fn get(&self, changes: i64, key: &(Option<String>, Option<String>)) -> Option<Scope> {
+    fn get(&self, changes: i64, key: &ScopeRequest) -> Option<Scope> {
         let held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         (held.changes == changes)
             .then(|| held.by_request.get(key).cloned())
             .flatten()
     }
 
-    fn put(&self, changes: i64, key: (Option<String>, Option<String>), scope: &Scope) {
+    /// Keeps `scope`, read after the counter said `changes`; a request that loaded its session
+    /// before a newer counter was seen keeps nothing (its reading is not needed any more).
+    fn put(&self, changes: i64, key: ScopeRequest, scope: &Scope) {
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        if held.changes != changes || held.by_request.len() >= MAX_CACHED_SCOPES {
+        if changes < held.changes {
+            return;
+        }
+        if changes > held.changes || held.by_request.len() >= MAX_CACHED_SCOPES {
             held.by_request.clear();
             held.changes = changes;
         }
@@ -409,6 +417,10 @@ mod tests {
         assert!(cache.get(3, &by_name).is_none());
         assert!(cache.get(4, &by_name).is_none());
         assert!(cache.get(4, &oldest).is_some());
+        // A slow request that loaded its session before that does not turn the cache back.
+        cache.put(3, by_name.clone(), &default);
+        assert!(cache.get(3, &by_name).is_none());
+        assert!(cache.get(4, &oldest).is_some(), "still kept");
 
         for i in 0..MAX_CACHED_SCOPES + 1 {
             cache.put(4, (Some(format!("d{i}")), None), &default);

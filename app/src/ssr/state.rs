@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use leptos::prelude::LeptosOptions;
+use leptos::{WasmSplitManifest, prelude::LeptosOptions};
 use sqlx::SqlitePool;
 
 use crate::ssr::{
@@ -30,6 +30,9 @@ pub struct AppState {
     pub snapshots: Snapshots,
     /// Resolved deployments, while the database says nothing changed.
     pub scopes: ScopeCache,
+    /// Which WASM chunks each lazily loaded page needs (the built client's wasm-split
+    /// manifest), handed to Leptos with every rendered page; `None` for an unsplit client.
+    pub chunk_preloads: Option<WasmSplitManifest>,
 }
 
 impl AppState {
@@ -43,6 +46,16 @@ impl AppState {
             sessions: SessionLimits::default(),
             snapshots: Snapshots::default(),
             scopes: ScopeCache::default(),
+            chunk_preloads: None,
+        }
+    }
+
+    /// The same state with the client's chunk manifest.
+    #[must_use]
+    pub fn with_chunk_preloads(self, chunk_preloads: Option<WasmSplitManifest>) -> Self {
+        Self {
+            chunk_preloads,
+            ..self
         }
     }
 
