@@ -19,7 +19,7 @@ use app::{
     api::security::{ResourceKind, api_segment},
     error::ApiError,
     shell,
-    ssr::{AppState, session_store::SqliteSessions},
+    ssr::{AppState, session_store::DbSessions},
 };
 
 use crate::{
@@ -32,7 +32,7 @@ use crate::{
 pub const SESSION_COOKIE: &str = "tc_session";
 
 /// The whole application.
-pub fn build(state: AppState, store: SqliteSessions, edge: EdgePolicy) -> Router {
+pub fn build(state: AppState, store: DbSessions, edge: EdgePolicy) -> Router {
     let secure_cookies = edge.tls;
     let idle = Duration::seconds(i64::try_from(state.sessions.idle_secs).unwrap_or(i64::MAX));
     let sessions = SessionManagerLayer::new(store)

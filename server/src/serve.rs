@@ -11,7 +11,7 @@ use app::ssr::{
     auth::{self, AdminPassword, BootstrapError, SessionLimits},
     crypto, db,
     jwks_fetch::JwksFetcher,
-    session_store::SqliteSessions,
+    session_store::DbSessions,
 };
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -29,14 +29,9 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The database could not be opened.
-    #[error("cannot open the database {url}: {source}")]
-    Database {
-        /// The URL (SQLite URLs carry no password).
-        url: String,
-        /// The cause.
-        source: sqlx::Error,
-    },
+    /// The database could not be opened (the message names the URL, password redacted).
+    #[error(transparent)]
+    Database(#[from] db::OpenError),
     /// A migration failed.
     #[error("cannot apply database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -76,12 +71,12 @@ pub enum ServeError {
 /// [`ServeError`] naming the step that failed.
 pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let started = Instant::now();
-    if args.database_url.is_none() {
-        private_dir(&args.data_dir).map_err(|source| ServeError::DataDir {
-            path: args.data_dir.clone(),
-            source,
-        })?;
-    }
+    // The data directory holds the master key file (and, on SQLite, the database): private
+    // whichever database the console uses.
+    private_dir(&args.data_dir).map_err(|source| ServeError::DataDir {
+        path: args.data_dir.clone(),
+        source,
+    })?;
     let url = args.database_url();
     // Instances started together on one SQLite database take turns preparing it (file,
     // migrations, master key, first admin) instead of racing: without this, one of two
@@ -103,13 +98,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
             source,
         })?;
     }
-    let pool = db::open(&url)
-        .await
-        .map_err(|source| ServeError::Database {
-            url: url.clone(),
-            source,
-        })?;
-    db::MIGRATOR.run(&pool).await?;
+    // Instances on one PostgreSQL database take the same turns under an advisory lock.
+    let pg_lock = match db::Backend::of_url(&url) {
+        Some(db::Backend::Postgres) => Some(db::PgStartLock::take(&url).await?),
+        _ => None,
+    };
+    let pool = db::Pool::open(&url).await?;
+    pool.migrate().await?;
     let key_file = args.master_key_file();
     crypto::load(&pool, &crypto::KeySource::from_env(&key_file)).await?;
 
@@ -125,9 +120,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         None => {}
     }
     drop(start_lock);
+    if let Some(lock) = pg_lock {
+        lock.release().await;
+    }
 
     // The `sessions` table comes with the migrations (run above).
-    let store = SqliteSessions::new(pool.clone());
+    let store = DbSessions::new(pool.clone());
     let sweeper = tokio::spawn(sweep_expired_sessions(store.clone()));
 
     let site_root = assets::site_root(args.site_root.clone());
@@ -194,7 +192,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!(
         address = %local,
-        database = %url,
+        database = %db::redact_url(&url),
         startup_ms = started.elapsed().as_millis() as u64,
         "listening on http://{local}"
     );
@@ -312,7 +310,7 @@ async fn shutdown_signal() {
 }
 
 /// Deletes expired session rows once an hour (expired sessions never load in between).
-async fn sweep_expired_sessions(store: SqliteSessions) {
+async fn sweep_expired_sessions(store: DbSessions) {
     use tower_sessions::session_store::ExpiredDeletion as _;
     let mut hourly = tokio::time::interval(tokio::time::Duration::from_secs(3600));
     loop {

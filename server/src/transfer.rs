@@ -126,7 +126,7 @@ fn block_on(future: impl Future<Output = ExitCode>) -> ExitCode {
 }
 
 /// The database (migrated), with its master key loaded.
-async fn open_keyed(args: &DatabaseArgs) -> Result<(sqlx::SqlitePool, crypto::Sealer), String> {
+async fn open_keyed(args: &DatabaseArgs) -> Result<(db::Pool, crypto::Sealer), String> {
     if args.database_url.is_none() && !args.data_dir.join("trust-console.db").exists() {
         return Err(format!(
             "no console database in [{}]; pass --data-dir or --database-url as for serve",
@@ -134,11 +134,8 @@ async fn open_keyed(args: &DatabaseArgs) -> Result<(sqlx::SqlitePool, crypto::Se
         ));
     }
     let url = args.url();
-    let pool = db::open(&url)
-        .await
-        .map_err(|e| format!("cannot open [{url}]: {e}"))?;
-    db::MIGRATOR
-        .run(&pool)
+    let pool = db::Pool::open(&url).await.map_err(|e| e.to_string())?;
+    pool.migrate()
         .await
         .map_err(|e| format!("cannot apply database migrations: {e}"))?;
     let key_file = args.master_key_file();
@@ -152,7 +149,7 @@ async fn open_keyed(args: &DatabaseArgs) -> Result<(sqlx::SqlitePool, crypto::Se
 async fn open(
     args: &DatabaseArgs,
     deployment: &str,
-) -> Result<(sqlx::SqlitePool, deployments::Scope), String> {
+) -> Result<(db::Pool, deployments::Scope), String> {
     let (pool, _) = open_keyed(args).await?;
     let scope = deployments::resolve(&pool, Some(deployment), None)
         .await

@@ -17,6 +17,122 @@ use tempfile::TempDir;
 
 pub mod https;
 
+/// The PostgreSQL server the suite runs against instead of SQLite, when
+/// `TRUST_CONSOLE_TEST_POSTGRES` names one (`postgres://user@host:port`, no database): every
+/// data directory then gets a database of its own on it, created on first start. Unset, every
+/// console runs on the SQLite file in its data directory.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("TRUST_CONSOLE_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .map(|url| url.trim_end_matches('/').to_owned())
+}
+
+/// Whether the suite runs on PostgreSQL. Tests of what only SQLite has (its file, its lock file,
+/// an upgrade from an old SQLite database) return early there, saying so.
+pub fn on_postgres() -> bool {
+    postgres_server().is_some()
+}
+
+/// Skips the calling test on PostgreSQL with a note; `true` when it should return.
+pub fn sqlite_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("skipped on PostgreSQL: {what} is SQLite's alone");
+        return true;
+    }
+    false
+}
+
+/// The database URL of the console on `data_dir` when the suite runs on PostgreSQL (its
+/// database created when missing); `None` on SQLite.
+///
+/// # Panics
+/// When the database cannot be created.
+pub fn database_url_for(data_dir: &Path) -> Option<String> {
+    let server = postgres_server()?;
+    // One database per data directory, so that a console restarted on the same directory finds
+    // its data again, as it would in its SQLite file.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in data_dir.as_os_str().as_encoded_bytes() {
+        hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let name = format!("tc_{hash:016x}");
+    let output = Command::new("psql")
+        .arg(format!("{server}/postgres"))
+        .args(["-v", "ON_ERROR_STOP=1", "-qAtc"])
+        .arg(format!(
+            "SELECT 1 FROM pg_database WHERE datname = '{name}'"
+        ))
+        .output()
+        .expect("run psql");
+    assert!(
+        output.status.success(),
+        "psql: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if output.stdout.trim_ascii().is_empty() {
+        let created = Command::new("psql")
+            .arg(format!("{server}/postgres"))
+            .args(["-v", "ON_ERROR_STOP=1", "-qc"])
+            .arg(format!("CREATE DATABASE {name}"))
+            .output()
+            .expect("run psql");
+        // Two consoles started together on one directory may both try; one wins.
+        let stderr = String::from_utf8_lossy(&created.stderr);
+        assert!(
+            created.status.success()
+                || stderr.contains("already exists")
+                || stderr.contains("duplicate key"),
+            "create database {name}: {stderr}"
+        );
+    }
+    Some(format!("{server}/{name}"))
+}
+
+/// The binary as a command working on the console of `data_dir` (its database on PostgreSQL;
+/// the caller passes `--data-dir` as a user would).
+pub fn command_on(data_dir: &Path) -> Command {
+    let mut command = Command::new(binary());
+    use_database_of(&mut command, data_dir);
+    command
+}
+
+/// Points `command` at the database of `data_dir`: its PostgreSQL database when the suite runs
+/// on PostgreSQL (nothing to do on SQLite, where `--data-dir` finds the file).
+pub fn use_database_of(command: &mut Command, data_dir: &Path) {
+    if let Some(url) = database_url_for(data_dir) {
+        command.env("DATABASE_URL", url);
+    }
+}
+
+/// Everything the console's database holds, as `(name, bytes)`: on SQLite the database files
+/// (main file, WAL, shared memory) of `data_dir`, on PostgreSQL a `pg_dump` of its database.
+///
+/// # Panics
+/// When `pg_dump` fails.
+pub fn database_contents(data_dir: &Path) -> Vec<(String, Vec<u8>)> {
+    if let Some(url) = database_url_for(data_dir) {
+        let output = Command::new("pg_dump")
+            .args(["--data-only", "--inserts"])
+            .arg(&url)
+            .output()
+            .expect("run pg_dump");
+        assert!(
+            output.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return vec![("pg_dump".to_owned(), output.stdout)];
+    }
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| {
+            let name = format!("trust-console.db{suffix}");
+            std::fs::read(data_dir.join(&name)).ok().map(|b| (name, b))
+        })
+        .collect()
+}
+
 /// The admin password every test console starts with.
 pub const ADMIN_PASSWORD: &str = "integration-admin-password";
 
@@ -42,10 +158,17 @@ pub fn binary() -> PathBuf {
 /// # Panics
 /// When the binary cannot run or stdout is not JSON.
 pub fn run_cli(args: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let output = Command::new(binary())
-        .args(args)
-        .output()
-        .expect("run trust-console");
+    let mut command = Command::new(binary());
+    command.args(args);
+    // On PostgreSQL, a command given `--data-dir` works on that directory's database.
+    if let Some(dir) = args
+        .windows(2)
+        .find(|pair| pair[0] == "--data-dir")
+        .map(|pair| pair[1])
+    {
+        use_database_of(&mut command, Path::new(dir));
+    }
+    let output = command.output().expect("run trust-console");
     let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
             "{args:?}: stdout is not JSON ({e}): {}\nstderr: {}",
@@ -87,14 +210,17 @@ impl Console {
     /// When the server does not report a listening address within 60 seconds.
     pub fn start_with(data_dir: Arc<TempDir>, env: &[(&str, &str)]) -> Self {
         let started = Instant::now();
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        command
             .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path())
             .current_dir(data_dir.path())
             .env("TRUST_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("RUST_LOG", "info")
             .env_remove("DATABASE_URL")
-            .env_remove("LEPTOS_SITE_ROOT")
+            .env_remove("LEPTOS_SITE_ROOT");
+        use_database_of(&mut command, data_dir.path());
+        let mut child = command
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use integration_tests::{ADMIN_PASSWORD, Api, Console, binary, client, run_cli};
+use integration_tests::{ADMIN_PASSWORD, Api, Console, binary, client, command_on, run_cli};
 use serde_json::{Value, json};
 
 const HMAC_KEY: &str = "export-test-hmac-key-of-at-least-256-bits";
@@ -452,7 +452,7 @@ async fn the_cli_exports_and_imports_the_same_database() {
     assert_eq!(realm["body"]["settings"]["allowed_issuer"], "iss8");
     assert!(realm["secure_settings"]["hmac_key"].is_object());
 
-    let refused = Command::new(binary())
+    let refused = command_on(std::path::Path::new(&dir))
         .args([
             "export",
             "--deployment",

@@ -6,7 +6,9 @@
 use std::net::IpAddr;
 use std::process::Command;
 
-use integration_tests::{ADMIN_PASSWORD, Api, Console, binary, client, client_from, login};
+use integration_tests::{
+    ADMIN_PASSWORD, Api, Console, binary, client, client_from, command_on, login,
+};
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
@@ -330,7 +332,7 @@ async fn exports_and_imports_stay_inside_their_folders() {
     // The CLI writes only inside --out.
     let data = console.data_dir();
     let out = data.path().join("nested/out");
-    let output = Command::new(binary())
+    let output = command_on(data.path())
         .args(["export", "--draft", "--out"])
         .arg(&out)
         .arg("--data-dir")
@@ -357,7 +359,7 @@ async fn exports_and_imports_stay_inside_their_folders() {
     )
     .unwrap();
     let import = |extra: &[&str]| {
-        Command::new(binary())
+        command_on(data.path())
             .args(["import", "--dry-run", "--config"])
             .arg(&yml)
             .arg("--data-dir")

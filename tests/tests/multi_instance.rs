@@ -1,9 +1,9 @@
-//! Two console instances on one database (here the embedded SQLite file, shared by two
-//! processes): racing edits of one resource give one success and one conflict each round,
-//! racing deletes of the last two deployments leave one, and the audit log holds every change
-//! exactly once.
+//! Two console instances on one database (the SQLite file shared by two processes, or — with
+//! `TRUST_CONSOLE_TEST_POSTGRES` — one PostgreSQL database): sessions are shared, racing edits
+//! of one resource give one success and one conflict each round, racing deletes of the last two
+//! deployments leave one, and the audit log holds every change exactly once.
 
-use integration_tests::{Api, Console};
+use integration_tests::{ADMIN_PASSWORD, Api, Console, client, login};
 use serde_json::{Value, json};
 
 /// Every audit entry, newest first, paging through `next_before`.
@@ -86,4 +86,40 @@ async fn racing_instances_conflict_cleanly_and_audit_each_change_once() {
     assert_eq!(of("role", "update"), usize::try_from(ROUNDS).unwrap());
     assert_eq!(of("deployment", "create"), 1);
     assert_eq!(of("deployment", "delete"), 1);
+}
+
+/// A session is the database's, not an instance's: a login on A works on B, and logging out on
+/// B ends it on A (behind a load balancer, consecutive requests land on either).
+#[tokio::test]
+async fn a_session_from_one_instance_works_on_the_other_until_logged_out_there() {
+    let a = Console::start();
+    let b = Console::start_in(a.data_dir());
+    // One cookie jar for both: cookies are per host name, not per port, as behind one balancer.
+    let http = client();
+    let csrf = login(&http, &a, ADMIN_PASSWORD).await;
+    let me = |console: &Console| {
+        let request = http.get(console.url("/api/v1/session"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(me(&a).await, 200);
+    assert_eq!(me(&b).await, 200, "the session from A works on B");
+    // A change through B with A's session and CSRF token is accepted.
+    let saved = http
+        .put(b.url("/api/v1/roles/from-b"))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"cluster": ["monitor"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 201);
+
+    let logout = http
+        .delete(b.url("/api/v1/session"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert!(logout.status().is_success(), "{}", logout.status());
+    assert_eq!(me(&a).await, 401, "logging out on B ended the session on A");
+    assert_eq!(me(&b).await, 401);
 }

@@ -5,7 +5,10 @@
 
 use std::{path::Path, process::Command, sync::Arc, time::Duration};
 
-use integration_tests::{ADMIN_PASSWORD, Api, Console, binary, client, login, run_cli};
+use integration_tests::{
+    ADMIN_PASSWORD, Api, Console, binary, client, database_contents, login, on_postgres, run_cli,
+    use_database_of,
+};
 use serde_json::{Value, json};
 
 const HMAC_KEY: &str = "sealed-hmac-key-value-for-hs256-0123456789";
@@ -21,17 +24,6 @@ fn jwt_realm() -> Value {
 
 fn contains(bytes: &[u8], needle: &[u8]) -> bool {
     bytes.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Every database file's bytes (main file, WAL, shared memory).
-fn database_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .filter_map(|suffix| {
-            let name = format!("trust-console.db{suffix}");
-            std::fs::read(dir.join(&name)).ok().map(|b| (name, b))
-        })
-        .collect()
 }
 
 fn now() -> u64 {
@@ -83,7 +75,7 @@ async fn secrets_and_session_ids_never_reach_the_database_in_clear() {
     assert_eq!(cookies.len(), 1, "one session cookie");
 
     let check = |when: &str| {
-        for (name, bytes) in database_bytes(data.path()) {
+        for (name, bytes) in database_contents(data.path()) {
             for (what, needle) in [
                 ("the HMAC key", HMAC_KEY),
                 ("a kept keystore value", KEPT_SECRET),
@@ -121,14 +113,18 @@ async fn secrets_and_session_ids_never_reach_the_database_in_clear() {
     #[cfg(unix)]
     {
         assert_eq!(mode(data.path()), 0o700, "data dir");
-        assert_eq!(mode(&data.path().join("trust-console.db")), 0o600);
+        if !on_postgres() {
+            assert_eq!(mode(&data.path().join("trust-console.db")), 0o600);
+        }
         assert_eq!(mode(&data.path().join("master.key")), 0o600);
     }
 }
 
 /// Starts `serve` on `dir` and waits for it to exit; returns (exit code, stderr).
 fn failed_start(dir: &Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let mut child = Command::new(binary())
+    let mut command = Command::new(binary());
+    use_database_of(&mut command, dir);
+    let mut child = command
         .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
         .arg(dir)
         .env("TRUST_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD)

@@ -53,6 +53,9 @@ con.execute("INSERT INTO audit_log (actor, entity_kind, entity_id, action) VALUE
 
 #[tokio::test]
 async fn existing_rows_move_to_the_default_deployment() {
+    if integration_tests::sqlite_only("an upgrade from an old SQLite database") {
+        return;
+    }
     let dir = Arc::new(tempfile::tempdir().unwrap());
     old_database(
         &dir.path().join("trust-console.db"),
@@ -118,6 +121,9 @@ async fn existing_rows_move_to_the_default_deployment() {
 /// deployment's setting, and the kept copy is gone (export writes the key once).
 #[tokio::test]
 async fn a_kept_run_as_switch_moves_into_the_deployment() {
+    if integration_tests::sqlite_only("an upgrade from an old SQLite database") {
+        return;
+    }
     let dir = Arc::new(tempfile::tempdir().unwrap());
     old_database(
         &dir.path().join("trust-console.db"),

@@ -1,6 +1,6 @@
 //! Reading the audit log (writing happens through `db::audit::record` inside each change).
 
-use sqlx::SqlitePool;
+use crate::ssr::db::Pool;
 use trust_core::paging::PageRequest;
 
 use crate::{
@@ -14,7 +14,7 @@ use crate::{
 /// # Errors
 /// [`ApiError::Invalid`] naming the bad parameter, or a database failure.
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Pool,
     limit: Option<&str>,
     before: Option<&str>,
 ) -> Result<AuditPageView, ApiError> {

@@ -9,6 +9,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+use crate::ssr::db::Pool;
 use argon2::{
     Argon2, PasswordHash, PasswordHasher,
     password_hash::{SaltString, rand_core::OsRng},
@@ -16,7 +17,6 @@ use argon2::{
 use rand::{Rng, RngCore, distributions::Alphanumeric};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::SqlitePool;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 use tower_sessions::Session;
@@ -310,7 +310,7 @@ impl LoginThrottle {
 /// [`ApiError::Invalid`] for a malformed user name, [`ApiError::RateLimited`] when throttled,
 /// [`ApiError::BadCredentials`] for an unknown user or a wrong password.
 pub async fn login(
-    pool: &SqlitePool,
+    pool: &Pool,
     throttle: &LoginThrottle,
     session: &Session,
     username: &str,
@@ -326,10 +326,9 @@ pub async fn login(
         .verify(username.as_str(), address, hash, password)
         .await?;
     let Some(user) = user.filter(|_| valid) else {
-        let mut conn = pool.acquire().await?;
         let address = json!({ "address": address.map(|a| a.to_string()) });
         record_session(
-            &mut conn,
+            pool,
             username.as_str(),
             AuditAction::LoginFailed,
             Some(address),
@@ -353,9 +352,8 @@ pub async fn login(
         .await
         .map_err(session_error)?;
     session.insert(SEEN_KEY, now).await.map_err(session_error)?;
-    let mut conn = pool.acquire().await?;
     let address = json!({ "address": address.map(|a| a.to_string()) });
-    record_session(&mut conn, &user.username, AuditAction::Login, Some(address)).await?;
+    record_session(pool, &user.username, AuditAction::Login, Some(address)).await?;
     Ok(session_user)
 }
 
@@ -363,25 +361,20 @@ pub async fn login(
 ///
 /// # Errors
 /// A session-store or database failure.
-pub async fn logout(
-    pool: &SqlitePool,
-    session: &Session,
-    user: &SessionUser,
-) -> Result<(), ApiError> {
+pub async fn logout(pool: &Pool, session: &Session, user: &SessionUser) -> Result<(), ApiError> {
     session.flush().await.map_err(session_error)?;
-    let mut conn = pool.acquire().await?;
-    record_session(&mut conn, &user.username, AuditAction::Logout, None).await
+    record_session(pool, &user.username, AuditAction::Logout, None).await
 }
 
 /// The audit entry of a session event of `username` (who is both actor and subject).
 async fn record_session(
-    conn: &mut sqlx::SqliteConnection,
+    db: impl crate::ssr::db::Handle<'_>,
     username: &str,
     action: AuditAction,
     after: Option<serde_json::Value>,
 ) -> Result<(), ApiError> {
     audit::record(
-        conn,
+        db,
         NewAuditEntry {
             actor: username,
             entity_kind: "session",
@@ -429,11 +422,11 @@ pub async fn live_session_user(
 /// # Errors
 /// A session-store or database failure.
 pub async fn logout_everywhere(
-    pool: &SqlitePool,
+    pool: &Pool,
     session: &Session,
     user: &SessionUser,
 ) -> Result<(), ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     users::bump_session_epoch(&mut tx, user.user_id).await?;
     let everywhere = json!({ "everywhere": true });
     record_session(
@@ -475,7 +468,7 @@ fn session_error(error: tower_sessions::session::Error) -> ApiError {
 /// [`ApiError::Invalid`] on `password` when it is not; [`ApiError::RateLimited`] when
 /// throttled; a database failure.
 pub async fn confirm_password(
-    pool: &SqlitePool,
+    pool: &Pool,
     throttle: &LoginThrottle,
     user: &SessionUser,
     password: String,
@@ -535,7 +528,7 @@ const STEP_UP_KEY: &str = "step_up_at";
 /// [`ApiError::Forbidden`] without a password; [`ApiError::Invalid`] on `password` when
 /// wrong; [`ApiError::RateLimited`]; a store or database failure.
 pub async fn step_up(
-    pool: &SqlitePool,
+    pool: &Pool,
     throttle: &LoginThrottle,
     session: &Session,
     user: &SessionUser,
@@ -569,7 +562,7 @@ pub async fn step_up(
 /// [`ApiError::Invalid`] naming `current_password` or `new_password`;
 /// [`ApiError::RateLimited`]; a database failure.
 pub async fn change_password(
-    pool: &SqlitePool,
+    pool: &Pool,
     throttle: &LoginThrottle,
     session: &Session,
     session_user: &SessionUser,
@@ -592,7 +585,7 @@ pub async fn change_password(
     }
     let hash = hash_password(new_password).await?;
 
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let changed_at = users::set_password_hash(&mut tx, user.id, &hash).await?;
     // Every other session of the user ends; this one carries on in the new epoch.
     let epoch = users::bump_session_epoch(&mut tx, user.id).await?;
@@ -659,7 +652,7 @@ pub enum BootstrapError {
 /// # Errors
 /// [`BootstrapError`] when the password is refused or the database fails.
 pub async fn ensure_admin(
-    pool: &SqlitePool,
+    pool: &Pool,
     env_password: Option<String>,
 ) -> Result<Option<AdminPassword>, BootstrapError> {
     if users::count(pool).await? > 0 {
@@ -680,7 +673,7 @@ pub async fn ensure_admin(
     let hash = hash_password(NewPassword::parse(&password, &admin)?)
         .await
         .map_err(|_| BootstrapError::Hash)?;
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let id = users::insert(&mut tx, admin.as_str(), &hash).await?;
     if matches!(origin, AdminPassword::Generated(_)) {
         users::set_must_change_password(&mut tx, id, true).await?;
@@ -706,21 +699,17 @@ mod tests {
     use trust_core::login_throttle::ThrottlePolicy;
 
     use super::*;
-    use crate::ssr::{db, session_store::SqliteSessions};
+    use crate::ssr::session_store::DbSessions;
 
-    async fn memory_pool() -> SqlitePool {
-        let pool = db::open("sqlite::memory:").await.unwrap();
-        db::MIGRATOR.run(&pool).await.unwrap();
-        pool
-    }
+    use crate::ssr::db::testing::{memory_pool, scalar};
 
     /// A fresh database with the admin account (password `a-long-admin-password`).
-    async fn pool_with_admin() -> (SqlitePool, users::UserRow) {
+    async fn pool_with_admin() -> (Pool, users::UserRow) {
         admin_created_with(Some("a-long-admin-password".into())).await
     }
 
     /// A fresh database with the admin account created from `password` (generated for `None`).
-    async fn admin_created_with(password: Option<String>) -> (SqlitePool, users::UserRow) {
+    async fn admin_created_with(password: Option<String>) -> (Pool, users::UserRow) {
         let pool = memory_pool().await;
         ensure_admin(&pool, password).await.unwrap();
         let admin = users::find_by_username(&pool, "admin")
@@ -744,26 +733,23 @@ mod tests {
 
     /// Whether `session` is still good on the next request: it is saved to the console's
     /// store, then read back as a new request would (the store checks the epoch).
-    async fn is_live(pool: &SqlitePool, session: &Session, limits: SessionLimits) -> bool {
+    async fn is_live(pool: &Pool, session: &Session, limits: SessionLimits) -> bool {
         session.save().await.unwrap();
         let next = Session::new(session.id(), store(pool), None);
         live_session_user(&next, limits).await.unwrap().is_some()
     }
 
-    fn store(pool: &SqlitePool) -> std::sync::Arc<SqliteSessions> {
-        std::sync::Arc::new(SqliteSessions::new(pool.clone()))
+    fn store(pool: &Pool) -> std::sync::Arc<DbSessions> {
+        std::sync::Arc::new(DbSessions::new(pool.clone()))
     }
 
     /// A new session in the console's store.
-    fn new_session(pool: &SqlitePool) -> Session {
+    fn new_session(pool: &Pool) -> Session {
         Session::new(None, store(pool), None)
     }
 
-    async fn audit_count(pool: &SqlitePool) -> i64 {
-        sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM audit_log"#)
-            .fetch_one(pool)
-            .await
-            .unwrap()
+    async fn audit_count(pool: &Pool) -> i64 {
+        scalar(pool, "SELECT COUNT(*) FROM audit_log").await
     }
 
     #[tokio::test]
@@ -775,15 +761,17 @@ mod tests {
         assert!(matches!(first, Some(AdminPassword::Provided)));
         assert!(ensure_admin(&pool, None).await.unwrap().is_none());
         assert_eq!(users::count(&pool).await.unwrap(), 1);
-        let row = sqlx::query!("SELECT actor, action, after_json FROM audit_log")
-            .fetch_one(&pool)
+        let (entries, _) = audit::list(&pool, trust_core::paging::PageRequest::default())
             .await
             .unwrap();
+        let [row] = entries.as_slice() else {
+            panic!("one audit entry, got {}", entries.len())
+        };
         assert_eq!(
             (row.actor.as_str(), row.action.as_str()),
             ("system", "create")
         );
-        let after = row.after_json.unwrap();
+        let after = row.after_json.clone().unwrap();
         assert!(
             after.contains("[redacted]") && !after.contains("argon2"),
             "{after}"

@@ -13,13 +13,13 @@
 
 use std::{path::Path, sync::OnceLock};
 
+use crate::ssr::db::{self, Pool, Tx};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use chacha20poly1305::{
     XChaCha20Poly1305, XNonce,
     aead::{Aead, KeyInit, Payload},
 };
 use rand::RngCore;
-use sqlx::{Row as _, SqliteConnection};
 
 use crate::error::ApiError;
 
@@ -299,11 +299,7 @@ pub fn write_key_file(path: &Path, text: &str) -> Result<(), KeyError> {
 }
 
 /// The sealed columns, each with the query that lists its rows and the one that updates one.
-async fn reseal_all(
-    conn: &mut SqliteConnection,
-    from: Option<&Sealer>,
-    to: &Sealer,
-) -> Result<(), KeyError> {
+async fn reseal_all(tx: &mut Tx, from: Option<&Sealer>, to: &Sealer) -> Result<(), KeyError> {
     let wrong = |s: &Sealer| KeyError::Wrong {
         from: s.from.clone(),
     };
@@ -315,81 +311,44 @@ async fn reseal_all(
         let sealer = from.ok_or_else(|| wrong(to))?;
         sealer.open(stored, ad).ok_or_else(|| wrong(sealer))
     };
-    let rows = sqlx::query("SELECT deployment, kind, name, setting, value FROM secrets")
-        .fetch_all(&mut *conn)
-        .await?;
-    for row in rows {
-        let (deployment, kind, name, setting, value): (i64, String, String, String, String) = (
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
-        );
-        let ad = secret_ad(deployment, &kind, &name, &setting);
-        let sealed = to.seal(&open(&value, &ad)?, &ad);
-        sqlx::query(
-            "UPDATE secrets SET value = ? WHERE deployment = ? AND kind = ? AND name = ? AND setting = ?",
-        )
-        .bind(sealed)
-        .bind(deployment)
-        .bind(&kind)
-        .bind(&name)
-        .bind(&setting)
-        .execute(&mut *conn)
-        .await?;
+    for row in db::keys::secrets(&mut *tx).await? {
+        let [kind, name, setting] = row.key.as_slice() else {
+            continue;
+        };
+        let ad = secret_ad(row.deployment, kind, name, setting);
+        let sealed = to.seal(&open(&row.value, &ad)?, &ad);
+        db::keys::set_secret(&mut *tx, &row, &sealed).await?;
     }
-    let rows = sqlx::query("SELECT deployment, realm, private_pem FROM test_signing_keys")
-        .fetch_all(&mut *conn)
-        .await?;
-    for row in rows {
-        let (deployment, realm, pem): (i64, String, String) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        let ad = test_key_ad(deployment, &realm);
-        let sealed = to.seal(&open(&pem, &ad)?, &ad);
-        sqlx::query(
-            "UPDATE test_signing_keys SET private_pem = ? WHERE deployment = ? AND realm = ?",
-        )
-        .bind(sealed)
-        .bind(deployment)
-        .bind(&realm)
-        .execute(&mut *conn)
-        .await?;
+    for row in db::keys::test_keys(&mut *tx).await? {
+        let [realm] = row.key.as_slice() else {
+            continue;
+        };
+        let ad = test_key_ad(row.deployment, realm);
+        let sealed = to.seal(&open(&row.value, &ad)?, &ad);
+        db::keys::set_test_key(&mut *tx, &row, &sealed).await?;
     }
-    let rows =
-        sqlx::query("SELECT deployment, key, value_json FROM unmodelled_settings WHERE secure = 1")
-            .fetch_all(&mut *conn)
-            .await?;
-    for row in rows {
-        let (deployment, key, value_json): (i64, String, String) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        let ad = kept_ad(deployment, &key);
+    for row in db::keys::kept(&mut *tx).await? {
+        let [key] = row.key.as_slice() else {
+            continue;
+        };
+        let ad = kept_ad(row.deployment, key);
         // A secure kept value is a JSON string; its sealed form is one too.
-        let stored: String = serde_json::from_str(&value_json).unwrap_or(value_json);
+        let stored: String = serde_json::from_str(&row.value).unwrap_or_else(|_| row.value.clone());
         let sealed = to.seal(&open(&stored, &ad)?, &ad);
-        sqlx::query(
-            "UPDATE unmodelled_settings SET value_json = ? WHERE deployment = ? AND key = ?",
+        db::keys::set_kept(
+            &mut *tx,
+            &row,
+            &serde_json::Value::String(sealed).to_string(),
         )
-        .bind(serde_json::Value::String(sealed).to_string())
-        .bind(deployment)
-        .bind(&key)
-        .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("INSERT INTO master_key_check (id, sealed) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET sealed = excluded.sealed")
-        .bind(to.seal(CHECK_PLAINTEXT, CHECK_AD))
-        .execute(&mut *conn)
-        .await?;
+    db::keys::set_check_value(&mut *tx, &to.seal(CHECK_PLAINTEXT, CHECK_AD)).await?;
     Ok(())
 }
 
 /// The database's sealed check value, if it has one.
-async fn check_value(conn: &mut SqliteConnection) -> Result<Option<String>, KeyError> {
-    Ok(
-        sqlx::query_scalar::<_, String>("SELECT sealed FROM master_key_check WHERE id = 1")
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
+async fn check_value(tx: &mut Tx) -> Result<Option<String>, KeyError> {
+    Ok(db::keys::check_value(tx).await?)
 }
 
 /// Loads the master key for the database at `pool` and installs it: checks it against the
@@ -398,8 +357,8 @@ async fn check_value(conn: &mut SqliteConnection) -> Result<Option<String>, KeyE
 ///
 /// # Errors
 /// [`KeyError`] naming what to fix.
-pub async fn load(pool: &sqlx::SqlitePool, source: &KeySource<'_>) -> Result<Sealer, KeyError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+pub async fn load(pool: &Pool, source: &KeySource<'_>) -> Result<Sealer, KeyError> {
+    let mut tx = pool.begin_write().await?;
     let check = check_value(&mut tx).await?;
     let sealer = match (source.read()?, &check) {
         (Some((text, from)), _) => Sealer::from_text(&text, &from)?,
@@ -435,16 +394,9 @@ pub async fn load(pool: &sqlx::SqlitePool, source: &KeySource<'_>) -> Result<Sea
     Ok(sealer)
 }
 
-async fn reseal_plaintext(conn: &mut SqliteConnection, sealer: &Sealer) -> Result<(), KeyError> {
-    let plaintext: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM secrets WHERE value NOT LIKE 'tc1:%')
-              + (SELECT COUNT(*) FROM test_signing_keys WHERE private_pem NOT LIKE 'tc1:%')
-              + (SELECT COUNT(*) FROM unmodelled_settings WHERE secure = 1 AND value_json NOT LIKE '\"tc1:%')",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if plaintext > 0 {
-        reseal_all(conn, Some(sealer), sealer).await?;
+async fn reseal_plaintext(tx: &mut Tx, sealer: &Sealer) -> Result<(), KeyError> {
+    if db::keys::plaintext_count(&mut *tx).await? > 0 {
+        reseal_all(tx, Some(sealer), sealer).await?;
     }
     Ok(())
 }
@@ -453,8 +405,8 @@ async fn reseal_plaintext(conn: &mut SqliteConnection, sealer: &Sealer) -> Resul
 ///
 /// # Errors
 /// [`KeyError::Wrong`] when `from` is not the database's key; a database failure.
-pub async fn rotate(pool: &sqlx::SqlitePool, from: &Sealer, to: &Sealer) -> Result<(), KeyError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+pub async fn rotate(pool: &Pool, from: &Sealer, to: &Sealer) -> Result<(), KeyError> {
+    let mut tx = pool.begin_write().await?;
     match check_value(&mut tx).await? {
         Some(sealed) if from.open(&sealed, CHECK_AD).as_deref() == Some(CHECK_PLAINTEXT) => {}
         _ => {

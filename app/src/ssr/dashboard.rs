@@ -1,8 +1,8 @@
 //! The overview dashboard, gathered from the same views the area pages show (so a finding on
 //! the dashboard is the finding on its page) and summarised by plain functions.
 
+use crate::ssr::db::Pool;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use trust_core::{
     cert::{self, EXPIRY_WARNING_DAYS},
     diagnostic::Severity,
@@ -33,7 +33,7 @@ pub const RECENT_CHANGES: i64 = 5;
 ///
 /// # Errors
 /// A database failure.
-pub async fn load(pool: &SqlitePool, scope: &Scope) -> Result<Dashboard, ApiError> {
+pub async fn load(pool: &Pool, scope: &Scope) -> Result<Dashboard, ApiError> {
     let realms = security::list(pool, scope, ResourceKind::Realm).await?;
     let mappings = security::list(pool, scope, ResourceKind::RoleMapping).await?;
     let remotes: Vec<ResourceView> = trust::remotes(pool, scope)

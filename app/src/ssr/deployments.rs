@@ -15,8 +15,8 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
+use crate::ssr::db::Pool;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use tower_sessions::Session;
 use trust_core::{
     audit::AuditAction,
@@ -90,7 +90,7 @@ impl ScopeCache {
 /// # Errors
 /// As [`resolve`] (errors are not cached).
 pub async fn resolve_cached(
-    pool: &SqlitePool,
+    pool: &Pool,
     cache: &ScopeCache,
     requested: Option<&str>,
     session: Option<&Session>,
@@ -174,7 +174,7 @@ fn not_found(name: &str) -> ApiError {
 /// # Errors
 /// [`ApiError::NotFound`] for an unknown requested name; a database failure.
 pub async fn resolve(
-    pool: &SqlitePool,
+    pool: &Pool,
     requested: Option<&str>,
     session: Option<&Session>,
 ) -> Result<Scope, ApiError> {
@@ -204,7 +204,7 @@ pub async fn resolve(
 ///
 /// # Errors
 /// A database failure.
-pub async fn all(pool: &SqlitePool) -> Result<Vec<Scope>, ApiError> {
+pub async fn all(pool: &Pool) -> Result<Vec<Scope>, ApiError> {
     Ok(deployments::list(pool)
         .await?
         .into_iter()
@@ -216,7 +216,7 @@ pub async fn all(pool: &SqlitePool) -> Result<Vec<Scope>, ApiError> {
 ///
 /// # Errors
 /// [`ApiError::NotFound`]; a session-store or database failure.
-pub async fn select(pool: &SqlitePool, session: &Session, name: &str) -> Result<(), ApiError> {
+pub async fn select(pool: &Pool, session: &Session, name: &str) -> Result<(), ApiError> {
     let scope = resolve(pool, Some(name), None).await?;
     session
         .insert(SELECTED_KEY, scope.name)
@@ -242,7 +242,7 @@ fn view(row: DeploymentRow) -> DeploymentView {
 ///
 /// # Errors
 /// A database failure.
-pub async fn list(pool: &SqlitePool, current: &Scope) -> Result<DeploymentList, ApiError> {
+pub async fn list(pool: &Pool, current: &Scope) -> Result<DeploymentList, ApiError> {
     Ok(DeploymentList {
         current: current.name.clone(),
         deployments: deployments::list(pool)
@@ -257,7 +257,7 @@ pub async fn list(pool: &SqlitePool, current: &Scope) -> Result<DeploymentList, 
 ///
 /// # Errors
 /// [`ApiError::NotFound`]; a database failure.
-pub async fn get(pool: &SqlitePool, name: &str) -> Result<DeploymentView, ApiError> {
+pub async fn get(pool: &Pool, name: &str) -> Result<DeploymentView, ApiError> {
     let mut conn = pool.acquire().await?;
     deployments::find(&mut conn, name)
         .await?
@@ -277,13 +277,13 @@ fn image(row: &DeploymentRow) -> Value {
 /// version was given, or the version is stale; [`ApiError::NotFound`] for a version given
 /// for a deployment that does not exist; a database failure (nothing is written then).
 pub async fn put(
-    pool: &SqlitePool,
+    pool: &Pool,
     actor: &str,
     name: &str,
     body: &Value,
     version: Option<i64>,
 ) -> Result<DeploymentView, ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let row = put_in(&mut tx, actor, name, body, version).await?;
     tx.commit().await?;
     Ok(view(row))
@@ -294,7 +294,7 @@ pub async fn put(
 /// # Errors
 /// As [`put`]; the caller's transaction must then be dropped.
 pub async fn put_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::ssr::db::Tx,
     actor: &str,
     name: &str,
     body: &Value,
@@ -352,13 +352,13 @@ pub async fn put_in(
 /// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version or the last
 /// deployment; a database failure.
 pub async fn delete(
-    pool: &SqlitePool,
+    pool: &Pool,
     actor: &str,
     name: &str,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
     check_deployment_name(name).map_err(ApiError::from)?;
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let row = deployments::find(&mut tx, name).await?;
     let version = plan_delete("deployment", name, row.as_ref().map(|r| r.version), version)?;
     let Some(row) = row else {
@@ -397,8 +397,7 @@ mod tests {
 
     #[tokio::test]
     async fn cached_scopes_serve_only_the_change_counter_they_were_read_at() {
-        let pool = db::open("sqlite::memory:").await.unwrap();
-        db::MIGRATOR.run(&pool).await.unwrap();
+        let pool = db::testing::memory_pool().await;
         let cache = ScopeCache::default();
         let default = resolve(&pool, Some("default"), None).await.unwrap();
         let by_name = (Some("default".to_owned()), None);

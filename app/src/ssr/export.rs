@@ -5,8 +5,8 @@
 
 use std::{collections::BTreeMap, net::IpAddr};
 
+use crate::ssr::db::Pool;
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use trust_core::{
     audit::AuditAction,
     export::{
@@ -53,7 +53,7 @@ fn parsed(row: &DocumentRow) -> Option<Value> {
 ///
 /// # Errors
 /// A database failure.
-pub async fn bundle(pool: &SqlitePool, scope: &Scope) -> Result<Bundle, ApiError> {
+pub async fn bundle(pool: &Pool, scope: &Scope) -> Result<Bundle, ApiError> {
     let rows = |kind: ResourceKind| documents::list(pool, scope.id, kind.as_str());
     let realm_rows = rows(ResourceKind::Realm).await?;
     let remote_rows = rows(ResourceKind::RemoteCluster).await?;
@@ -141,7 +141,7 @@ pub async fn bundle(pool: &SqlitePool, scope: &Scope) -> Result<Bundle, ApiError
 /// # Errors
 /// A database failure.
 pub async fn blocking(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     bundle: &Bundle,
 ) -> Result<Vec<DiagnosticView>, ApiError> {
@@ -178,7 +178,7 @@ fn support(bundle: &Bundle) -> Vec<(String, String)> {
 ///
 /// # Errors
 /// A database failure.
-pub async fn view(pool: &SqlitePool, scope: &Scope) -> Result<ExportView, ApiError> {
+pub async fn view(pool: &Pool, scope: &Scope) -> Result<ExportView, ApiError> {
     let bundle = bundle(pool, scope).await?;
     let artifacts = export::render(&bundle, CONSOLE_VERSION, Secrets::Masked);
     let mut conn = pool.acquire().await?;
@@ -259,7 +259,7 @@ pub struct Download {
 /// [`ApiError::Invalid`] on `draft` listing the errors while Elasticsearch would refuse to
 /// start and `draft` is false; a database failure.
 pub async fn export_files(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     secrets: Secrets,
@@ -278,7 +278,7 @@ pub async fn export_files(
             .collect::<Vec<_>>()
     )
     .to_string();
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     exports::record(&mut tx, scope.id, actor, &files_json).await?;
     tx.commit().await?;
     let artifacts = if secrets == Secrets::Revealed {
@@ -304,7 +304,7 @@ pub async fn export_files(
 /// start and `draft` is false; [`ApiError::NotFound`] for an unknown artifact; a database
 /// failure.
 pub async fn download(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     artifact: &str,
@@ -361,7 +361,7 @@ pub async fn download(
 /// # Errors
 /// [`ApiError::Invalid`] on `password`; [`ApiError::RateLimited`]; a database failure.
 pub async fn reveal(
-    pool: &SqlitePool,
+    pool: &Pool,
     throttle: &LoginThrottle,
     user: &SessionUser,
     scope: &Scope,
@@ -400,7 +400,7 @@ pub async fn reveal(
 /// [`ApiError::Invalid`] or [`ApiError::Conflict`] when a resource fails its checks or
 /// changed meanwhile (nothing is applied then); a database failure.
 pub async fn import(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     input: &ImportInput,
@@ -453,7 +453,7 @@ pub async fn import(
 }
 
 async fn apply_import(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     base: &Bundle,
@@ -465,7 +465,7 @@ async fn apply_import(
             .iter()
             .any(|c| c.resource == resource && c.name == name && c.kind != ChangeKind::Unchanged)
     };
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     if changed(ChangedResource::Deployment, &scope.name) {
         let row = deployment_rows::find(&mut tx, &scope.name)
             .await?
@@ -586,7 +586,7 @@ async fn apply_import(
 
 /// Creates or replaces one resource inside the import's transaction.
 async fn put(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::ssr::db::Tx,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,

@@ -6,8 +6,8 @@
 //! values are not versioned (they live apart, encrypted, and never leave the server), so a
 //! restore keeps the current ones.
 
+use crate::ssr::db::Pool;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use trust_core::{history, resource::ResourceKind};
 
 use crate::{
@@ -28,7 +28,7 @@ use crate::{
 /// # Errors
 /// [`ApiError::NotFound`] for a resource that does not exist; a database failure.
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     kind: ResourceKind,
     name: &str,
@@ -78,7 +78,7 @@ fn entries(kind: ResourceKind, rows: &[VersionRow]) -> Vec<HistoryEntry> {
 /// body no longer passes (the rules grew stricter since); [`ApiError::Conflict`] when the
 /// resource is no longer at `based_on`; a database failure.
 pub async fn restore(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,

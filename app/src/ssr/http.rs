@@ -25,11 +25,19 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        if crate::ssr::db::is_busy(&error) {
+        if crate::ssr::db::is_conflict(&error) {
             tracing::warn!(%error, "database busy; answered as a conflict");
             return Self::Conflict {
                 message: "another change was being saved at the same moment; reload and try again"
                     .to_owned(),
+            };
+        }
+        if crate::ssr::db::is_unstorable_text(&error) {
+            // PostgreSQL stores no NUL character in text; SQLite would have. The request is at
+            // fault either way: no name, setting or value the console keeps needs one.
+            return Self::Invalid {
+                field: "request".to_owned(),
+                message: "text must not contain NUL characters (\\u0000)".to_owned(),
             };
         }
         tracing::error!(%error, "database error");

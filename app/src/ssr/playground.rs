@@ -5,9 +5,9 @@
 
 use std::{collections::BTreeMap, net::IpAddr};
 
+use crate::ssr::db::Pool;
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Value, json};
-use sqlx::SqlitePool;
 use tower_sessions::Session;
 use trust_core::{
     audit::AuditAction,
@@ -51,7 +51,7 @@ const TEST_KEY_ENTITY: &str = "test_signing_key";
 /// # Errors
 /// [`ApiError::Invalid`] on `realm` for an unknown realm; a database failure.
 pub async fn validate(
-    pool: &SqlitePool,
+    pool: &Pool,
     snapshots: &Snapshots,
     fetcher: &JwksFetcher,
     scope: &Scope,
@@ -112,7 +112,7 @@ pub async fn validate(
 ///
 /// # Errors
 /// A database failure.
-pub async fn info(pool: &SqlitePool, scope: &Scope) -> Result<PlaygroundInfo, ApiError> {
+pub async fn info(pool: &Pool, scope: &Scope) -> Result<PlaygroundInfo, ApiError> {
     let loaded = load_realms(pool, scope, None).await?;
     let mut marks: BTreeMap<String, test_keys::TestKeyMark> = test_keys::marks(pool, scope.id)
         .await?
@@ -200,7 +200,7 @@ fn read_private_pem(pem: &str) -> Result<(EncodingKey, Value), String> {
 /// # Errors
 /// [`ApiError::Invalid`] on `private_pem`; [`ApiError::NotFound`] for an unknown realm.
 pub async fn set_test_key(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     input: &TestKeyInput,
@@ -208,7 +208,7 @@ pub async fn set_test_key(
     let (_, public) =
         read_private_pem(&input.private_pem).map_err(|m| ApiError::invalid("private_pem", m))?;
     let realm = input.realm.as_str();
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     if documents::find(&mut tx, scope.id, ResourceKind::Realm.as_str(), realm)
         .await?
         .is_none()
@@ -263,12 +263,12 @@ pub async fn set_test_key(
 /// # Errors
 /// [`ApiError::NotFound`] when the realm has none; a database failure.
 pub async fn clear_test_key(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     realm: &str,
 ) -> Result<(), ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     if !test_keys::clear(&mut tx, scope.id, realm).await? {
         return Err(ApiError::NotFound {
             message: format!("realm [{realm}] has no test key"),
@@ -314,7 +314,7 @@ pub struct Minter<'a> {
 /// realm does not allow or the key cannot sign, no HMAC key or test key, an `exp` too far out;
 /// [`ApiError::Forbidden`] without the step-up.
 pub async fn generate(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     minter: &Minter<'_>,
     input: &GenerateInput,

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::ssr::db::Pool;
 use serde_json::{Map, Value, json};
-use sqlx::SqlitePool;
 use trust_core::{
     audit::AuditAction,
     resource::{
@@ -120,7 +120,7 @@ fn not_found(kind: ResourceKind, name: &str) -> ApiError {
 /// # Errors
 /// A database failure.
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     kind: ResourceKind,
 ) -> Result<Vec<ResourceView>, ApiError> {
@@ -134,7 +134,7 @@ pub async fn list(
 /// # Errors
 /// [`ApiError::NotFound`], or a database failure.
 pub async fn get(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     kind: ResourceKind,
     name: &str,
@@ -174,7 +174,7 @@ pub async fn get(
 /// version was given, or the version is stale; [`ApiError::NotFound`] when a version was given
 /// for a resource that does not exist; a database failure (nothing is written then).
 pub async fn put(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,
@@ -182,7 +182,7 @@ pub async fn put(
     body: &Value,
     version: Option<i64>,
 ) -> Result<ResourceView, ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     put_in(&mut tx, scope, actor, kind, name, body, version).await?;
     tx.commit().await?;
     get(pool, scope, kind, name).await
@@ -193,7 +193,7 @@ pub async fn put(
 /// # Errors
 /// As [`put`]; the caller's transaction must then be dropped.
 pub async fn put_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::ssr::db::Tx,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,
@@ -210,7 +210,7 @@ pub async fn put_in(
 /// # Errors
 /// As [`put`].
 pub async fn restore(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,
@@ -218,7 +218,7 @@ pub async fn restore(
     body: &Value,
     based_on: i64,
 ) -> Result<ResourceView, ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     write_in(
         &mut tx,
         scope,
@@ -243,7 +243,7 @@ enum Write {
 }
 
 async fn write_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::ssr::db::Tx,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,
@@ -327,14 +327,14 @@ async fn write_in(
 /// # Errors
 /// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version; a database failure.
 pub async fn delete(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     actor: &str,
     kind: ResourceKind,
     name: &str,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let mut tx = crate::ssr::db::begin_write(pool).await?;
+    let mut tx = pool.begin_write().await?;
     let row = documents::find(&mut tx, scope.id, kind.as_str(), name).await?;
     let version = plan_delete(kind.noun(), name, row.as_ref().map(|r| r.version), version)?;
     let Some(row) = row else {
@@ -369,7 +369,7 @@ pub async fn delete(
 /// fetch fails (Elasticsearch's wording), on `pkc_jwkset` when the answer is no JWK set;
 /// [`ApiError::NotFound`]; [`ApiError::Conflict`] for a stale version.
 pub async fn fetch_jwks(
-    pool: &SqlitePool,
+    pool: &Pool,
     fetcher: &JwksFetcher,
     scope: &Scope,
     actor: &str,
@@ -409,7 +409,7 @@ pub async fn fetch_jwks(
 
 /// The secrets set on one resource, as audit-image entries (`"set"`, redacted on write).
 async fn secret_names(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::ssr::db::Tx,
     deployment: i64,
     kind: ResourceKind,
     name: &str,
@@ -433,7 +433,7 @@ fn image(row: &DocumentRow, secrets: &Map<String, Value>) -> Value {
 /// Lint findings per resource name: the realm chain's startup checks, or role-mapping
 /// warnings.
 async fn diagnose(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     kind: ResourceKind,
     rows: &[DocumentRow],
@@ -482,10 +482,7 @@ pub fn realm_configs(rows: &[DocumentRow]) -> Vec<RealmConfig> {
 ///
 /// # Errors
 /// A database failure.
-pub async fn realm_secrets(
-    pool: &SqlitePool,
-    deployment: i64,
-) -> Result<SecretValues, sqlx::Error> {
+pub async fn realm_secrets(pool: &Pool, deployment: i64) -> Result<SecretValues, sqlx::Error> {
     let mut conn = pool.acquire().await?;
     Ok(
         documents::secret_values(&mut conn, deployment, ResourceKind::Realm.as_str())
@@ -497,7 +494,7 @@ pub async fn realm_secrets(
 }
 
 async fn lint_realms(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {

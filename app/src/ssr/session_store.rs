@@ -17,7 +17,6 @@
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use tower_sessions::{
     SessionStore,
     cookie::time::OffsetDateTime,
@@ -25,21 +24,24 @@ use tower_sessions::{
     session_store::{self, ExpiredDeletion},
 };
 
-use crate::ssr::auth::{SESSION_USER_KEY, SessionUser};
+use crate::ssr::{
+    auth::{SESSION_USER_KEY, SessionUser},
+    db::{self, Pool},
+};
 
 /// Where a loaded record carries the deployment change counter read with it. Set on every
 /// load (a saved copy of an older value is overwritten), never by a request.
 pub const CHANGES_KEY: &str = "tc.deployment_changes";
 
-/// The store. Cheap to clone.
+/// The store, on either backend. Cheap to clone.
 #[derive(Clone, Debug)]
-pub struct SqliteSessions {
-    pool: SqlitePool,
+pub struct DbSessions {
+    pool: Pool,
 }
 
-impl SqliteSessions {
+impl DbSessions {
     /// A store on `pool`, whose migrations created the `sessions` table.
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self { pool }
     }
 }
@@ -76,37 +78,21 @@ fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-impl SqliteSessions {
+impl DbSessions {
     /// Writes `record`'s row: a new one, or over an existing one when `replace`. Whether a row
     /// was written (`false`: the id is taken and `replace` was not asked for).
     async fn write(&self, record: &Record, replace: bool) -> session_store::Result<bool> {
-        let (user_id, epoch) = owner(record);
         let id = stored_id(&record.id);
         let data = encode(record)?;
         let expiry = record.expiry_date.unix_timestamp();
-        let written = sqlx::query!(
-            "INSERT INTO sessions (id, data, expiry_date, user_id, epoch)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data,
-                 expiry_date = excluded.expiry_date, user_id = excluded.user_id,
-                 epoch = excluded.epoch
-             WHERE ?6",
-            id,
-            data,
-            expiry,
-            user_id,
-            epoch,
-            replace
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(written.rows_affected() == 1)
+        db::sessions::write(&self.pool, &id, &data, expiry, owner(record), replace)
+            .await
+            .map_err(backend)
     }
 }
 
 #[async_trait::async_trait]
-impl SessionStore for SqliteSessions {
+impl SessionStore for DbSessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A new id until its hash is unused (collisions are astronomically rare).
         while !self.write(record, false).await? {
@@ -122,19 +108,9 @@ impl SessionStore for SqliteSessions {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let stored = stored_id(id);
         let now = unix_now();
-        let row = sqlx::query!(
-            r#"SELECT s.data AS "data!: Vec<u8>",
-                      (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
-               FROM sessions s
-               LEFT JOIN users u ON u.id = s.user_id
-               WHERE s.id = ? AND s.expiry_date > ?
-                 AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
-            stored,
-            now
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend)?;
+        let row = db::sessions::load(&self.pool, &stored, now)
+            .await
+            .map_err(backend)?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -148,23 +124,19 @@ impl SessionStore for SqliteSessions {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let stored = stored_id(id);
-        sqlx::query!("DELETE FROM sessions WHERE id = ?", stored)
-            .execute(&self.pool)
+        db::sessions::delete(&self.pool, &stored)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }
 
 #[async_trait::async_trait]
-impl ExpiredDeletion for SqliteSessions {
+impl ExpiredDeletion for DbSessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
         let now = unix_now();
-        sqlx::query!("DELETE FROM sessions WHERE expiry_date <= ?", now)
-            .execute(&self.pool)
+        db::sessions::delete_expired(&self.pool, now)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }
 
@@ -174,15 +146,15 @@ mod tests {
     use tower_sessions::cookie::time::Duration;
 
     use super::*;
-    use crate::ssr::db;
+    use crate::ssr::db::testing::{exec, memory_pool, scalar};
 
-    async fn pool() -> SqlitePool {
-        let pool = db::open("sqlite::memory:").await.unwrap();
-        db::MIGRATOR.run(&pool).await.unwrap();
-        sqlx::query!("INSERT INTO users (id, username, password_hash) VALUES (7, 'alice', 'x')")
-            .execute(&pool)
-            .await
-            .unwrap();
+    async fn pool() -> Pool {
+        let pool = memory_pool().await;
+        exec(
+            &pool,
+            "INSERT INTO users (id, username, password_hash) VALUES (7, 'alice', 'x')",
+        )
+        .await;
         pool
     }
 
@@ -204,13 +176,14 @@ mod tests {
     #[tokio::test]
     async fn the_table_never_sees_the_cookie_id() {
         let pool = pool().await;
-        let store = SqliteSessions::new(pool.clone());
+        let store = DbSessions::new(pool.clone());
         let mut record = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut record).await.unwrap();
-        let ids: Vec<String> = sqlx::query_scalar!("SELECT id FROM sessions")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        assert_eq!(
+            scalar::<i64>(&pool, "SELECT count(*) FROM sessions").await,
+            1
+        );
+        let ids = vec![scalar::<String>(&pool, "SELECT id FROM sessions").await];
         assert_eq!(ids, [stored_id(&record.id)]);
         assert_ne!(ids[0], record.id.to_string());
         let loaded = store.load(&record.id).await.unwrap().unwrap();
@@ -223,7 +196,7 @@ mod tests {
     #[tokio::test]
     async fn creating_never_takes_over_a_taken_id_and_saving_replaces() {
         let pool = pool().await;
-        let store = SqliteSessions::new(pool.clone());
+        let store = DbSessions::new(pool.clone());
         let mut first = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut first).await.unwrap();
         let mut second = Record {
@@ -256,7 +229,7 @@ mod tests {
     #[tokio::test]
     async fn a_loaded_session_carries_the_deployment_change_counter() {
         let pool = pool().await;
-        let store = SqliteSessions::new(pool.clone());
+        let store = DbSessions::new(pool.clone());
         let mut session = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut session).await.unwrap();
         let changes = || async {
@@ -279,18 +252,12 @@ mod tests {
             .unwrap();
         let after_document = changes().await;
         assert!(after_document > after_create, "a document in it");
-        sqlx::query!("DELETE FROM deployments WHERE name = 'prod'")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        exec(&pool, "DELETE FROM deployments WHERE name = 'prod'").await;
         assert!(changes().await > after_document, "a deleted deployment");
 
         // A copy saved with an old value is read with the current one.
         let stale = store.load(&session.id).await.unwrap().unwrap();
-        sqlx::query!("UPDATE deployments SET generation = generation + 1")
-            .execute(&mut *conn)
-            .await
-            .unwrap();
+        exec(&pool, "UPDATE deployments SET generation = generation + 1").await;
         store.save(&stale).await.unwrap();
         assert!(changes().await > stale.data[CHANGES_KEY].as_i64().unwrap());
     }
@@ -298,17 +265,18 @@ mod tests {
     #[tokio::test]
     async fn a_raised_epoch_or_a_deleted_user_ends_the_session_in_the_same_query() {
         let pool = pool().await;
-        let store = SqliteSessions::new(pool.clone());
+        let store = DbSessions::new(pool.clone());
         let mut current = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut current).await.unwrap();
         let mut anonymous = record(None, Duration::hours(1));
         store.create(&mut anonymous).await.unwrap();
         assert!(store.load(&current.id).await.unwrap().is_some());
 
-        sqlx::query!("UPDATE users SET session_epoch = session_epoch + 1 WHERE id = 7")
-            .execute(&pool)
-            .await
-            .unwrap();
+        exec(
+            &pool,
+            "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = 7",
+        )
+        .await;
         assert!(store.load(&current.id).await.unwrap().is_none());
         // A request that read the session before the change saves it back: it stays ended.
         store.save(&current).await.unwrap();
@@ -323,27 +291,21 @@ mod tests {
         // A session without a user is not tied to anyone's epoch.
         assert!(store.load(&anonymous.id).await.unwrap().is_some());
 
-        sqlx::query!("DELETE FROM users WHERE id = 7")
-            .execute(&pool)
-            .await
-            .unwrap();
+        exec(&pool, "DELETE FROM users WHERE id = 7").await;
         assert!(store.load(&current.id).await.unwrap().is_none());
     }
 
     #[tokio::test]
     async fn expired_sessions_do_not_load_and_are_swept() {
         let pool = pool().await;
-        let store = SqliteSessions::new(pool.clone());
+        let store = DbSessions::new(pool.clone());
         let mut old = record(Some((7, 0)), Duration::seconds(-5));
         store.create(&mut old).await.unwrap();
         let mut live = record(Some((7, 0)), Duration::hours(1));
         store.create(&mut live).await.unwrap();
         assert!(store.load(&old.id).await.unwrap().is_none());
         store.delete_expired().await.unwrap();
-        let left: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!: i64" FROM sessions"#)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let left: i64 = scalar(&pool, "SELECT count(*) FROM sessions").await;
         assert_eq!(left, 1);
         assert!(store.load(&live.id).await.unwrap().is_some());
     }

@@ -18,8 +18,8 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
+use crate::ssr::db::Pool;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use trust_core::{
     directory::Directory,
     jwt::realm::Loaded,
@@ -82,7 +82,7 @@ impl Snapshots {
     /// stored documents no longer parse; a database failure. Failures are not remembered.
     pub async fn get(
         &self,
-        pool: &SqlitePool,
+        pool: &Pool,
         scope: &Scope,
         only: Option<&str>,
     ) -> Result<Arc<Snapshot>, ApiError> {
@@ -123,7 +123,7 @@ impl Snapshots {
 }
 
 /// Reads and parses everything a validation needs.
-async fn build(pool: &SqlitePool, scope: &Scope, only: Option<&str>) -> Result<Snapshot, ApiError> {
+async fn build(pool: &Pool, scope: &Scope, only: Option<&str>) -> Result<Snapshot, ApiError> {
     let mut loaded = load_realms(pool, scope, only).await?;
     loaded.chain.run_as_enabled = scope.deployment.run_as_enabled;
     let (mappings, directory) = load_security(pool, scope).await?;
@@ -140,7 +140,7 @@ async fn build(pool: &SqlitePool, scope: &Scope, only: Option<&str>) -> Result<S
 /// # Errors
 /// [`ApiError::Invalid`] on `realm` when `only` names no JWT realm; a database failure.
 pub async fn load_realms(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     only: Option<&str>,
 ) -> Result<Loaded, ApiError> {
@@ -175,7 +175,7 @@ fn by_name(rows: Vec<DocumentRow>) -> Value {
 
 /// The stored role mappings, roles and native users, as `check-token` reads them from files.
 async fn load_security(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
 ) -> Result<(Vec<RoleMapping>, Directory), ApiError> {
     let stored = |what: &str, errors: Vec<String>| ApiError::Conflict {
@@ -199,7 +199,7 @@ async fn load_security(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssr::{db, deployments};
+    use crate::ssr::deployments;
 
     const REALM: &str = r#"{"type":"jwt","settings":{"order":2,"allowed_issuer":"iss8",
         "allowed_audiences":["aud8"],"allowed_signature_algorithms":["HS256"],
@@ -208,7 +208,7 @@ mod tests {
         r#"{"roles":["viewer"],"enabled":true,"rules":{"field":{"realm.name":"jwt8"}}}"#;
 
     /// A fresh database file (an in-memory one would differ per pooled connection).
-    async fn pool(name: &str) -> SqlitePool {
+    async fn pool(name: &str) -> Pool {
         let path = std::env::temp_dir().join(format!(
             "trust-console-snapshot-{name}-{}.db",
             std::process::id()
@@ -216,21 +216,21 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        let pool = db::open(&format!("sqlite://{}", path.display()))
+        let pool = Pool::open(&format!("sqlite://{}", path.display()))
             .await
             .unwrap();
-        db::MIGRATOR.run(&pool).await.unwrap();
+        pool.migrate().await.unwrap();
         pool
     }
 
-    async fn scope(pool: &SqlitePool) -> Scope {
+    async fn scope(pool: &Pool) -> Scope {
         deployments::resolve(pool, Some("default"), None)
             .await
             .unwrap()
     }
 
-    async fn insert(pool: &SqlitePool, scope: &Scope, kind: ResourceKind, name: &str, body: &str) {
-        let mut tx = db::begin_write(pool).await.unwrap();
+    async fn insert(pool: &Pool, scope: &Scope, kind: ResourceKind, name: &str, body: &str) {
+        let mut tx = pool.begin_write().await.unwrap();
         documents::insert(&mut tx, scope.id, kind.as_str(), name, body)
             .await
             .unwrap();
@@ -279,21 +279,21 @@ mod tests {
             last = generation;
         };
 
-        let mut tx = db::begin_write(&pool).await.unwrap();
+        let mut tx = pool.begin_write().await.unwrap();
         documents::set_secret(&mut tx, start.id, "realm", "jwt8", "hmac_key", "k1")
             .await
             .unwrap();
         tx.commit().await.unwrap();
         moved(scope(&pool).await.generation, "setting a secret");
 
-        let mut tx = db::begin_write(&pool).await.unwrap();
+        let mut tx = pool.begin_write().await.unwrap();
         documents::set_secret(&mut tx, start.id, "realm", "jwt8", "hmac_key", "k2")
             .await
             .unwrap();
         tx.commit().await.unwrap();
         moved(scope(&pool).await.generation, "replacing a secret");
 
-        let mut tx = db::begin_write(&pool).await.unwrap();
+        let mut tx = pool.begin_write().await.unwrap();
         documents::update(&mut tx, start.id, "realm", "jwt8", 1, REALM)
             .await
             .unwrap()
@@ -301,7 +301,7 @@ mod tests {
         tx.commit().await.unwrap();
         moved(scope(&pool).await.generation, "updating a document");
 
-        let mut tx = db::begin_write(&pool).await.unwrap();
+        let mut tx = pool.begin_write().await.unwrap();
         assert!(
             documents::delete(&mut tx, start.id, "realm", "jwt8", 2)
                 .await

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::ssr::db::Pool;
 use axum::extract::FromRef;
 use leptos::{WasmSplitManifest, prelude::LeptosOptions};
-use sqlx::SqlitePool;
 
 use crate::ssr::{
     auth::{LoginThrottle, SessionLimits},
@@ -17,7 +17,7 @@ use crate::ssr::{
 #[derive(Clone)]
 pub struct AppState {
     /// The SQLite pool.
-    pub pool: SqlitePool,
+    pub pool: Pool,
     /// Leptos' site options (site root, package name, address).
     pub leptos_options: LeptosOptions,
     /// Failed-login counters per account and per client address.
@@ -37,7 +37,7 @@ pub struct AppState {
 
 impl AppState {
     /// State over an open pool.
-    pub fn new(pool: SqlitePool, leptos_options: LeptosOptions, jwks: JwksFetcher) -> Self {
+    pub fn new(pool: Pool, leptos_options: LeptosOptions, jwks: JwksFetcher) -> Self {
         Self {
             pool,
             leptos_options,

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::ssr::db::Pool;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use trust_core::{
     jwt::lint::{DeploymentKind, Diagnostic},
     resource::ResourceKind,
@@ -38,7 +38,7 @@ struct Environments {
 }
 
 impl Environments {
-    async fn load(pool: &SqlitePool) -> Result<Self, ApiError> {
+    async fn load(pool: &Pool) -> Result<Self, ApiError> {
         let scopes = deployments::all(pool).await?;
         let mut environments = Vec::with_capacity(scopes.len());
         let mut invalid = BTreeMap::new();
@@ -124,7 +124,7 @@ struct EnvironmentAnalysisParts {
 /// # Errors
 /// A database failure.
 pub async fn environment_diagnostics(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
@@ -143,7 +143,7 @@ pub async fn environment_diagnostics(
 ///
 /// # Errors
 /// A database failure.
-pub async fn overview(pool: &SqlitePool, scope: &Scope) -> Result<TrustOverview, ApiError> {
+pub async fn overview(pool: &Pool, scope: &Scope) -> Result<TrustOverview, ApiError> {
     let loaded = Environments::load(pool).await?;
     let mut parts = analyse_all(&loaded, scope);
     let kind = ResourceKind::TrustedEnvironment;
@@ -189,7 +189,7 @@ pub async fn overview(pool: &SqlitePool, scope: &Scope) -> Result<TrustOverview,
 
 /// Each remote of `scope` in `rows`, analysed.
 async fn analyse_remotes(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, remote::RemoteAnalysis>, ApiError> {
@@ -233,7 +233,7 @@ async fn analyse_remotes(
 /// # Errors
 /// A database failure.
 pub async fn remote_diagnostics(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     rows: &[DocumentRow],
 ) -> Result<BTreeMap<String, Vec<DiagnosticView>>, ApiError> {
@@ -248,7 +248,7 @@ pub async fn remote_diagnostics(
 ///
 /// # Errors
 /// A database failure.
-pub async fn remotes(pool: &SqlitePool, scope: &Scope) -> Result<Vec<RemoteView>, ApiError> {
+pub async fn remotes(pool: &Pool, scope: &Scope) -> Result<Vec<RemoteView>, ApiError> {
     let kind = ResourceKind::RemoteCluster;
     let rows = documents::list(pool, scope.id, kind.as_str()).await?;
     let mut analyses = analyse_remotes(pool, scope, &rows).await?;

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::ssr::db::Pool;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use trust_core::resource::ResourceKind;
 
 use crate::{
@@ -20,7 +20,7 @@ use crate::{
 /// # Errors
 /// A database failure.
 pub(crate) async fn views_of(
-    pool: &SqlitePool,
+    pool: &Pool,
     scope: &Scope,
     kind: ResourceKind,
     rows: Vec<DocumentRow>,

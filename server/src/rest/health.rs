@@ -3,11 +3,11 @@
 use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 
-use app::ssr::{AppState, db};
+use app::ssr::AppState;
 
 /// Version and database status; 503 when the database does not answer.
 pub async fn show(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let database_ok = db::ping(&state.pool).await;
+    let database_ok = state.pool.ping().await;
     let status = if database_ok {
         StatusCode::OK
     } else {

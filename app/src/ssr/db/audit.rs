@@ -1,8 +1,9 @@
 //! The `audit_log` table.
 
+use super::{Handle, dispatch};
 use serde_json::Value;
-use sqlx::{SqliteConnection, SqlitePool};
 use trust_core::{audit::AuditAction, audit::redact_secrets, paging::PageRequest};
+pub use trust_store_rows::AuditRow;
 
 /// An entry to record. Images are redacted by [`record`], so callers pass them as they are.
 pub struct NewAuditEntry<'a> {
@@ -20,50 +21,25 @@ pub struct NewAuditEntry<'a> {
     pub after: Option<Value>,
 }
 
-/// A stored entry.
-pub struct AuditRow {
-    /// Entry id; newer entries have larger ids.
-    pub id: i64,
-    /// When, as RFC 3339 UTC.
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// Entity kind.
-    pub entity_kind: String,
-    /// Entity id.
-    pub entity_id: String,
-    /// Action spelling (see [`AuditAction`]).
-    pub action: String,
-    /// Redacted image before the change.
-    pub before_json: Option<String>,
-    /// Redacted image after the change.
-    pub after_json: Option<String>,
-}
-
-/// Writes one entry on `conn` (normally the transaction that makes the change).
+/// Writes one entry on `db` (normally the transaction that makes the change).
 ///
 /// # Errors
 /// Any database error; the caller's transaction then rolls back with the change.
-pub async fn record(
-    conn: &mut SqliteConnection,
-    entry: NewAuditEntry<'_>,
-) -> Result<i64, sqlx::Error> {
+pub async fn record(db: impl Handle<'_>, entry: NewAuditEntry<'_>) -> Result<i64, sqlx::Error> {
     let before = entry.before.map(|v| redact_secrets(v).to_string());
     let after = entry.after.map(|v| redact_secrets(v).to_string());
     let action = entry.action.as_str();
-    let id = sqlx::query_scalar!(
-        r#"INSERT INTO audit_log (actor, entity_kind, entity_id, action, before_json, after_json)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id AS "id!: i64""#,
-        entry.actor,
-        entry.entity_kind,
-        entry.entity_id,
-        action,
-        before,
-        after,
+    dispatch!(
+        db,
+        audit::record(
+            entry.actor,
+            entry.entity_kind,
+            entry.entity_id,
+            action,
+            before.as_deref(),
+            after.as_deref()
+        )
     )
-    .fetch_one(conn)
-    .await?;
-    Ok(id)
 }
 
 /// One page of entries, newest first, plus whether older entries exist.
@@ -71,20 +47,12 @@ pub async fn record(
 /// # Errors
 /// Any database error.
 pub async fn list(
-    pool: &SqlitePool,
+    db: impl Handle<'_>,
     page: PageRequest,
 ) -> Result<(Vec<AuditRow>, bool), sqlx::Error> {
     let before = page.before.unwrap_or(i64::MAX);
     let fetch = i64::from(page.limit) + 1;
-    let mut rows = sqlx::query_as!(
-        AuditRow,
-        r#"SELECT id AS "id!: i64", at, actor, entity_kind, entity_id, action, before_json, after_json
-           FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"#,
-        before,
-        fetch,
-    )
-    .fetch_all(pool)
-    .await?;
+    let mut rows = dispatch!(db, audit::list(before, fetch))?;
     let more = rows.len() > page.limit as usize;
     rows.truncate(page.limit as usize);
     Ok((rows, more))
@@ -97,23 +65,10 @@ pub async fn list(
 /// # Errors
 /// Any database error.
 pub async fn recent_changes(
-    pool: &SqlitePool,
+    db: impl Handle<'_>,
     deployment: &str,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
     let prefix = format!("{deployment}/");
-    sqlx::query_as!(
-        AuditRow,
-        r#"SELECT id AS "id!: i64", at, actor, entity_kind, entity_id, action, before_json, after_json
-           FROM audit_log
-           WHERE action IN ('create', 'update', 'delete', 'restore')
-             AND ((entity_kind = 'deployment' AND entity_id = $1)
-                  OR (entity_kind <> 'user' AND substr(entity_id, 1, length($2)) = $2))
-           ORDER BY id DESC LIMIT $3"#,
-        deployment,
-        prefix,
-        limit,
-    )
-    .fetch_all(pool)
-    .await
+    dispatch!(db, audit::recent_changes(deployment, &prefix, limit))
 }

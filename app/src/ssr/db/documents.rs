@@ -3,63 +3,25 @@
 //! each in one deployment, and the `secrets` table of write-only values that belong to them.
 //! Every function takes the deployment's row id.
 //!
-//! Writes take a connection so that callers run a change and its audit entry in one
-//! transaction. Versions are compared in the `UPDATE` itself, so two concurrent edits of the
-//! same version cannot both succeed.
+//! Writes take a transaction so that callers run a change and its audit entry together.
+//! Versions are compared in the `UPDATE` itself, so two concurrent edits of the same version
+//! cannot both succeed. Secret values are sealed here before they reach the database and
+//! opened here after.
 
+use super::{Handle, dispatch};
 use crate::ssr::crypto;
-use sqlx::{SqliteConnection, SqlitePool};
-
-/// A stored document.
-pub struct DocumentRow {
-    /// Its name, unique within its kind.
-    pub name: String,
-    /// The JSON body.
-    pub body_json: String,
-    /// Starts at 1, grows by one with every change.
-    pub version: i64,
-    /// Last change, RFC 3339 UTC.
-    pub updated_at: String,
-}
-
-/// When a secret was last set (never its value).
-pub struct SecretMark {
-    /// The document's name.
-    pub name: String,
-    /// The setting (`hmac_key`, `password`, …).
-    pub setting: String,
-    /// When it was set, RFC 3339 UTC.
-    pub changed_at: String,
-}
-
-/// A secret with its value, for server-side use only (lint, export). Not `Serialize`.
-pub struct SecretValue {
-    /// The document's name.
-    pub name: String,
-    /// The setting.
-    pub setting: String,
-    /// The value.
-    pub value: String,
-}
+pub use trust_store_rows::{DocumentRow, SecretMark, SecretValue};
 
 /// Every document of `kind`, by name.
 ///
 /// # Errors
 /// Any database error.
 pub async fn list(
-    pool: &SqlitePool,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
 ) -> Result<Vec<DocumentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        DocumentRow,
-        r#"SELECT name, body_json, version AS "version!: i64", updated_at
-           FROM documents WHERE deployment = ? AND kind = ? ORDER BY name"#,
-        deployment,
-        kind
-    )
-    .fetch_all(pool)
-    .await
+    dispatch!(db, documents::list(deployment, kind))
 }
 
 /// The document `kind`/`name`, if it exists.
@@ -67,21 +29,12 @@ pub async fn list(
 /// # Errors
 /// Any database error.
 pub async fn find(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        DocumentRow,
-        r#"SELECT name, body_json, version AS "version!: i64", updated_at
-           FROM documents WHERE deployment = ? AND kind = ? AND name = ?"#,
-        deployment,
-        kind,
-        name
-    )
-    .fetch_optional(conn)
-    .await
+    dispatch!(db, documents::find(deployment, kind, name))
 }
 
 /// Creates a document at version 1.
@@ -89,23 +42,13 @@ pub async fn find(
 /// # Errors
 /// Any database error, including a primary-key conflict when it exists already.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
     body_json: &str,
 ) -> Result<DocumentRow, sqlx::Error> {
-    sqlx::query_as!(
-        DocumentRow,
-        r#"INSERT INTO documents (deployment, kind, name, body_json, version) VALUES (?, ?, ?, ?, 1)
-           RETURNING name, body_json, version AS "version!: i64", updated_at"#,
-        deployment,
-        kind,
-        name,
-        body_json
-    )
-    .fetch_one(conn)
-    .await
+    dispatch!(db, documents::insert(deployment, kind, name, body_json))
 }
 
 /// Replaces the body of a document that is still at `version`; `None` when it is not (it
@@ -114,27 +57,17 @@ pub async fn insert(
 /// # Errors
 /// Any database error.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
     version: i64,
     body_json: &str,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
-    sqlx::query_as!(
-        DocumentRow,
-        r#"UPDATE documents SET body_json = ?, version = version + 1,
-               updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-           WHERE deployment = ? AND kind = ? AND name = ? AND version = ?
-           RETURNING name, body_json, version AS "version!: i64", updated_at"#,
-        body_json,
-        deployment,
-        kind,
-        name,
-        version
+    dispatch!(
+        db,
+        documents::update(deployment, kind, name, version, body_json)
     )
-    .fetch_optional(conn)
-    .await
 }
 
 /// Deletes a document that is still at `version` (with its secrets); whether it did.
@@ -142,22 +75,13 @@ pub async fn update(
 /// # Errors
 /// Any database error.
 pub async fn delete(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
     version: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "DELETE FROM documents WHERE deployment = ? AND kind = ? AND name = ? AND version = ?",
-        deployment,
-        kind,
-        name,
-        version
-    )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    dispatch!(db, documents::delete(deployment, kind, name, version))
 }
 
 /// When each secret of `kind` was set, by document and setting.
@@ -165,18 +89,11 @@ pub async fn delete(
 /// # Errors
 /// Any database error.
 pub async fn secret_marks(
-    pool: &SqlitePool,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
 ) -> Result<Vec<SecretMark>, sqlx::Error> {
-    sqlx::query_as!(
-        SecretMark,
-        "SELECT name, setting, changed_at FROM secrets WHERE deployment = ? AND kind = ? ORDER BY name, setting",
-        deployment,
-        kind
-    )
-    .fetch_all(pool)
-    .await
+    dispatch!(db, documents::secret_marks(deployment, kind))
 }
 
 /// When each secret of one document was set.
@@ -184,39 +101,24 @@ pub async fn secret_marks(
 /// # Errors
 /// Any database error.
 pub async fn secret_marks_of(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
 ) -> Result<Vec<SecretMark>, sqlx::Error> {
-    sqlx::query_as!(
-        SecretMark,
-        "SELECT name, setting, changed_at FROM secrets WHERE deployment = ? AND kind = ? AND name = ? ORDER BY setting",
-        deployment,
-        kind,
-        name
-    )
-    .fetch_all(conn)
-    .await
+    dispatch!(db, documents::secret_marks_of(deployment, kind, name))
 }
 
 /// The secrets of `kind` with their values (server-side use only).
 ///
 /// # Errors
-/// Any database error.
+/// Any database error; a value that does not open with the master key.
 pub async fn secret_values(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
 ) -> Result<Vec<SecretValue>, sqlx::Error> {
-    let sealed = sqlx::query_as!(
-        SecretValue,
-        "SELECT name, setting, value FROM secrets WHERE deployment = ? AND kind = ? ORDER BY name, setting",
-        deployment,
-        kind
-    )
-    .fetch_all(conn)
-    .await?;
+    let sealed = dispatch!(db, documents::secret_values(deployment, kind))?;
     sealed
         .into_iter()
         .map(|row| {
@@ -234,27 +136,18 @@ pub async fn secret_values(
 /// # Errors
 /// Any database error (the document must exist).
 pub async fn set_secret(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
     setting: &str,
     value: &str,
 ) -> Result<(), sqlx::Error> {
-    let value = crypto::seal_db(value, &crypto::secret_ad(deployment, kind, name, setting))?;
-    sqlx::query!(
-        r#"INSERT INTO secrets (deployment, kind, name, setting, value) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (deployment, kind, name, setting) DO UPDATE SET value = excluded.value,
-               changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"#,
-        deployment,
-        kind,
-        name,
-        setting,
-        value
+    let sealed = crypto::seal_db(value, &crypto::secret_ad(deployment, kind, name, setting))?;
+    dispatch!(
+        db,
+        documents::set_secret(deployment, kind, name, setting, &sealed)
     )
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Removes one secret; whether it existed.
@@ -262,20 +155,11 @@ pub async fn set_secret(
 /// # Errors
 /// Any database error.
 pub async fn clear_secret(
-    conn: &mut SqliteConnection,
+    db: impl Handle<'_>,
     deployment: i64,
     kind: &str,
     name: &str,
     setting: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "DELETE FROM secrets WHERE deployment = ? AND kind = ? AND name = ? AND setting = ?",
-        deployment,
-        kind,
-        name,
-        setting
-    )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    dispatch!(db, documents::clear_secret(deployment, kind, name, setting))
 }

@@ -1,0 +1,79 @@
+//! The `sessions` table (see `app::ssr::session_store`): rows keyed by a hash of the session
+//! id, each with the logged-in user's id and session epoch copied out of the record.
+
+use sqlx::Executor;
+use trust_store_rows::SessionRow;
+
+use crate::Db;
+
+/// Writes a session's row: a new one, or over an existing one when `replace`. Whether a row was
+/// written (`false`: the id is taken and `replace` was not asked for).
+#[allow(clippy::too_many_arguments)]
+pub async fn write<'e>(
+    e: impl Executor<'e, Database = Db>,
+    id: &str,
+    data: &[u8],
+    expiry: i64,
+    user_id: Option<i64>,
+    epoch: Option<i64>,
+    replace: bool,
+) -> Result<bool, sqlx::Error> {
+    let written = sqlx::query!(
+        "INSERT INTO sessions (id, data, expiry_date, user_id, epoch)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data,
+             expiry_date = excluded.expiry_date, user_id = excluded.user_id,
+             epoch = excluded.epoch
+         WHERE $6",
+        id,
+        data,
+        expiry,
+        user_id,
+        epoch,
+        replace
+    )
+    .execute(e)
+    .await?;
+    Ok(written.rows_affected() == 1)
+}
+
+/// The live session stored as `id` (not expired at `now`, its user still there and at the
+/// session's epoch), with the deployment change counter.
+pub async fn load<'e>(
+    e: impl Executor<'e, Database = Db>,
+    id: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT s.data AS "data!: Vec<u8>",
+                  (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
+           FROM sessions s
+           LEFT JOIN users u ON u.id = s.user_id
+           WHERE s.id = $1 AND s.expiry_date > $2
+             AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
+        id,
+        now
+    )
+    .fetch_optional(e)
+    .await
+}
+
+/// Deletes the session stored as `id`.
+pub async fn delete<'e>(e: impl Executor<'e, Database = Db>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE id = $1", id)
+        .execute(e)
+        .await
+        .map(drop)
+}
+
+/// Deletes the sessions expired at `now`.
+pub async fn delete_expired<'e>(
+    e: impl Executor<'e, Database = Db>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sessions WHERE expiry_date <= $1", now)
+        .execute(e)
+        .await
+        .map(drop)
+}
