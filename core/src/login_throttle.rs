@@ -19,6 +19,13 @@
 //! parallel guesses cannot all pass the check before the first one is counted.
 //!
 //! Time is a parameter (seconds since the Unix epoch); nothing here reads a clock.
+//!
+//! **Shared between instances**: the server keeps the windows in its database, not in memory,
+//! so that every instance behind a load balancer counts the same failures. One attempt reads
+//! and writes only its three windows and its account's known addresses — an
+//! [`AttemptState`] — so the server loads that part ([`Throttle::from_state`]), applies the
+//! same rules, and writes it back ([`Throttle::state`]) inside one write transaction, which
+//! gives the reservation the same atomicity the in-memory lock gave it.
 
 use std::{collections::HashMap, net::IpAddr};
 
@@ -80,6 +87,20 @@ impl Key {
     }
 }
 
+impl Key {
+    /// How the key is stored: its kind, the account and the address, separated by spaces
+    /// (which neither a user name nor an address holds; a database text column takes them, as
+    /// it would not take NUL).
+    fn stored(&self) -> String {
+        let address = |a: &Option<IpAddr>| a.map(|a| a.to_string()).unwrap_or_default();
+        match self {
+            Self::Pair(account, a) => format!("pair {account} {}", address(a)),
+            Self::Address(a) => format!("address {}", address(a)),
+            Self::Account(account) => format!("account {account}"),
+        }
+    }
+}
+
 /// A reserved attempt: counted as a failure until [`Throttle::succeeded`] or
 /// [`Throttle::cancelled`] says otherwise.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +108,53 @@ impl Key {
 pub struct Attempt {
     account: String,
     address: Option<IpAddr>,
+}
+
+impl Attempt {
+    /// The attempt for `account` (any case) from `address`, before it is reserved: what to load
+    /// an [`AttemptState`] for.
+    pub fn new(account: &str, address: Option<IpAddr>) -> Self {
+        Self {
+            account: account.to_ascii_lowercase(),
+            address,
+        }
+    }
+
+    /// The account, lower-cased.
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
+    /// The stored names of the three windows that apply (per pair, per address, per account).
+    pub fn window_keys(&self) -> [String; 3] {
+        Throttle::keys(self).map(|key| key.stored())
+    }
+}
+
+/// The part of a [`Throttle`] one attempt reads and writes, as a store holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AttemptState {
+    /// The attempt's windows in [`Attempt::window_keys`] order; a window not stored is the
+    /// default (no failures).
+    pub windows: [FailureWindow; 3],
+    /// The account's known addresses with when each last logged in successfully.
+    pub known: Vec<(Option<IpAddr>, u64)>,
+}
+
+impl AttemptState {
+    /// When each window ends (`started_at` plus its policy's length), for sweeping ended ones.
+    pub fn ends_at(&self) -> [u64; 3] {
+        let policies = [
+            ThrottlePolicy::PER_ACCOUNT_ADDRESS,
+            ThrottlePolicy::PER_ADDRESS,
+            ThrottlePolicy::PER_ACCOUNT,
+        ];
+        std::array::from_fn(|i| {
+            self.windows[i]
+                .started_at
+                .saturating_add(policies[i].window_secs)
+        })
+    }
 }
 
 /// The failure windows of every key, and each account's known addresses.
@@ -97,6 +165,33 @@ pub struct Throttle {
 }
 
 impl Throttle {
+    /// A throttle holding only `attempt`'s part, loaded from a store.
+    pub fn from_state(attempt: &Attempt, state: AttemptState) -> Self {
+        let mut throttle = Self::default();
+        for (key, window) in Self::keys(attempt).into_iter().zip(state.windows) {
+            if window != FailureWindow::default() {
+                throttle.windows.insert(key, window);
+            }
+        }
+        if !state.known.is_empty() {
+            throttle.known.insert(attempt.account.clone(), state.known);
+        }
+        throttle
+    }
+
+    /// `attempt`'s part of this throttle, to write back to a store.
+    pub fn state(&self, attempt: &Attempt) -> AttemptState {
+        AttemptState {
+            windows: Self::keys(attempt)
+                .map(|key| self.windows.get(&key).copied().unwrap_or_default()),
+            known: self
+                .known
+                .get(&attempt.account)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
     fn keys(attempt: &Attempt) -> [Key; 3] {
         [
             Key::Pair(attempt.account.clone(), attempt.address),
@@ -124,10 +219,7 @@ impl Throttle {
         address: Option<IpAddr>,
         now: u64,
     ) -> Result<Attempt, u64> {
-        let attempt = Attempt {
-            account: account.to_ascii_lowercase(),
-            address,
-        };
+        let attempt = Attempt::new(account, address);
         let known = self.is_known(&attempt, now);
         let wait = Self::keys(&attempt)
             .iter()
@@ -193,6 +285,24 @@ pub struct FailureWindow {
 }
 
 impl FailureWindow {
+    /// A window as a store holds it.
+    pub fn new(started_at: u64, failures: u32) -> Self {
+        Self {
+            started_at,
+            failures,
+        }
+    }
+
+    /// When its first failure was.
+    pub fn started_at(&self) -> u64 {
+        self.started_at
+    }
+
+    /// How many failures it holds.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
     /// `Err(seconds to wait)` when this key may not attempt a login at `now`.
     ///
     /// # Errors
@@ -286,6 +396,86 @@ mod tests {
         assert_eq!(
             throttle.reserve("admin", ip(1), 100 + 15 * 60).map(|_| ()),
             Ok(())
+        );
+    }
+
+    /// A store of [`AttemptState`]s as the server keeps them: windows by stored key, known
+    /// addresses by account.
+    #[derive(Default)]
+    struct Store {
+        windows: HashMap<String, FailureWindow>,
+        known: HashMap<String, Vec<(Option<IpAddr>, u64)>>,
+    }
+
+    impl Store {
+        fn load(&self, attempt: &Attempt) -> Throttle {
+            let state = AttemptState {
+                windows: attempt
+                    .window_keys()
+                    .map(|key| self.windows.get(&key).copied().unwrap_or_default()),
+                known: self
+                    .known
+                    .get(attempt.account())
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            Throttle::from_state(attempt, state)
+        }
+
+        fn save(&mut self, attempt: &Attempt, throttle: &Throttle) {
+            let state = throttle.state(attempt);
+            for (key, window) in attempt.window_keys().into_iter().zip(state.windows) {
+                self.windows.insert(key, window);
+            }
+            self.known.insert(attempt.account().to_owned(), state.known);
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_throttle_kept_in_a_store_decides_as_one_kept_in_memory() {
+        let mut memory = Throttle::default();
+        let mut store = Store::default();
+        // Accounts, addresses, outcomes and times chosen to cross every window and the known
+        // address exemption: a deterministic walk through 600 attempts.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut now = 0;
+        let mut refused = 0;
+        for step in 0..600 {
+            let roll = next();
+            let account = ["admin", "Admin", "bob"][(roll % 3) as usize];
+            let address = ip((roll >> 8) as u8 % 4);
+            now += (roll >> 16) % 40;
+            let outcome = (roll >> 24) % 4; // 0: right, 1: cancelled, else: wrong
+            let in_memory = memory.reserve(account, address, now);
+            let key = Attempt::new(account, address);
+            let mut loaded = store.load(&key);
+            let stored = loaded.reserve(account, address, now);
+            assert_eq!(in_memory, stored, "step {step}");
+            refused += usize::from(stored.is_err());
+            if let (Ok(a), Ok(b)) = (in_memory, stored) {
+                match outcome {
+                    0 => {
+                        memory.succeeded(a, now);
+                        loaded.succeeded(b, now);
+                    }
+                    1 => {
+                        memory.cancelled(a);
+                        loaded.cancelled(b);
+                    }
+                    _ => {}
+                }
+            }
+            store.save(&key, &loaded);
+        }
+        assert!(
+            (10..550).contains(&refused),
+            "the walk crossed the limits: {refused} refused"
         );
     }
 

@@ -45,6 +45,9 @@ pub enum Command {
     /// Re-encrypt every stored secret with a new master key and replace the key file (exit 0
     /// done, 2 usage error or wrong key).
     RotateMasterKey(crate::transfer::RotateArgs),
+    /// Database tools: `db copy --from URL --to URL` moves a console's data into a new
+    /// database (SQLite to PostgreSQL for the shared store).
+    Db(crate::transfer::DbArgs),
 }
 
 /// Options of `serve`.
@@ -57,7 +60,8 @@ pub struct ServeArgs {
     /// given. Created when missing.
     #[arg(long, env = "TRUST_CONSOLE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
-    /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
+    /// Database URL: `sqlite://path`, or `postgres://user:password@host/db` for the shared
+    /// store of several instances. Default: `sqlite://<data-dir>/trust-console.db`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
     /// The master key file that encrypts the console's secrets (created 0600 on first start).

@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => transfer::export(&args),
         Command::Import(args) => transfer::import(&args),
         Command::RotateMasterKey(args) => transfer::rotate_master_key(&args),
+        Command::Db(args) => transfer::db_command(&args),
         Command::Serve(args) => {
             telemetry::init(cli.log_format);
             let runtime = match tokio::runtime::Builder::new_multi_thread()

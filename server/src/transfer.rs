@@ -101,6 +101,84 @@ pub struct ImportArgs {
     pub database: DatabaseArgs,
 }
 
+/// `db` commands.
+#[derive(Clone, Debug, Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// What `db` does.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum DbCommand {
+    /// Copy every row of a console database into a new, empty one — SQLite to PostgreSQL when
+    /// the console moves to the shared store (exit 0 copied, 2 refused or failed; nothing is
+    /// written then). Secrets stay sealed: run the target's instances with the same master key.
+    /// Sessions are not copied.
+    Copy(CopyArgs),
+}
+
+/// `db copy` options.
+#[derive(Clone, Debug, Args)]
+pub struct CopyArgs {
+    /// The database to copy (`sqlite://path` or `postgres://…`); migrated first.
+    #[arg(long)]
+    pub from: String,
+    /// The new database to copy into (`postgres://…` or `sqlite://path`); it must hold no
+    /// console account yet.
+    #[arg(long)]
+    pub to: String,
+}
+
+/// Runs `db …`.
+pub fn db_command(args: &DbArgs) -> ExitCode {
+    match &args.command {
+        DbCommand::Copy(copy) => block_on(async {
+            match db_copy(copy).await {
+                Ok(report) => {
+                    let _ = writeln!(
+                        std::io::stdout(),
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => usage_error(&message),
+            }
+        }),
+    }
+}
+
+async fn db_copy(args: &CopyArgs) -> Result<Value, String> {
+    if let Some(path) = args
+        .from
+        .strip_prefix("sqlite://")
+        .or_else(|| args.from.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or_default();
+        if !Path::new(path).is_file() {
+            return Err(format!("no console database at [{path}] (--from)"));
+        }
+    }
+    let from = db::Pool::open(&args.from)
+        .await
+        .map_err(|e| format!("--from: {e}"))?;
+    let to = db::Pool::open(&args.to)
+        .await
+        .map_err(|e| format!("--to: {e}"))?;
+    let copied = db::copy::copy(&from, &to)
+        .await
+        .map_err(|e| e.to_string())?;
+    from.close().await;
+    to.close().await;
+    Ok(json!({
+        "copied": copied.into_iter().collect::<BTreeMap<_, _>>(),
+        "from": db::redact_url(&args.from),
+        "to": db::redact_url(&args.to),
+        "note": "start the new instances with the same master key as the old console (sessions were not copied: everyone logs in again)",
+    }))
+}
+
 fn usage_error(message: &str) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "error: {message}");
     ExitCode::from(2)

@@ -15,6 +15,7 @@ use std::{
 
 use tempfile::TempDir;
 
+pub mod balancer;
 pub mod https;
 
 /// The PostgreSQL server the suite runs against instead of SQLite, when
@@ -348,6 +349,19 @@ impl Drop for Console {
             let _ = child.wait();
         }
     }
+}
+
+/// A client that opens a new connection for every request (for [`balancer::Balancer`]).
+///
+/// # Panics
+/// When the client cannot be built.
+pub fn client_without_keepalive() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// An HTTP client that keeps cookies, like a browser, and follows no redirects.

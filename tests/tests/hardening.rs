@@ -487,3 +487,29 @@ async fn instances_started_together_on_an_empty_database_both_come_up() {
         assert_eq!(Api::login(&again).await.get("/api/v1/realms").await.0, 200);
     }
 }
+
+/// NUL characters (which PostgreSQL's text cannot hold) in names, keys and values get a clear
+/// answer on either backend — kept (escaped inside JSON) or refused with 400 — never a 500.
+#[tokio::test]
+async fn nul_characters_get_an_answer_never_a_server_error() {
+    let console = Console::start();
+    let api = Api::login(&console).await;
+    let import = json!({"yml": "cluster.name: \"a\u{0}b\"\nxpack.x\u{0}y: 1\n"});
+    let (status, body) = api
+        .post_json("/api/v1/deployments/default/import?apply=true", &import)
+        .await;
+    assert!(matches!(status, 200 | 400), "import: {status} {body}");
+    let role = json!({"cluster": ["monitor"], "metadata": {"k\u{0}": "v\u{0}"}});
+    let (status, body) = api.put("/api/v1/roles/nul-metadata", &role).await;
+    assert!(matches!(status, 201 | 400), "role: {status} {body}");
+    let (status, body) = api
+        .put("/api/v1/roles/a%00b", &json!({"cluster": ["monitor"]}))
+        .await;
+    assert!(
+        matches!(status, 201 | 400 | 404),
+        "role name: {status} {body}"
+    );
+    // The console is still answering.
+    let (status, _) = api.get("/api/v1/roles").await;
+    assert_eq!(status, 200);
+}

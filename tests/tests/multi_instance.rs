@@ -3,7 +3,9 @@
 //! of one resource give one success and one conflict each round, racing deletes of the last two
 //! deployments leave one, and the audit log holds every change exactly once.
 
-use integration_tests::{ADMIN_PASSWORD, Api, Console, client, login};
+use integration_tests::{
+    ADMIN_PASSWORD, Api, Console, balancer::Balancer, client, client_without_keepalive, login,
+};
 use serde_json::{Value, json};
 
 /// Every audit entry, newest first, paging through `next_before`.
@@ -122,4 +124,77 @@ async fn a_session_from_one_instance_works_on_the_other_until_logged_out_there()
     assert!(logout.status().is_success(), "{}", logout.status());
     assert_eq!(me(&a).await, 401, "logging out on B ended the session on A");
     assert_eq!(me(&b).await, 401);
+}
+
+/// One wrong password through each instance in turn: the throttle is the database's, so the
+/// sixth guess is refused wherever it lands (in memory per instance, two instances allowed
+/// twice the guesses).
+#[tokio::test]
+async fn the_login_throttle_counts_across_instances() {
+    let a = Console::start();
+    let b = Console::start_in(a.data_dir());
+    let guess = |console: &Console, password: &str| {
+        let request = client()
+            .post(console.url("/api/v1/session"))
+            .json(&json!({"username": "admin", "password": password}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let mut statuses = Vec::new();
+    for round in 0..6 {
+        let console = if round % 2 == 0 { &a } else { &b };
+        statuses.push(guess(console, "wrong-password").await);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+    assert_eq!(
+        guess(&a, ADMIN_PASSWORD).await,
+        429,
+        "the pair stays locked on A"
+    );
+    assert_eq!(guess(&b, ADMIN_PASSWORD).await, 429, "and on B");
+}
+
+/// Behind a round-robin balancer with `--trusted-proxy`, each real client (the address the
+/// balancer forwards) has its own throttle, counted across both instances.
+#[tokio::test]
+async fn behind_a_round_robin_balancer_the_throttle_counts_per_real_client() {
+    let proxies = [("TRUST_CONSOLE_TRUSTED_PROXIES", "127.0.0.1/32")];
+    let a = Console::start_with(
+        std::sync::Arc::new(tempfile::TempDir::new().unwrap()),
+        &proxies,
+    );
+    let b = Console::start_with(a.data_dir(), &proxies);
+    let balancer = Balancer::start(&[&a.base, &b.base]).await;
+    // Each "real client" arrives at the balancer from an earlier hop that named it.
+    let guess = |real_client: &'static str, password: &'static str| {
+        let request = client_without_keepalive()
+            .post(balancer.url("/api/v1/session"))
+            .header("x-forwarded-for", real_client)
+            .json(&json!({"username": "admin", "password": password}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(guess("198.51.100.7", "wrong-password").await);
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+    assert_eq!(balancer.served(), [3, 3], "both instances answered");
+    // Another real client behind the same balancer is not throttled, and gets in.
+    assert_eq!(guess("198.51.100.8", "wrong-password").await, 401);
+    assert_eq!(guess("198.51.100.8", ADMIN_PASSWORD).await, 200);
+    // The audit log names the real client of the failed logins.
+    let api = Api::login(&a).await;
+    let (status, page) = api.get("/api/v1/audit?limit=50").await;
+    assert_eq!(status, 200);
+    let failed: Vec<&Value> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "login_failed")
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.to_string().contains("198.51.100.7")),
+        "{failed:?}"
+    );
 }

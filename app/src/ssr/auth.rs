@@ -9,7 +9,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use crate::ssr::db::Pool;
+use crate::ssr::db::{self, Pool};
 use argon2::{
     Argon2, PasswordHash, PasswordHasher,
     password_hash::{SaltString, rand_core::OsRng},
@@ -248,32 +248,63 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<bool,
 }
 
 /// The login throttle ([`Throttle`]: per account and address, per address, per account with
-/// known addresses exempt), kept in memory behind a lock.
-///
-/// Counters are lost on restart; a restart is an administrator action, and an attacker
-/// cannot cause one, so this does not weaken the limit.
-#[derive(Default)]
+/// known addresses exempt), kept in the database so that every instance sharing it counts the
+/// same failures: each step loads the attempt's part of the throttle, applies the rules and
+/// saves it back in one write transaction (writers take turns on both backends, so a
+/// reservation is as atomic as it was under an in-memory lock).
+#[derive(Clone, Debug)]
 pub struct LoginThrottle {
-    state: Mutex<Throttle>,
+    pool: Pool,
 }
 
 impl LoginThrottle {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Throttle> {
-        // Each update is a handful of map writes with no panic between them, so a poisoned
-        // lock still guards a consistent map.
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The throttle whose state lives in `pool`'s database.
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
+    }
+
+    /// Runs `step` on `attempt`'s part of the throttle in one write transaction.
+    async fn with_state<T>(
+        &self,
+        attempt: &Attempt,
+        step: impl FnOnce(&mut Throttle, u64) -> T,
+    ) -> Result<T, ApiError> {
+        let now = unix_now();
+        let mut tx = self.pool.begin_write().await?;
+        let state = db::throttle::load(&mut tx, attempt).await?;
+        let mut throttle = Throttle::from_state(attempt, state);
+        let outcome = step(&mut throttle, now);
+        db::throttle::save(&mut tx, attempt, &throttle.state(attempt)).await?;
+        db::throttle::sweep(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(outcome)
     }
 
     /// Reserves an attempt (counted as a failure until settled).
     ///
     /// # Errors
-    /// [`ApiError::RateLimited`] when a window that applies is full.
-    fn reserve(&self, account: &str, address: Option<IpAddr>) -> Result<Attempt, ApiError> {
-        self.lock()
-            .reserve(account, address, unix_now())
-            .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
+    /// [`ApiError::RateLimited`] when a window that applies is full; a database failure.
+    async fn reserve(&self, account: &str, address: Option<IpAddr>) -> Result<Attempt, ApiError> {
+        let key = Attempt::new(account, address);
+        self.with_state(&key, |throttle, now| {
+            throttle.reserve(account, address, now)
+        })
+        .await?
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
+    }
+
+    /// The reserved attempt was a success.
+    async fn succeeded(&self, attempt: Attempt) -> Result<(), ApiError> {
+        let key = attempt.clone();
+        self.with_state(&key, |throttle, now| throttle.succeeded(attempt, now))
+            .await
+    }
+
+    /// The reserved attempt was not checked after all.
+    async fn cancelled(&self, attempt: Attempt) -> Result<(), ApiError> {
+        let key = attempt.clone();
+        self.with_state(&key, |throttle, _| throttle.cancelled(attempt))
+            .await
     }
 
     /// Verifies `password` against `hash` (the dummy hash for `None`) under a reserved attempt,
@@ -289,15 +320,15 @@ impl LoginThrottle {
         hash: Option<String>,
         password: String,
     ) -> Result<bool, ApiError> {
-        let attempt = self.reserve(account, address)?;
+        let attempt = self.reserve(account, address).await?;
         match verify_password(hash, password).await {
             Ok(true) => {
-                self.lock().succeeded(attempt, unix_now());
+                self.succeeded(attempt).await?;
                 Ok(true)
             }
             Ok(false) => Ok(false),
             Err(error) => {
-                self.lock().cancelled(attempt);
+                self.cancelled(attempt).await?;
                 Err(error)
             }
         }
@@ -368,7 +399,7 @@ pub async fn logout(pool: &Pool, session: &Session, user: &SessionUser) -> Resul
 
 /// The audit entry of a session event of `username` (who is both actor and subject).
 async fn record_session(
-    db: impl crate::ssr::db::Handle<'_>,
+    db: impl db::Handle<'_>,
     username: &str,
     action: AuditAction,
     after: Option<serde_json::Value>,
@@ -810,7 +841,7 @@ mod tests {
     #[tokio::test]
     async fn wrong_reveal_passwords_share_the_login_throttle() {
         let (pool, admin) = pool_with_admin().await;
-        let throttle = LoginThrottle::default();
+        let throttle = LoginThrottle::new(pool.clone());
         let user = session_of(&admin, "admin");
         let address = Some(IpAddr::from([127, 0, 0, 1]));
         let confirm = |password: &str| {
@@ -828,7 +859,7 @@ mod tests {
             confirm("a-long-admin-password").await,
             Err(ApiError::RateLimited { retry_after_secs }) if retry_after_secs > 0
         ));
-        assert!(throttle.reserve("admin", address).is_err());
+        assert!(throttle.reserve("admin", address).await.is_err());
     }
 
     #[tokio::test]
@@ -836,7 +867,7 @@ mod tests {
         let (pool, admin) = pool_with_admin().await;
         let entries = audit_count(&pool).await;
 
-        let throttle = LoginThrottle::default();
+        let throttle = LoginThrottle::new(pool.clone());
 
         // The audit insert fails (empty actor violates its CHECK): the change must roll back.
         let session = new_session(&pool);
@@ -923,7 +954,7 @@ mod tests {
     #[tokio::test]
     async fn password_change_checks_both_passwords() {
         let (pool, admin) = pool_with_admin().await;
-        let throttle = LoginThrottle::default();
+        let throttle = LoginThrottle::new(pool.clone());
         let user = session_of(&admin, "admin");
         let session = new_session(&pool);
         let change = |current: &str, new: &'static str| {
@@ -982,8 +1013,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn parallel_guesses_cannot_pass_the_check_together() {
-        let (_, admin) = pool_with_admin().await;
-        let throttle = std::sync::Arc::new(LoginThrottle::default());
+        let (pool, admin) = pool_with_admin().await;
+        let throttle = std::sync::Arc::new(LoginThrottle::new(pool.clone()));
         let address = Some(IpAddr::from([127, 0, 0, 1]));
         let guesses = (0..20).map(|_| {
             let throttle = std::sync::Arc::clone(&throttle);

@@ -19,12 +19,14 @@
 //! could not get its turn in time ([`is_conflict`]) answers 409, never 500.
 
 pub mod audit;
+pub mod copy;
 pub mod deployments;
 pub mod documents;
 pub mod exports;
 pub mod keys;
 pub mod sessions;
 pub mod test_keys;
+pub mod throttle;
 pub mod users;
 pub mod versions;
 
@@ -348,10 +350,7 @@ pub fn is_conflict(error: &sqlx::Error) -> bool {
 /// Whether a database error is text PostgreSQL cannot store (a NUL character): the request's
 /// fault, answered 400. SQLite stores such text as it is.
 pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "22021" | "22P05"))
+    trust_store_postgres::is_unstorable_text(error)
 }
 
 #[cfg(test)]

@@ -39,9 +39,9 @@ impl AppState {
     /// State over an open pool.
     pub fn new(pool: Pool, leptos_options: LeptosOptions, jwks: JwksFetcher) -> Self {
         Self {
+            throttle: Arc::new(LoginThrottle::new(pool.clone())),
             pool,
             leptos_options,
-            throttle: Arc::new(LoginThrottle::default()),
             jwks,
             sessions: SessionLimits::default(),
             snapshots: Snapshots::default(),

@@ -10,7 +10,8 @@ use crate::Db;
 /// The kept versions of a document, newest first, each with the audit entry that recorded it
 /// (matched on the version in the entry's `after_json`; `entity_id` is how the audit log names
 /// the document, `<deployment>/<name>`). The one query written per backend: reading a number out
-/// of JSON text is `json_extract` on SQLite and a `jsonb` cast on PostgreSQL.
+/// of JSON text is `json_extract` on SQLite and a `json` cast on PostgreSQL (not `jsonb`,
+/// which refuses the escape `\u0000` a stored body may hold).
 pub async fn list<'e>(
     e: impl Executor<'e, Database = Db>,
     deployment: i64,
@@ -46,12 +47,12 @@ pub async fn list<'e>(
                       (SELECT a.actor FROM audit_log a
                         WHERE a.entity_kind = v.kind AND a.entity_id = $4
                           AND a.action IN ('create', 'update', 'restore')
-                          AND (a.after_json::jsonb ->> 'version') = v.version::text
+                          AND (a.after_json::json ->> 'version') = v.version::text
                         ORDER BY a.id DESC LIMIT 1) AS "actor?: String",
                       (SELECT a.action FROM audit_log a
                         WHERE a.entity_kind = v.kind AND a.entity_id = $4
                           AND a.action IN ('create', 'update', 'restore')
-                          AND (a.after_json::jsonb ->> 'version') = v.version::text
+                          AND (a.after_json::json ->> 'version') = v.version::text
                         ORDER BY a.id DESC LIMIT 1) AS "action?: String"
                FROM document_versions v
                WHERE v.deployment = $1 AND v.kind = $2 AND v.name = $3

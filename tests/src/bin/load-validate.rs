@@ -6,7 +6,11 @@
 //! - `health` — `GET /api/v1/health`, the baseline (session check, no realm work);
 //! - `repeated` — the same token every time;
 //! - `unique` — a different token every time (minted beforehand by the generate API),
-//!   so nothing can be served from a cache.
+//!   so nothing can be served from a cache;
+//! - `save` — `PUT /api/v1/roles/<new name>`: a write transaction with its audit entry each.
+//!
+//! The console runs on SQLite, or on PostgreSQL when `TRUST_CONSOLE_TEST_POSTGRES` names a server
+//! (`scripts/load-playground` runs both, one after the other, in the same run).
 //!
 //! Validation is reported as a ratio to the baseline, so the numbers compare across machines.
 //!
@@ -63,6 +67,7 @@ fn options() -> Result<Options, String> {
 enum Work {
     Health,
     Validate(Arc<Vec<Value>>),
+    Save,
 }
 
 struct Report {
@@ -98,6 +103,7 @@ async fn run(api: &Api<'_>, csrf: &str, work: Work, options: &Options) -> Report
         let csrf = csrf.to_owned();
         let health = api.console.url("/api/v1/health");
         let validate = api.console.url("/api/v1/playground/validate");
+        let roles = api.console.url("/api/v1/roles/load-");
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0;
@@ -109,6 +115,10 @@ async fn run(api: &Api<'_>, csrf: &str, work: Work, options: &Options) -> Report
                         .post(&validate)
                         .header("x-csrf-token", &csrf)
                         .json(&bodies[i % bodies.len()]),
+                    Work::Save => http
+                        .put(format!("{roles}{i}"))
+                        .header("x-csrf-token", &csrf)
+                        .json(&json!({"cluster": ["monitor"], "run_as": [format!("user{i}")]})),
                 };
                 let sent = Instant::now();
                 let ok = match request.send().await {
@@ -117,7 +127,7 @@ async fn run(api: &Api<'_>, csrf: &str, work: Work, options: &Options) -> Report
                         let body = response.bytes().await;
                         status.is_success()
                             && body.is_ok_and(|b| {
-                                matches!(&work, Work::Health)
+                                matches!(&work, Work::Health | Work::Save)
                                     || b.windows(AUTHENTICATED.len()).any(|w| w == AUTHENTICATED)
                             })
                     }
@@ -193,7 +203,12 @@ async fn main() {
     let repeated = vec![unique[0].clone()];
     let csrf = api.csrf().to_owned();
     println!(
-        "{} connections, {} s per workload, {} unique tokens, on {} cores",
+        "{}: {} connections, {} s per workload, {} unique tokens, on {} cores",
+        if integration_tests::on_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         options.connections,
         options.seconds,
         options.tokens,
@@ -216,7 +231,9 @@ async fn main() {
     print("repeated", &same);
     let distinct = run(&api, &csrf, Work::Validate(Arc::new(unique)), &options).await;
     print("unique", &distinct);
-    if baseline.failures + same.failures + distinct.failures > 0 {
+    let saves = run(&api, &csrf, Work::Save, &options).await;
+    print("save", &saves);
+    if baseline.failures + same.failures + distinct.failures + saves.failures > 0 {
         eprintln!("error: some requests failed");
         std::process::exit(1);
     }

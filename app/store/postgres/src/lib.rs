@@ -41,6 +41,8 @@ pub mod keys;
 pub mod sessions;
 #[path = "../../queries/test_keys.rs"]
 pub mod test_keys;
+#[path = "../../queries/throttle.rs"]
+pub mod throttle;
 #[path = "../../queries/users.rs"]
 pub mod users;
 #[path = "../../queries/versions.rs"]
@@ -96,12 +98,21 @@ pub async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Postgres>
     Ok(tx)
 }
 
+/// Whether a database error is text PostgreSQL cannot store (a NUL character, 22021 / 22P05).
+pub fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .and_then(|e| e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .is_some_and(|e| matches!(e.code(), "22021" | "22P05"))
+}
+
 /// Whether a database error means another writer held on for too long or got there first: the
 /// write lock not had in time (55P03), a serialization failure (40001) or a deadlock (40P01).
 /// The write may be tried again.
 pub fn is_conflict(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| matches!(code.as_ref(), "55P03" | "40001" | "40P01"))
+        .and_then(|e| e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .map(sqlx::postgres::PgDatabaseError::code)
+        .is_some_and(|code| matches!(code, "55P03" | "40001" | "40P01"))
 }

@@ -162,6 +162,26 @@ pub struct SessionRow {
     pub changes: i64,
 }
 
+/// A stored login throttle window.
+#[derive(Debug)]
+pub struct WindowRow {
+    /// Its key (see `trust_core::login_throttle`).
+    pub key: String,
+    /// When its first failure was, epoch seconds.
+    pub started_at: i64,
+    /// How many failures it holds.
+    pub failures: i64,
+}
+
+/// An address that logged into an account successfully.
+#[derive(Debug)]
+pub struct KnownAddressRow {
+    /// The address (empty when the client's was unknown).
+    pub address: String,
+    /// When, epoch seconds.
+    pub at: i64,
+}
+
 /// The current time as the database columns hold it: RFC 3339 UTC to the second
 /// (`2026-12-06T07:00:00Z`), the same text SQLite's `strftime('%Y-%m-%dT%H:%M:%SZ', 'now')`
 /// writes, so that timestamps written by Rust and by column defaults compare and sort alike.

@@ -41,6 +41,8 @@ pub mod keys;
 pub mod sessions;
 #[path = "../../queries/test_keys.rs"]
 pub mod test_keys;
+#[path = "../../queries/throttle.rs"]
+pub mod throttle;
 #[path = "../../queries/users.rs"]
 pub mod users;
 #[path = "../../queries/versions.rs"]
@@ -89,7 +91,8 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlit
 pub fn is_conflict(error: &sqlx::Error) -> bool {
     error
         .as_database_error()
-        .and_then(|e| e.code())
+        .and_then(|e| e.try_downcast_ref::<sqlx::sqlite::SqliteError>())
+        .and_then(sqlx::error::DatabaseError::code)
         .is_some_and(|code| {
             // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
             code.parse::<i32>()
