@@ -26,7 +26,8 @@ pub struct DatabaseArgs {
     /// given.
     #[arg(long, env = "TRUST_CONSOLE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
-    /// Database URL (`sqlite://path`). Default: `sqlite://<data-dir>/trust-console.db`.
+    /// Database URL: `sqlite://path` or `postgres://…`. Default:
+    /// `sqlite://<data-dir>/trust-console.db`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
     /// The master key file (as `serve` takes it). Default: `<data-dir>/master.key`.

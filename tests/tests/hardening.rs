@@ -454,6 +454,52 @@ fn an_invalid_trusted_proxy_stops_the_start_with_the_value_named() {
     assert!(stderr.contains("10.0.0.0/33"), "{stderr}");
 }
 
+/// A database URL's password is never shown: not when the database cannot be reached, not in
+/// the CLI's errors, not in the log of a start that fails.
+#[test]
+fn database_passwords_never_reach_logs_or_errors() {
+    let dir = tempfile::TempDir::new().unwrap();
+    // Nothing listens on port 1: the connection is refused at once.
+    let url = "postgres://console:s3cret-db-pass@127.0.0.1:1/tc";
+    let serve = Command::new(binary())
+        .args(["serve", "--address", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "debug")
+        .env(
+            "TRUST_CONSOLE_ADMIN_PASSWORD",
+            "an-admin-password-for-tests",
+        )
+        .output()
+        .unwrap();
+    let copy = Command::new(binary())
+        .args(["db", "copy", "--from", url, "--to", url])
+        .output()
+        .unwrap();
+    let export = Command::new(binary())
+        .args(["export", "--out"])
+        .arg(dir.path().join("out"))
+        .args(["--database-url", url])
+        .output()
+        .unwrap();
+    for (what, output) in [("serve", serve), ("db copy", copy), ("export", export)] {
+        assert!(
+            !output.status.success(),
+            "{what} cannot work without its database"
+        );
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!shown.contains("s3cret-db-pass"), "{what}: {shown}");
+        assert!(
+            shown.contains("console:***@127.0.0.1:1"),
+            "{what} names the database: {shown}"
+        );
+    }
+}
+
 /// Instances started at the same moment on one empty data directory take turns preparing the
 /// database: both come up, one admin account is created, and the master key file is the one
 /// the database was sealed with. (Before, one of the two failed about half the

@@ -16,7 +16,7 @@ use crate::ssr::{
 /// Shared application state: cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
 pub struct AppState {
-    /// The SQLite pool.
+    /// The database pool (SQLite or PostgreSQL).
     pub pool: Pool,
     /// Leptos' site options (site root, package name, address).
     pub leptos_options: LeptosOptions,
