@@ -31,8 +31,9 @@ pg_bin() {
 }
 
 # pg_throwaway_start: starts a throwaway PostgreSQL cluster in a temp dir on a free loopback
-# port, as the `postgres` user (initdb refuses root), trusting local connections; sets
-# PG_THROWAWAY_URL to its server URL (no database). Call it directly, not in $(…): the stop
+# port, as the `postgres` user (initdb refuses root), trusting local connections, with TLS on (a
+# self-signed certificate from openssl); sets PG_THROWAWAY_URL to its server URL (no database)
+# with `?sslmode=require`, so everything that talks to it does so over TLS. Call it directly, not in $(…): the stop
 # needs PG_THROWAWAY_DIR in this shell. pg_throwaway_stop stops it and removes the directory; callers set
 # it as an EXIT trap.
 PG_THROWAWAY_DIR=""
@@ -48,11 +49,19 @@ pg_throwaway_start() {
   fi
   "${run[@]}" "$bin/initdb" -D "$PG_THROWAWAY_DIR/data" -A trust -U postgres --no-sync >"$PG_THROWAWAY_DIR/initdb.log" 2>&1 \
     || { cat "$PG_THROWAWAY_DIR/initdb.log" >&2; return 1; }
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
+    -keyout "$PG_THROWAWAY_DIR/data/server.key" -out "$PG_THROWAWAY_DIR/data/server.crt" 2>/dev/null
+  chmod 600 "$PG_THROWAWAY_DIR/data/server.key"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_THROWAWAY_DIR/data/server.key" "$PG_THROWAWAY_DIR/data/server.crt"
   "${run[@]}" "$bin/pg_ctl" -D "$PG_THROWAWAY_DIR/data" -l "$PG_THROWAWAY_DIR/server.log" -w \
-    -o "-p $port -k $PG_THROWAWAY_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" \
+    -o "-p $port -k $PG_THROWAWAY_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400 -c ssl=on" \
     start >/dev/null || { cat "$PG_THROWAWAY_DIR/server.log" >&2; return 1; }
-  PG_THROWAWAY_URL="postgres://postgres@127.0.0.1:$port"
+  PG_THROWAWAY_URL="postgres://postgres@127.0.0.1:$port?sslmode=require"
   echo "throwaway PostgreSQL at $PG_THROWAWAY_URL ($PG_THROWAWAY_DIR)"
+}
+# pg_throwaway_db_url NAME: the URL of database NAME on the throwaway cluster.
+pg_throwaway_db_url() {
+  echo "${PG_THROWAWAY_URL%%\?*}/$1?${PG_THROWAWAY_URL#*\?}"
 }
 pg_throwaway_stop() {
   [ -n "$PG_THROWAWAY_DIR" ] && [ -d "$PG_THROWAWAY_DIR" ] || return 0

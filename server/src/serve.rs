@@ -279,7 +279,8 @@ impl StartLock {
     }
 }
 
-fn sqlite_path(url: &str) -> Option<PathBuf> {
+/// The file of a `sqlite:` URL (`None` for other databases and in-memory ones).
+pub(crate) fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;

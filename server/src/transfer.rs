@@ -134,32 +134,34 @@ pub struct CopyArgs {
 /// Runs `db …`.
 pub fn db_command(args: &DbArgs) -> ExitCode {
     match &args.command {
-        DbCommand::Copy(copy) => block_on(async {
-            match db_copy(copy).await {
-                Ok(report) => {
-                    let _ = writeln!(
-                        std::io::stdout(),
-                        "{}",
-                        serde_json::to_string_pretty(&report).unwrap_or_default()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(message) => usage_error(&message),
-            }
-        }),
+        DbCommand::Copy(copy) => block_on(async { reported(db_copy(copy).await) }),
+    }
+}
+
+/// Prints a command's JSON report (exit 0), or its error (exit 2).
+fn reported(outcome: Result<Value, String>) -> ExitCode {
+    match outcome {
+        Ok(report) => {
+            let _ = writeln!(
+                std::io::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => usage_error(&message),
     }
 }
 
 async fn db_copy(args: &CopyArgs) -> Result<Value, String> {
-    if let Some(path) = args
-        .from
-        .strip_prefix("sqlite://")
-        .or_else(|| args.from.strip_prefix("sqlite:"))
+    // A missing SQLite source would be created empty; say so instead.
+    if let Some(path) = crate::serve::sqlite_path(&args.from)
+        && !path.is_file()
     {
-        let path = path.split('?').next().unwrap_or_default();
-        if !Path::new(path).is_file() {
-            return Err(format!("no console database at [{path}] (--from)"));
-        }
+        return Err(format!(
+            "no console database at [{}] (--from)",
+            path.display()
+        ));
     }
     let from = db::Pool::open(&args.from)
         .await
@@ -385,19 +387,7 @@ pub struct RotateArgs {
 /// key file. The new key is first written beside it as `<file>.new` (0600), so an interrupted
 /// rotation loses nothing: whichever key the database holds is on disk.
 pub fn rotate_master_key(args: &RotateArgs) -> ExitCode {
-    block_on(async {
-        match rotate(&args.database).await {
-            Ok(report) => {
-                let _ = writeln!(
-                    std::io::stdout(),
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(message) => usage_error(&message),
-        }
-    })
+    block_on(async { reported(rotate(&args.database).await) })
 }
 
 async fn rotate(database: &DatabaseArgs) -> Result<Value, String> {

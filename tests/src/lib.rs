@@ -19,7 +19,8 @@ pub mod balancer;
 pub mod https;
 
 /// The PostgreSQL server the suite runs against instead of SQLite, when
-/// `TRUST_CONSOLE_TEST_POSTGRES` names one (`postgres://user@host:port`, no database): every
+/// `TRUST_CONSOLE_TEST_POSTGRES` names one (`postgres://user@host:port`, no database, with
+/// connection parameters after `?` — `scripts/test` gives `?sslmode=require`): every
 /// data directory then gets a database of its own on it, created on first start. Unset, every
 /// console runs on the SQLite file in its data directory.
 pub fn postgres_server() -> Option<String> {
@@ -44,6 +45,14 @@ pub fn sqlite_only(what: &str) -> bool {
     false
 }
 
+/// The URL of database `name` on the server [`postgres_server`] names, keeping its parameters.
+fn postgres_database_url(server: &str, name: &str) -> String {
+    match server.split_once('?') {
+        Some((base, parameters)) => format!("{}/{name}?{parameters}", base.trim_end_matches('/')),
+        None => format!("{server}/{name}"),
+    }
+}
+
 /// The database URL of the console on `data_dir` when the suite runs on PostgreSQL (its
 /// database created when missing); `None` on SQLite.
 ///
@@ -59,7 +68,7 @@ pub fn database_url_for(data_dir: &Path) -> Option<String> {
     }
     let name = format!("tc_{hash:016x}");
     let output = Command::new("psql")
-        .arg(format!("{server}/postgres"))
+        .arg(postgres_database_url(&server, "postgres"))
         .args(["-v", "ON_ERROR_STOP=1", "-qAtc"])
         .arg(format!(
             "SELECT 1 FROM pg_database WHERE datname = '{name}'"
@@ -73,7 +82,7 @@ pub fn database_url_for(data_dir: &Path) -> Option<String> {
     );
     if output.stdout.trim_ascii().is_empty() {
         let created = Command::new("psql")
-            .arg(format!("{server}/postgres"))
+            .arg(postgres_database_url(&server, "postgres"))
             .args(["-v", "ON_ERROR_STOP=1", "-qc"])
             .arg(format!("CREATE DATABASE {name}"))
             .output()
@@ -87,7 +96,7 @@ pub fn database_url_for(data_dir: &Path) -> Option<String> {
             "create database {name}: {stderr}"
         );
     }
-    Some(format!("{server}/{name}"))
+    Some(postgres_database_url(&server, &name))
 }
 
 /// The binary as a command working on the console of `data_dir` (its database on PostgreSQL;

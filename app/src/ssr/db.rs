@@ -300,6 +300,22 @@ macro_rules! dispatch {
 }
 pub(crate) use dispatch;
 
+/// Runs the backend's copy of a shared function that takes a connection (several statements
+/// in one transaction): `dispatch_tx!(tx, exports::record(deployment, …))`.
+macro_rules! dispatch_tx {
+    ($tx:expr, $module:ident :: $function:ident ( $($arg:expr),* $(,)? )) => {
+        match $tx {
+            $crate::ssr::db::Tx::Sqlite(tx) => {
+                trust_store_sqlite::$module::$function(tx, $($arg),*).await
+            }
+            $crate::ssr::db::Tx::Postgres(tx) => {
+                trust_store_postgres::$module::$function(tx, $($arg),*).await
+            }
+        }
+    };
+}
+pub(crate) use dispatch_tx;
+
 /// Held while one instance prepares a PostgreSQL database at start (migrations, master key check
 /// value, first admin): a session-level advisory lock on a connection of its own, so instances
 /// starting together on an empty database take turns instead of racing (the SQLite start's

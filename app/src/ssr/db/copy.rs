@@ -307,3 +307,140 @@ pub async fn copy(from: &Pool, to: &Pool) -> Result<Vec<(&'static str, usize)>, 
     tx.commit().await?;
     Ok(copied)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::db::{self, testing::memory_pool};
+
+    /// A database with a user, a second deployment, documents with a secret, an export and audit
+    /// entries, the way a console leaves it.
+    async fn filled() -> Pool {
+        let pool = memory_pool().await;
+        let mut tx = pool.begin_write().await.unwrap();
+        db::users::insert(&mut tx, "admin", "$argon2id$hash")
+            .await
+            .unwrap();
+        let prod = db::deployments::insert(&mut tx, "prod", r#"{"kind":"self_managed"}"#)
+            .await
+            .unwrap();
+        db::documents::insert(&mut tx, prod.id, "role", "reader", r#"{"cluster":[]}"#)
+            .await
+            .unwrap();
+        db::documents::update(
+            &mut tx,
+            prod.id,
+            "role",
+            "reader",
+            1,
+            r#"{"cluster":["all"]}"#,
+        )
+        .await
+        .unwrap();
+        db::documents::insert(&mut tx, prod.id, "realm", "jwt1", r#"{"type":"jwt"}"#)
+            .await
+            .unwrap();
+        db::keys::set_check_value(&mut tx, "tc1:check")
+            .await
+            .unwrap();
+        let Tx::Sqlite(inner) = &mut tx else {
+            unreachable!("memory pools are SQLite")
+        };
+        // A sealed value as the master key leaves it (the copy never opens it).
+        trust_store_sqlite::documents::set_secret(
+            &mut **inner,
+            prod.id,
+            "realm",
+            "jwt1",
+            "hmac_key",
+            "tc1:sealed",
+        )
+        .await
+        .unwrap();
+        db::exports::record(&mut tx, prod.id, "admin", "[]")
+            .await
+            .unwrap();
+        for action in [
+            trust_core::audit::AuditAction::Create,
+            trust_core::audit::AuditAction::Update,
+        ] {
+            db::audit::record(
+                &mut tx,
+                db::audit::NewAuditEntry {
+                    actor: "admin",
+                    entity_kind: "role",
+                    entity_id: "prod/reader",
+                    action,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_the_sources_image_and_the_target_goes_on_from_it() {
+        let source = filled().await;
+        let target = memory_pool().await;
+        let copied = copy(&source, &target).await.unwrap();
+        let count = |table: &str| copied.iter().find(|(t, _)| *t == table).unwrap().1;
+        assert_eq!(count("users"), 1);
+        assert_eq!(count("deployments"), 2, "default and prod");
+        assert_eq!(count("documents"), 2);
+        assert_eq!(count("secrets"), 1);
+        assert_eq!(count("document_versions"), 3, "reader v1, v2 and jwt1 v1");
+        assert_eq!(count("audit_log"), 2);
+
+        let deployments = |pool: Pool| async move {
+            db::deployments::list(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| (d.id, d.name, d.version, d.generation))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            deployments(source.clone()).await,
+            deployments(target.clone()).await,
+            "ids, versions and generations as in the source"
+        );
+        let prod = db::deployments::find(&target, "prod")
+            .await
+            .unwrap()
+            .unwrap();
+        let versions = db::versions::list(&target, prod.id, "role", "reader", "prod/reader")
+            .await
+            .unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            [2, 1]
+        );
+        let Pool::Sqlite(inner) = &target else {
+            unreachable!("memory pools are SQLite")
+        };
+        let sealed = trust_store_sqlite::documents::secret_values(inner, prod.id, "realm")
+            .await
+            .unwrap();
+        assert_eq!(
+            sealed[0].value, "tc1:sealed",
+            "secrets copied sealed, as they were"
+        );
+
+        // New rows get ids after the copied ones.
+        let mut tx = target.begin_write().await.unwrap();
+        let next = db::users::insert(&mut tx, "second", "$argon2id$hash")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(next, 2);
+
+        // A target with an account is refused, and keeps what it has.
+        let again = copy(&source, &target).await.unwrap_err();
+        assert!(matches!(again, CopyError::TargetInUse(2)), "{again}");
+        assert_eq!(db::users::count(&target).await.unwrap(), 2);
+    }
+}

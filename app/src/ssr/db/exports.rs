@@ -2,7 +2,7 @@
 //! the `exports` table (what each export contained, masked). Secure kept values are sealed here
 //! before they reach the database and opened here after.
 
-use super::{Handle, Tx, dispatch};
+use super::{Handle, Tx, dispatch, dispatch_tx};
 use crate::ssr::crypto;
 pub use trust_store_rows::{ExportRow, UnmodelledRow};
 
@@ -56,14 +56,7 @@ pub async fn replace_unmodelled(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    match tx {
-        Tx::Sqlite(tx) => {
-            trust_store_sqlite::exports::replace_unmodelled(tx, deployment, &stored).await
-        }
-        Tx::Postgres(tx) => {
-            trust_store_postgres::exports::replace_unmodelled(tx, deployment, &stored).await
-        }
-    }
+    dispatch_tx!(tx, exports::replace_unmodelled(deployment, &stored))
 }
 
 /// Exports kept per deployment; older ones are deleted as new ones are recorded (only the
@@ -81,28 +74,10 @@ pub async fn record(
     actor: &str,
     files_json: &str,
 ) -> Result<i64, sqlx::Error> {
-    match tx {
-        Tx::Sqlite(tx) => {
-            trust_store_sqlite::exports::record(
-                tx,
-                deployment,
-                actor,
-                files_json,
-                KEPT_PER_DEPLOYMENT,
-            )
-            .await
-        }
-        Tx::Postgres(tx) => {
-            trust_store_postgres::exports::record(
-                tx,
-                deployment,
-                actor,
-                files_json,
-                KEPT_PER_DEPLOYMENT,
-            )
-            .await
-        }
-    }
+    dispatch_tx!(
+        tx,
+        exports::record(deployment, actor, files_json, KEPT_PER_DEPLOYMENT)
+    )
 }
 
 /// How many exports of a deployment are kept.

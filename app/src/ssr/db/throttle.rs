@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use trust_core::login_throttle::{Attempt, AttemptState, FailureWindow};
 
-use super::{Handle, Tx, dispatch};
+use super::{Handle, Tx, dispatch, dispatch_tx};
 
 /// `attempt`'s windows and its account's known addresses.
 ///
@@ -70,16 +70,8 @@ pub async fn save(tx: &mut Tx, attempt: &Attempt, state: &AttemptState) -> Resul
             )
         })
         .collect();
-    match tx {
-        Tx::Sqlite(tx) => {
-            trust_store_sqlite::throttle::save_windows(tx, &windows).await?;
-            trust_store_sqlite::throttle::save_known(tx, attempt.account(), &known).await
-        }
-        Tx::Postgres(tx) => {
-            trust_store_postgres::throttle::save_windows(tx, &windows).await?;
-            trust_store_postgres::throttle::save_known(tx, attempt.account(), &known).await
-        }
-    }
+    dispatch_tx!(&mut *tx, throttle::save_windows(&windows))?;
+    dispatch_tx!(tx, throttle::save_known(attempt.account(), &known))
 }
 
 /// Deletes the windows that ended by `now` (epoch seconds).
