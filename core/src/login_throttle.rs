@@ -129,6 +129,17 @@ impl Attempt {
     pub fn window_keys(&self) -> [String; 3] {
         Throttle::keys(self).map(|key| key.stored())
     }
+
+    /// When each of `state`'s windows ends (its start plus its key's policy length), in
+    /// [`Attempt::window_keys`] order, for sweeping ended ones.
+    pub fn window_ends(&self, state: &AttemptState) -> [u64; 3] {
+        let keys = Throttle::keys(self);
+        std::array::from_fn(|i| {
+            state.windows[i]
+                .started_at
+                .saturating_add(keys[i].policy().window_secs)
+        })
+    }
 }
 
 /// The part of a [`Throttle`] one attempt reads and writes, as a store holds it.
@@ -139,22 +150,6 @@ pub struct AttemptState {
     pub windows: [FailureWindow; 3],
     /// The account's known addresses with when each last logged in successfully.
     pub known: Vec<(Option<IpAddr>, u64)>,
-}
-
-impl AttemptState {
-    /// When each window ends (`started_at` plus its policy's length), for sweeping ended ones.
-    pub fn ends_at(&self) -> [u64; 3] {
-        let policies = [
-            ThrottlePolicy::PER_ACCOUNT_ADDRESS,
-            ThrottlePolicy::PER_ADDRESS,
-            ThrottlePolicy::PER_ACCOUNT,
-        ];
-        std::array::from_fn(|i| {
-            self.windows[i]
-                .started_at
-                .saturating_add(policies[i].window_secs)
-        })
-    }
 }
 
 /// The failure windows of every key, and each account's known addresses.
@@ -476,6 +471,23 @@ mod tests {
         assert!(
             (10..550).contains(&refused),
             "the walk crossed the limits: {refused} refused"
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn stored_windows_end_by_their_keys_policy() {
+        let attempt = Attempt::new("Admin", ip(1));
+        let state = AttemptState {
+            windows: [FailureWindow::new(100, 1); 3],
+            known: Vec::new(),
+        };
+        assert_eq!(
+            attempt.window_ends(&state),
+            [100 + 15 * 60, 100 + 15 * 60, 100 + 60 * 60]
+        );
+        assert_eq!(
+            attempt.window_keys(),
+            ["pair admin 10.0.0.1", "address 10.0.0.1", "account admin"]
         );
     }
 

@@ -126,7 +126,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
 
     // The `sessions` table comes with the migrations (run above).
     let store = DbSessions::new(pool.clone());
-    let sweeper = tokio::spawn(sweep_expired_sessions(store.clone()));
+    let sweeper = tokio::spawn(sweep_expired(store.clone(), pool.clone()));
 
     let site_root = assets::site_root(args.site_root.clone());
     let options = LeptosOptions::builder()
@@ -311,13 +311,18 @@ async fn shutdown_signal() {
 }
 
 /// Deletes expired session rows once an hour (expired sessions never load in between).
-async fn sweep_expired_sessions(store: DbSessions) {
+/// Every hour: deletes expired sessions and the login throttle's ended windows.
+async fn sweep_expired(store: DbSessions, pool: db::Pool) {
     use tower_sessions::session_store::ExpiredDeletion as _;
     let mut hourly = tokio::time::interval(tokio::time::Duration::from_secs(3600));
     loop {
         hourly.tick().await;
         if let Err(error) = store.delete_expired().await {
             tracing::warn!("could not delete expired sessions: {error}");
+        }
+        let now = u64::try_from(app::ssr::now_secs()).unwrap_or_default();
+        if let Err(error) = db::throttle::sweep(&pool, now).await {
+            tracing::warn!("could not delete ended login throttle windows: {error}");
         }
     }
 }

@@ -251,7 +251,8 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<bool,
 /// known addresses exempt), kept in the database so that every instance sharing it counts the
 /// same failures: each step loads the attempt's part of the throttle, applies the rules and
 /// saves it back in one write transaction (writers take turns on both backends, so a
-/// reservation is as atomic as it was under an in-memory lock).
+/// reservation is as atomic as it was under an in-memory lock). Ended windows are deleted by
+/// the server's hourly sweep (`db::throttle::sweep`).
 #[derive(Clone, Debug)]
 pub struct LoginThrottle {
     pool: Pool,
@@ -275,7 +276,6 @@ impl LoginThrottle {
         let mut throttle = Throttle::from_state(attempt, state);
         let outcome = step(&mut throttle, now);
         db::throttle::save(&mut tx, attempt, &throttle.state(attempt)).await?;
-        db::throttle::sweep(&mut tx, now).await?;
         tx.commit().await?;
         Ok(outcome)
     }

@@ -184,9 +184,8 @@ impl Pool {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        let query = sqlx::query("SELECT 1");
         match self {
-            Self::Sqlite(pool) => query.execute(pool).await.is_ok(),
+            Self::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
             Self::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.is_ok(),
         }
     }

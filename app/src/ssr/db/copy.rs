@@ -273,6 +273,8 @@ pub async fn copy(from: &Pool, to: &Pool) -> Result<Vec<(&'static str, usize)>, 
         execute(&mut tx, &format!("DELETE FROM {table}")).await?;
     }
     let mut copied = Vec::new();
+    // (id, generation) of the source's deployments, as read.
+    let mut generations = Vec::new();
     for table in TABLES {
         let rows = match from {
             Pool::Sqlite(pool) => read_rows!(pool, table),
@@ -285,14 +287,24 @@ pub async fn copy(from: &Pool, to: &Pool) -> Result<Vec<(&'static str, usize)>, 
             Tx::Sqlite(conn) => write_rows!(&mut **conn, table, &rows),
             Tx::Postgres(conn) => write_rows!(&mut **conn, table, &rows),
         }
+        if table.name == "deployments" {
+            let column = |name: &str| table.columns.iter().position(|(c, _)| *c == name);
+            let (Some(id), Some(generation)) = (column("id"), column("generation")) else {
+                unreachable!("the deployments table has an id and a generation")
+            };
+            generations = rows
+                .iter()
+                .filter_map(|row| match (&row[id], &row[generation]) {
+                    (Value::Int(id), Value::Int(generation)) => Some((*id, *generation)),
+                    _ => None,
+                })
+                .collect();
+        }
         copied.push((table.name, rows.len()));
     }
     // Inserting documents and secrets raised the generations: put the source's back.
-    for deployment in super::deployments::list(from).await? {
-        let sql = format!(
-            "UPDATE deployments SET generation = {} WHERE id = {}",
-            deployment.generation, deployment.id
-        );
+    for (id, generation) in generations {
+        let sql = format!("UPDATE deployments SET generation = {generation} WHERE id = {id}");
         execute(&mut tx, &sql).await?;
     }
     if let Tx::Postgres(_) = tx {

@@ -50,7 +50,7 @@ pub async fn save(tx: &mut Tx, attempt: &Attempt, state: &AttemptState) -> Resul
         .window_keys()
         .into_iter()
         .zip(state.windows)
-        .zip(state.ends_at())
+        .zip(attempt.window_ends(state))
         .map(|((key, window), ends_at)| {
             (
                 key,

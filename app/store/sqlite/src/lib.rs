@@ -27,26 +27,7 @@ macro_rules! per_backend {
 }
 pub(crate) use per_backend;
 
-#[path = "../../queries/audit.rs"]
-pub mod audit;
-#[path = "../../queries/deployments.rs"]
-pub mod deployments;
-#[path = "../../queries/documents.rs"]
-pub mod documents;
-#[path = "../../queries/exports.rs"]
-pub mod exports;
-#[path = "../../queries/keys.rs"]
-pub mod keys;
-#[path = "../../queries/sessions.rs"]
-pub mod sessions;
-#[path = "../../queries/test_keys.rs"]
-pub mod test_keys;
-#[path = "../../queries/throttle.rs"]
-pub mod throttle;
-#[path = "../../queries/users.rs"]
-pub mod users;
-#[path = "../../queries/versions.rs"]
-pub mod versions;
+include!("../../queries/modules.rs");
 
 /// The SQLite migrations in `migrations/`, compiled into the binary (unchanged since they were
 /// first released: existing databases keep validating their checksums).
