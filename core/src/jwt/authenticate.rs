@@ -225,7 +225,8 @@ pub(crate) fn authenticate_with(
             return result;
         }
     };
-    let mut trace = Vec::new();
+    // Room for the two implicit realms' lines and one JWT realm's seventeen.
+    let mut trace = Vec::with_capacity(20);
     let credential = client_credential(request.client_authentication);
     for link in chain.links() {
         let realm = match link {
@@ -551,34 +552,54 @@ impl StringClaimCheck<'_> {
             }
             _ => (self.claim, Cow::Borrowed(self.claim)),
         };
-        let values: Vec<&str> = match (jwt.claim(actual), self.single) {
+        let values: &[Value] = match (jwt.claim(actual), self.single) {
             (None, _) => return Err(format!("missing required string claim [{label}]")),
-            (Some(Value::String(s)), _) => vec![s.as_str()],
+            (Some(value @ Value::String(_)), _) => std::slice::from_ref(value),
             (Some(_), true) => {
                 return Err(format!("cannot parse string claim [{label}] as string"));
             }
-            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => {
-                items.iter().filter_map(Value::as_str).collect()
-            }
+            (Some(Value::Array(items)), false) if items.iter().all(Value::is_string) => items,
             (Some(_), false) => {
                 return Err(format!(
                     "cannot parse string claim [{label}] as string array"
                 ));
             }
         };
-        let ok = values.iter().any(|v| {
+        let texts = || values.iter().filter_map(Value::as_str);
+        let ok = texts().any(|v| {
             self.values.iter().any(|allowed| allowed == v)
                 || self.patterns.is_some_and(|p| p.matches(v))
         });
+        let mut message = String::with_capacity(64);
         if ok {
-            return Ok(format!("[{label}] value [{}] is allowed", values.join(",")));
+            message.push('[');
+            message.push_str(&label);
+            message.push_str("] value [");
+            push_joined(&mut message, texts());
+            message.push_str("] is allowed");
+            return Ok(message);
         }
         let patterns = self.patterns.map(ToString::to_string).unwrap_or_default();
-        Err(format!(
-            "string claim [{label}] has value [{}] which does not match allowed claim values [{}] || [{patterns}]",
-            values.join(","),
-            self.values.join(",")
-        ))
+        message.push_str("string claim [");
+        message.push_str(&label);
+        message.push_str("] has value [");
+        push_joined(&mut message, texts());
+        message.push_str("] which does not match allowed claim values [");
+        push_joined(&mut message, self.values.iter().map(String::as_str));
+        message.push_str("] || [");
+        message.push_str(&patterns);
+        message.push(']');
+        Err(message)
+    }
+}
+
+/// Appends the texts separated by `,` (Java's `String.join(",", ...)`).
+fn push_joined<'a>(out: &mut String, texts: impl Iterator<Item = &'a str>) {
+    for (i, text) in texts.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(text);
     }
 }
 
@@ -609,10 +630,14 @@ fn date_check(
     rule: DateRule,
     now_ms: i64,
     skew_secs: i64,
-) -> Result<String, String> {
+) -> Result<Message, String> {
     let Some(value) = jwt.claim(claim) else {
         return if optional {
-            Ok(format!("no [{claim}] claim"))
+            Ok(match claim {
+                "nbf" => Cow::Borrowed("no [nbf] claim"),
+                "auth_time" => Cow::Borrowed("no [auth_time] claim"),
+                _ => Cow::Owned(format!("no [{claim}] claim")),
+            })
         } else {
             Err(format!("missing required date claim [{claim}]"))
         };
@@ -621,15 +646,15 @@ fn date_check(
     let claim_ms = secs.saturating_mul(1000);
     let skew_ms = skew_secs.saturating_mul(1000);
     match rule {
-        DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => {
-            Ok(format!("[{claim}] {secs} is before now + {skew_secs}s"))
-        }
+        DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => Ok(Cow::Owned(
+            format!("[{claim}] {secs} is before now + {skew_secs}s"),
+        )),
         DateRule::BeforeNow => Err(format!(
             "date claim [{claim}] value [{claim_ms}] must be before now [{now_ms}]"
         )),
-        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => {
-            Ok(format!("[{claim}] {secs} is after now - {skew_secs}s"))
-        }
+        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => Ok(Cow::Owned(format!(
+            "[{claim}] {secs} is after now - {skew_secs}s"
+        ))),
         DateRule::AfterNow => Err(format!(
             "date claim [{claim}] value [{claim_ms}] must be after now [{now_ms}]"
         )),
@@ -684,7 +709,7 @@ fn verify(keys: &[Jwk], jwt: &ParsedJwt, alg: Algorithm) -> Result<String, Strin
         return Err("Signature verification was not attempted since there are not any JWKs available after filtering for incompatible keys.".to_owned());
     }
     for (i, key) in candidates.iter().enumerate() {
-        if key.verify(alg, jwt.signing_input.as_bytes(), &jwt.signature_b64) {
+        if key.verify(alg, jwt.signing_input().as_bytes(), jwt.signature_b64()) {
             return Ok(format!(
                 "verified with {} (candidate {} of {})",
                 key.label(),
@@ -817,7 +842,7 @@ fn build_user(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<JwtUser, String> {
         Some(s) => claim_values(realm, jwt, s)?,
         None => Vec::new(),
     };
-    let mut metadata = Map::new();
+    let mut metadata = Map::with_capacity(1 + jwt.claims.len());
     metadata.insert(
         "jwt_token_type".to_owned(),
         Value::String(realm.token_type.name().to_owned()),
