@@ -11,8 +11,9 @@
 // first visit. A budget rises only with a reason written here.
 //
 // The goal (issue 19) is 350 KB for the login page and the overview and 600 KB for any page.
-// Enforced today, from the split build of 2026-12-06 (login 454 KB, overview 573 KB, the
-// largest page, the realm editor, 997 KB): 600 KB and 1,050 KB. Reason: wasm-split moves code
+// Enforced today, from the build of 2026-12-06 with direct signature checks (login 413 KB,
+// overview 532 KB, the largest page, the realm editor, 955 KB): 560 KB and 1,000 KB (lowered
+// from 600 KB and 1,050 KB when the signers left the client). Reason: wasm-split moves code
 // into per-page chunks but cannot split data — every page's strings and tables stay in the
 // main module (about a third of its 1 MB) — and each of a page's 50–310 small chunks is
 // compressed on its own. These ceilings only stop regressions; lower them as the client
@@ -27,7 +28,7 @@ const PAGES = [
 const ASSET = /\.(js|wasm|css)$/;
 const KB = 1000;
 /** The gzip bytes a first visit to `path` may download. */
-const budget = (path) => (path === '/login' || path === '/' ? 600 : 1050) * KB;
+const budget = (path) => (path === '/login' || path === '/' ? 560 : 1000) * KB;
 
 const server = await startConsole();
 const browser = await launchBrowser();

@@ -65,6 +65,18 @@ export async function hydrated(page) {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30_000 });
 }
 
+/**
+ * Clicks `locator`, which loads a new page (a save reloads the saved resource's page), and
+ * waits until that new page has hydrated. Waiting for the address is not enough: after a first
+ * save it already carries `saved=1`, and the new page's server-rendered text shows before its
+ * client is live, so the next input could land on a page that does not react yet.
+ */
+export async function clickAndReload(page, locator) {
+  await page.evaluate(() => document.documentElement.removeAttribute('data-hydrated'));
+  await locator.click();
+  await hydrated(page);
+}
+
 /** Logs in through the form on the current login page. */
 export async function logIn(page, password = ADMIN_PASSWORD) {
   await hydrated(page);

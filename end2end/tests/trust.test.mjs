@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { hydrated, openConsoleAt } from '../support.mjs';
+import { clickAndReload, hydrated, openConsoleAt } from '../support.mjs';
 
 const FIXTURES = resolve(import.meta.dirname, '../../tests/fixtures/certs');
 const read = (name) => readFileSync(resolve(FIXTURES, name), 'utf8');
@@ -56,9 +56,8 @@ describe('trust management', () => {
     assert.equal(await page.getByRole('button', { name: 'Save deployment' }).isDisabled(), true);
     await clusterId.fill(ID_A);
     await page.getByLabel('Organization / environment ID').fill('803289842');
-    await page.getByRole('button', { name: 'Save deployment' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save deployment' }));
+    assert.match(page.url(), /saved=1/);
     await page.getByRole('status').getByText('Saved.').waitFor();
     assert.equal(await page.getByTestId('deployment-row').count(), 3);
 
@@ -82,9 +81,8 @@ describe('trust management', () => {
       .waitFor();
     assert.equal(await page.getByRole('button', { name: 'Save environment' }).isDisabled(), true);
     await ids.fill(ID_B);
-    await page.getByRole('button', { name: 'Save environment' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save environment' }));
+    assert.match(page.url(), /saved=1/);
     const row = page.getByTestId('environment-row');
     await row.getByText('trusts 1 cluster IDs').waitFor();
     await row.getByText('managed deployments trusted: cloud-b').waitFor();
@@ -124,18 +122,16 @@ describe('trust management', () => {
     await page.getByLabel('certificate_identity on the API key (Java regex, whole DN)').fill(
       String.raw`CN=[^,]+\.node\.cf659f7fe6164d9691b284ae36811be1\.cluster\.803289842`,
     );
-    await page.getByRole('button', { name: 'Save remote cluster' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save remote cluster' }));
+    assert.match(page.url(), /saved=1/);
 
     // Port 9300 is the transport port: the API-key model connects to 9443.
     const remote = page.getByTestId('remote-row');
     await remote.getByText('port 9300 is the transport port').waitFor();
     await remote.getByText('strong identity: pem').waitFor();
     await page.getByLabel('Proxy address or seeds (host:port, one per line)').fill('b.example.com:9443');
-    await page.getByRole('button', { name: 'Save remote cluster' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save remote cluster' }));
+    assert.match(page.url(), /saved=1/);
     await page.locator('#remote-diagnostics').waitFor({ state: 'attached' });
     assert.equal(await page.locator('[data-testid=remote-row] [data-severity]').count(), 0,
       await page.getByTestId('remote-row').innerText());
@@ -150,9 +146,8 @@ describe('trust management', () => {
 
     // A pattern the certificate's DN does not match fully is an error on the key.
     await page.getByLabel('certificate_identity on the API key (Java regex, whole DN)').fill('CN=i1');
-    await page.getByRole('button', { name: 'Save remote cluster' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save remote cluster' }));
+    assert.match(page.url(), /saved=1/);
     await page.getByTestId('remote-row').getByText('does not match the signing certificate\'s subject DN').waitFor();
   });
 
@@ -161,15 +156,13 @@ describe('trust management', () => {
     await page.getByLabel('signing.keystore.path').fill('certs/signing.p12');
     await page.getByLabel('Private-key entries in the keystore (keytool -list), one per line').fill('node-1\nnode-2');
     await page.getByLabel('signing.keystore.secure_password').fill(KEYSTORE_PASSWORD);
-    await page.getByRole('button', { name: 'Save remote cluster' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save remote cluster' }));
+    assert.match(page.url(), /saved=1/);
     const remote = page.getByTestId('remote-row');
     await remote.getByText('has multiple signing keys [node-1, node-2] but no alias has been specified').waitFor();
     await page.getByLabel('signing.keystore.alias').fill('node-2');
-    await page.getByRole('button', { name: 'Save remote cluster' }).click();
-    await page.waitForURL((url) => url.search.includes('saved=1'));
-    await hydrated(page);
+    await clickAndReload(page, page.getByRole('button', { name: 'Save remote cluster' }));
+    assert.match(page.url(), /saved=1/);
     await page.locator('#remote-diagnostics').waitFor({ state: 'attached' });
     assert.equal(await remote.getByText('has multiple signing keys').count(), 0, await remote.innerText());
     await remote.getByText('What to configure').click();
