@@ -10,6 +10,18 @@ use serde_json::Value;
 
 use super::algorithm::{Algorithm, Family, MIN_RSA_BITS};
 
+/// ECDSA over the uncompressed point `x || y` with one of the RustCrypto curve crates
+/// (`p256`, `p384`, `p521`): the key as SEC1 bytes, the signature as fixed-size `r || s`.
+macro_rules! verify_ecdsa {
+    ($curve:ident, $x:expr, $y:expr, $input:expr, $signature:expr) => {{
+        use $curve::ecdsa::signature::Verifier as _;
+        $curve::ecdsa::VerifyingKey::from_sec1_bytes(&sec1_point($x, $y)).is_ok_and(|key| {
+            $curve::ecdsa::Signature::from_slice($signature)
+                .is_ok_and(|sig| key.verify($input, &sig).is_ok())
+        })
+    }};
+}
+
 /// The key material of one JWK.
 #[derive(Clone, PartialEq, Eq)]
 pub enum KeyMaterial {
@@ -217,41 +229,20 @@ impl Jwk {
             (KeyMaterial::Oct { secret }, A::HS512) => {
                 verify_hmac::<sha2::Sha512>(secret, signing_input, &signature)
             }
-            (KeyMaterial::Rsa { n, e }, A::RS256) => {
-                verify_rsa::<sha2::Sha256>(n, e, false, signing_input, &signature)
+            (KeyMaterial::Rsa { n, e }, A::RS256 | A::PS256) => {
+                verify_rsa::<sha2::Sha256>(n, e, alg == A::PS256, signing_input, &signature)
             }
-            (KeyMaterial::Rsa { n, e }, A::RS384) => {
-                verify_rsa::<sha2::Sha384>(n, e, false, signing_input, &signature)
+            (KeyMaterial::Rsa { n, e }, A::RS384 | A::PS384) => {
+                verify_rsa::<sha2::Sha384>(n, e, alg == A::PS384, signing_input, &signature)
             }
-            (KeyMaterial::Rsa { n, e }, A::RS512) => {
-                verify_rsa::<sha2::Sha512>(n, e, false, signing_input, &signature)
-            }
-            (KeyMaterial::Rsa { n, e }, A::PS256) => {
-                verify_rsa::<sha2::Sha256>(n, e, true, signing_input, &signature)
-            }
-            (KeyMaterial::Rsa { n, e }, A::PS384) => {
-                verify_rsa::<sha2::Sha384>(n, e, true, signing_input, &signature)
-            }
-            (KeyMaterial::Rsa { n, e }, A::PS512) => {
-                verify_rsa::<sha2::Sha512>(n, e, true, signing_input, &signature)
+            (KeyMaterial::Rsa { n, e }, A::RS512 | A::PS512) => {
+                verify_rsa::<sha2::Sha512>(n, e, alg == A::PS512, signing_input, &signature)
             }
             (KeyMaterial::Ec { x, y, .. }, A::ES256) => {
-                use p256::ecdsa::signature::Verifier as _;
-                let point = sec1_point(x, y);
-                let Ok(key) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
-                    return false;
-                };
-                p256::ecdsa::Signature::from_slice(&signature)
-                    .is_ok_and(|s| key.verify(signing_input, &s).is_ok())
+                verify_ecdsa!(p256, x, y, signing_input, &signature)
             }
             (KeyMaterial::Ec { x, y, .. }, A::ES384) => {
-                use p384::ecdsa::signature::Verifier as _;
-                let point = sec1_point(x, y);
-                let Ok(key) = p384::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
-                    return false;
-                };
-                p384::ecdsa::Signature::from_slice(&signature)
-                    .is_ok_and(|s| key.verify(signing_input, &s).is_ok())
+                verify_ecdsa!(p384, x, y, signing_input, &signature)
             }
             _ => false,
         }
@@ -312,20 +303,10 @@ where
     }
 }
 
-/// ES512 with the `p521` crate, since `jsonwebtoken` does not implement it.
+/// ES512 with the `p521` crate (`jsonwebtoken` has no ES512; the signature is read leniently,
+/// as Nimbus reads it).
 fn verify_es512(x: &[u8], y: &[u8], signing_input: &[u8], signature_b64: &str) -> bool {
-    use p521::ecdsa::signature::Verifier as _;
-    let point = sec1_point(x, y);
-    let Ok(key) = p521::ecdsa::VerifyingKey::from_sec1_bytes(&point) else {
-        return false;
-    };
-    let Some(sig) = decode_b64url(signature_b64) else {
-        return false;
-    };
-    let Ok(sig) = p521::ecdsa::Signature::from_slice(&sig) else {
-        return false;
-    };
-    key.verify(signing_input, &sig).is_ok()
+    decode_b64url(signature_b64).is_some_and(|sig| verify_ecdsa!(p521, x, y, signing_input, &sig))
 }
 
 /// Base64url, with or without padding (Nimbus decodes leniently).
