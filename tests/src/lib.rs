@@ -181,6 +181,20 @@ pub fn run_cli(args: &[&str]) -> (Option<i32>, serde_json::Value) {
     (output.status.code(), json)
 }
 
+/// The `secure-settings.yml` that `trust-console export --draft --include-secrets` writes into
+/// `out` for the console that `source` names (`--data-dir D`, or `--database-url U
+/// --master-key-file K`).
+///
+/// # Panics
+/// When the export fails or writes no secure settings.
+pub fn exported_secure_settings(source: &[&str], out: &Path) -> String {
+    let out_text = out.to_str().expect("UTF-8 path");
+    let args = ["export", "--draft", "--include-secrets", "--out", out_text];
+    let (code, report) = run_cli(&[&args[..], source].concat());
+    assert_eq!(code, Some(0), "{report}");
+    std::fs::read_to_string(out.join("secure-settings.yml")).expect("secure-settings.yml")
+}
+
 /// A running console. Killed when dropped unless stopped first.
 pub struct Console {
     child: Option<Child>,

@@ -6,8 +6,8 @@
 use std::{path::Path, process::Command, sync::Arc, time::Duration};
 
 use integration_tests::{
-    ADMIN_PASSWORD, Api, Console, binary, client, database_contents, login, on_postgres, run_cli,
-    use_database_of,
+    ADMIN_PASSWORD, Api, Console, binary, client, database_contents, exported_secure_settings,
+    login, on_postgres, run_cli, use_database_of,
 };
 use serde_json::{Value, json};
 
@@ -93,18 +93,10 @@ async fn secrets_and_session_ids_never_reach_the_database_in_clear() {
     // The secrets still work: the export with secrets (CLI) shows them in clear.
     assert!(console.stop().success());
     check("after a clean stop");
-    let out = data.path().join("out");
-    let (code, _) = run_cli(&[
-        "export",
-        "--draft",
-        "--include-secrets",
-        "--out",
-        out.to_str().unwrap(),
-        "--data-dir",
-        data.path().to_str().unwrap(),
-    ]);
-    assert_eq!(code, Some(0));
-    let secure = std::fs::read_to_string(out.join("secure-settings.yml")).unwrap();
+    let secure = exported_secure_settings(
+        &["--data-dir", data.path().to_str().unwrap()],
+        &data.path().join("out"),
+    );
     assert!(
         secure.contains(HMAC_KEY) && secure.contains(KEPT_SECRET),
         "{secure}"

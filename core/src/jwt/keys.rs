@@ -221,13 +221,13 @@ impl Jwk {
         };
         match (&self.material, alg) {
             (KeyMaterial::Oct { secret }, A::HS256) => {
-                verify_hmac::<sha2::Sha256>(secret, signing_input, &signature)
+                verify_hmac::<hmac::Hmac<sha2::Sha256>>(secret, signing_input, &signature)
             }
             (KeyMaterial::Oct { secret }, A::HS384) => {
-                verify_hmac::<sha2::Sha384>(secret, signing_input, &signature)
+                verify_hmac::<hmac::Hmac<sha2::Sha384>>(secret, signing_input, &signature)
             }
             (KeyMaterial::Oct { secret }, A::HS512) => {
-                verify_hmac::<sha2::Sha512>(secret, signing_input, &signature)
+                verify_hmac::<hmac::Hmac<sha2::Sha512>>(secret, signing_input, &signature)
             }
             (KeyMaterial::Rsa { n, e }, A::RS256 | A::PS256) => {
                 verify_rsa::<sha2::Sha256>(n, e, alg == A::PS256, signing_input, &signature)
@@ -258,25 +258,14 @@ fn sec1_point(x: &[u8], y: &[u8]) -> Vec<u8> {
     point
 }
 
-/// HMAC over the signing input, compared in constant time and at full length.
-fn verify_hmac<D>(secret: &[u8], signing_input: &[u8], signature: &[u8]) -> bool
-where
-    D: sha2::digest::core_api::CoreProxy,
-    D::Core: sha2::digest::HashMarker
-        + sha2::digest::core_api::UpdateCore
-        + sha2::digest::core_api::FixedOutputCore
-        + sha2::digest::core_api::BufferKindUser<BufferKind = sha2::digest::block_buffer::Eager>
-        + Default
-        + Clone,
-    <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize:
-        sha2::digest::typenum::IsLess<sha2::digest::typenum::U256>,
-    sha2::digest::typenum::Le<
-        <D::Core as sha2::digest::core_api::BlockSizeUser>::BlockSize,
-        sha2::digest::typenum::U256,
-    >: sha2::digest::typenum::NonZero,
-{
-    use hmac::Mac as _;
-    let Ok(mut mac) = hmac::Hmac::<D>::new_from_slice(secret) else {
+/// HMAC (`M`, keyed with `secret`) over the signing input, compared in constant time and at
+/// full length.
+fn verify_hmac<M: hmac::Mac + hmac::digest::KeyInit>(
+    secret: &[u8],
+    signing_input: &[u8],
+    signature: &[u8],
+) -> bool {
+    let Ok(mut mac) = <M as hmac::Mac>::new_from_slice(secret) else {
         return false;
     };
     mac.update(signing_input);
