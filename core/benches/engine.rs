@@ -17,6 +17,12 @@ fn main() {
     native::main();
 }
 
+/// The server's allocator (server/src/main.rs): the figures are those of the deployed path, for
+/// the measured code and its baseline alike.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::hint::black_box;

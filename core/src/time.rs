@@ -23,21 +23,64 @@ pub fn utc(secs: i64) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct Utc(pub i64);
 
+impl Utc {
+    /// The text of a year from 0 to 9999 (every date a token carries in practice), written
+    /// without the formatting machinery: a date is in every trace.
+    pub fn ascii(self) -> Option<[u8; 23]> {
+        let (year, month, day, rem) = civil(self.0);
+        let year = u16::try_from(year).ok().filter(|y| *y <= 9999)?;
+        let mut text = *b"0000-00-00 00:00:00 UTC";
+        let digits = |out: &mut [u8], mut n: u32| {
+            for place in out.iter_mut().rev() {
+                // A digit is below 10: the cast keeps it.
+                *place = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        let part = |n: i64| u32::try_from(n).unwrap_or_default();
+        digits(&mut text[0..4], u32::from(year));
+        digits(&mut text[5..7], part(month));
+        digits(&mut text[8..10], part(day));
+        digits(&mut text[11..13], part(rem / 3_600));
+        digits(&mut text[14..16], part(rem % 3_600 / 60));
+        digits(&mut text[17..19], part(rem % 60));
+        Some(text)
+    }
+
+    /// Appends the text to `out`.
+    pub fn push_to(self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self.ascii() {
+            Some(text) => out.push_str(std::str::from_utf8(&text).unwrap_or_default()),
+            // Writing into a String cannot fail.
+            None => drop(write!(out, "{self}")),
+        }
+    }
+}
+
+/// Epoch seconds as (year, month, day, seconds into the day): Howard Hinnant's
+/// civil-from-days, proleptic Gregorian.
+fn civil(secs: i64) -> (i64, i64, i64, i64) {
+    let days = secs.div_euclid(DAY);
+    let rem = secs.rem_euclid(DAY);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, rem)
+}
+
 impl std::fmt::Display for Utc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secs = self.0;
-        let days = secs.div_euclid(DAY);
-        let rem = secs.rem_euclid(DAY);
-        // Howard Hinnant's civil-from-days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        if let Some(text) = self.ascii() {
+            return f.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?);
+        }
+        let (year, month, day, rem) = civil(self.0);
         write!(
             f,
             "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
@@ -103,4 +146,49 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     Ok(days * DAY + hour * 3_600 + minute * 60 + second)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text through the formatting machinery, as every date was written before
+    /// [`Utc::ascii`].
+    fn formatted(secs: i64) -> String {
+        let (year, month, day, rem) = civil(secs);
+        format!(
+            "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+            rem / 3_600,
+            rem % 3_600 / 60,
+            rem % 60
+        )
+    }
+
+    #[test]
+    fn the_fast_text_is_the_formatted_one() {
+        let year_10000 = 253_402_300_800;
+        let mut samples = vec![
+            0,
+            -1,
+            1_700_000_000,
+            951_782_400, // 2000-02-29
+            year_10000 - 1,
+            year_10000,
+            -62_167_219_200, // 0000-01-01
+            -62_167_219_201,
+            i64::from(i32::MAX),
+        ];
+        samples.extend((0..2_000).map(|i| i * 7_919_993 - 3_000_000_000));
+        for secs in samples {
+            let mut pushed = String::from(">");
+            Utc(secs).push_to(&mut pushed);
+            assert_eq!(Utc(secs).to_string(), formatted(secs), "{secs}");
+            assert_eq!(pushed[1..], formatted(secs), "{secs}");
+        }
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc(year_10000), "10000-01-01 00:00:00 UTC");
+        assert_eq!(utc(-62_167_219_201), "-001-12-31 23:59:59 UTC");
+        assert!(Utc(year_10000).ascii().is_none());
+        assert_eq!(parse_utc("2023-11-14 22:13:20"), Ok(1_700_000_000));
+    }
 }

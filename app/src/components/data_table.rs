@@ -115,7 +115,10 @@ mod tests {
                 <tr data-testid="row"><td class=Placement::Inline.cell()>"a"</td><td>"b"</td></tr>
             </DataTable>
         }
-        .to_html();
+        .to_html()
+        // Leptos's hydration markers: with erased component types every text child and view
+        // boundary gets one; they are not content.
+        .replace("<!>", "");
         assert!(
             html.contains(r#"class="mt-3 relative overflow-x-auto""#),
             "{html}"

@@ -17,17 +17,19 @@
 //! set reload finds new keys; the cache is off when the ttl or the size is not positive.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::algorithm::{Algorithm, Family};
 use super::keys::{Jwk, candidates, filter_keys, parse_jwks};
+use super::push_int;
 use super::realm::{
     ChainLink, ClaimSetting, ClientAuthType, JwtRealm, PkcSource, RealmChain, TokenType,
 };
 use super::token::{ClientCredential, ParsedJwt, bearer, client_credential, epoch_seconds};
+use crate::config::TimeValue;
 use crate::diagnostic::StackVersion;
 
 /// The steps of the trace, in the order they run.
@@ -237,7 +239,7 @@ pub(crate) fn authenticate_with(
                 implicit,
             } => {
                 trace.push(TraceEntry {
-                    realm: Arc::from(name),
+                    realm: other_realm_name(name, implicit),
                     step: Step::Credentials,
                     outcome: Outcome::Skip,
                     message: passes_by(kind, implicit),
@@ -246,12 +248,12 @@ pub(crate) fn authenticate_with(
             }
         };
         let mut t = Tracer {
-            realm: Arc::from(realm.name.as_str()),
+            realm: Arc::clone(&realm.trace_name),
             trace: &mut trace,
         };
         t.pass(
             Step::TokenParse,
-            format!("signed JWT with alg [{}]", jwt.alg()),
+            joined(&["signed JWT with alg [", jwt.alg(), "]"]),
         );
         let Some(user) = validate(realm, &jwt, &credential, request, &mut t) else {
             continue;
@@ -274,6 +276,18 @@ pub(crate) fn authenticate_with(
         success: None,
         trace,
         token_principal: Some(jwt.token_principal()),
+    }
+}
+
+/// The name of a realm of another type for its trace line: the realms Elasticsearch adds by
+/// itself are in every trace, so their names are shared, not allocated.
+fn other_realm_name(name: &str, implicit: bool) -> Arc<str> {
+    static DEFAULT_FILE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("default_file"));
+    static DEFAULT_NATIVE: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("default_native"));
+    match (name, implicit) {
+        ("default_file", true) => Arc::clone(&DEFAULT_FILE),
+        ("default_native", true) => Arc::clone(&DEFAULT_NATIVE),
+        _ => Arc::from(name),
     }
 }
 
@@ -444,56 +458,87 @@ fn validate(
     }
     match build_user(realm, jwt) {
         Ok(user) => {
-            t.pass(Step::Principal, format!("principal [{}]", user.username));
+            t.pass(
+                Step::Principal,
+                joined(&["principal [", &user.username, "]"]),
+            );
             Some(user)
         }
         Err(message) => t.fail(Step::Principal, message),
     }
 }
 
-/// What Elasticsearch's JWT cache would do with this token: nothing when it is off; else how
-/// long a success would be served without checking claims or signature again.
-fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
-    use crate::time::Utc;
-    use std::fmt::Write as _;
-    let (ttl, size) = (realm.cache_ttl, realm.cache_size);
-    if ttl.millis() <= 0 || size <= 0 {
-        return format!(
+/// What Elasticsearch's JWT cache would do with a token: nothing when it is off; else how
+/// long a success would be served without checking claims or signature again. The realm's
+/// settings are written into the texts once; a token adds only its dates.
+#[derive(Clone, Debug)]
+pub(crate) struct CacheNote {
+    /// The whole line when the cache is off.
+    off: Option<String>,
+    /// `until exp + allowed_clock_skew [<skew>] (`
+    until_exp: String,
+    /// `for jwt.cache.ttl [<ttl>] (`
+    for_ttl: String,
+    /// `for at most jwt.cache.ttl [<ttl>]`
+    at_most: String,
+    /// From `, without checking` to the end.
+    tail: String,
+    ttl_millis: i64,
+    skew_millis: i64,
+}
+
+impl CacheNote {
+    const FIRST: &'static str = "not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache ";
+
+    pub(crate) fn new(ttl: TimeValue, size: i64, skew: TimeValue) -> Self {
+        let off = (ttl.millis() <= 0 || size <= 0).then(|| format!(
             "the JWT cache is off (jwt.cache.ttl [{ttl}], jwt.cache.size [{size}]): Elasticsearch checks every presentation of the token in full"
-        );
-    }
-    let skew = realm.allowed_clock_skew;
-    // One string, written in order: this runs for every token a cached realm checks.
-    let mut note = String::with_capacity(400);
-    note.push_str("not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache ");
-    // Writing into a String cannot fail.
-    let _ = match jwt.claim("exp").and_then(epoch_seconds) {
-        Some(exp) => {
-            let expires = exp
-                .saturating_mul(1000)
-                .saturating_add(skew.millis().max(0));
-            let evicted = now_millis.saturating_add(ttl.millis());
-            if expires <= evicted {
-                write!(
-                    note,
-                    "until exp + allowed_clock_skew [{skew}] ({})",
-                    Utc(expires.div_euclid(1000))
-                )
-            } else {
-                write!(
-                    note,
-                    "for jwt.cache.ttl [{ttl}] ({}), before exp + allowed_clock_skew",
-                    Utc(evicted.div_euclid(1000))
-                )
-            }
+        ));
+        Self {
+            off,
+            until_exp: format!("until exp + allowed_clock_skew [{skew}] ("),
+            for_ttl: format!("for jwt.cache.ttl [{ttl}] ("),
+            at_most: format!("for at most jwt.cache.ttl [{ttl}]"),
+            tail: format!(
+                ", without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [{size}])"
+            ),
+            ttl_millis: ttl.millis(),
+            skew_millis: skew.millis().max(0),
         }
-        None => write!(note, "for at most jwt.cache.ttl [{ttl}]"),
-    };
-    let _ = write!(
-        note,
-        ", without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [{size}])"
-    );
-    note
+    }
+
+    /// The line for a token whose `exp` is `exp_secs`, presented at `now_millis`.
+    fn write(&self, exp_secs: Option<i64>, now_millis: i64) -> String {
+        use crate::time::Utc;
+        if let Some(off) = &self.off {
+            return off.clone();
+        }
+        let mut note = String::with_capacity(400);
+        note.push_str(Self::FIRST);
+        match exp_secs {
+            Some(exp) => {
+                let expires = exp.saturating_mul(1000).saturating_add(self.skew_millis);
+                let evicted = now_millis.saturating_add(self.ttl_millis);
+                if expires <= evicted {
+                    note.push_str(&self.until_exp);
+                    Utc(expires.div_euclid(1000)).push_to(&mut note);
+                    note.push(')');
+                } else {
+                    note.push_str(&self.for_ttl);
+                    Utc(evicted.div_euclid(1000)).push_to(&mut note);
+                    note.push_str("), before exp + allowed_clock_skew");
+                }
+            }
+            None => note.push_str(&self.at_most),
+        }
+        note.push_str(&self.tail);
+        note
+    }
+}
+
+fn cache_note(realm: &JwtRealm, jwt: &ParsedJwt, now_millis: i64) -> String {
+    let exp = jwt.claim("exp").and_then(epoch_seconds);
+    realm.cache_note.write(exp, now_millis)
 }
 
 fn client_auth(realm: &JwtRealm, credential: &ClientCredential) -> Result<Message, Message> {
@@ -529,7 +574,7 @@ fn check_typ(realm: &JwtRealm, jwt: &ParsedJwt, version: StackVersion) -> Result
     };
     let at_jwt = realm.token_type == TokenType::AccessToken && version >= StackVersion::AT_JWT_TYP;
     if typ.eq_ignore_ascii_case("JWT") || (at_jwt && typ.eq_ignore_ascii_case("at+jwt")) {
-        Ok(Cow::Owned(format!("typ [{typ}] is allowed")))
+        Ok(Cow::Owned(joined(&["typ [", typ, "] is allowed"])))
     } else {
         Err(Cow::Borrowed("invalid jwt typ header"))
     }
@@ -593,6 +638,29 @@ impl StringClaimCheck<'_> {
     }
 }
 
+/// The texts one after another, in one allocation: the trace's passing lines are written for
+/// every token, and `format!` costs more than the copy.
+fn joined(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `[<claim>] <secs><relation><skew>s`, the line of a date claim that passed.
+fn date_passed(claim: &str, secs: i64, relation: &str, skew_secs: i64) -> String {
+    let mut out = String::with_capacity(64);
+    out.push('[');
+    out.push_str(claim);
+    out.push_str("] ");
+    push_int(&mut out, secs);
+    out.push_str(relation);
+    push_int(&mut out, skew_secs);
+    out.push('s');
+    out
+}
+
 /// Appends the texts separated by `,` (Java's `String.join(",", ...)`).
 fn push_joined<'a>(out: &mut String, texts: impl Iterator<Item = &'a str>) {
     for (i, text) in texts.enumerate() {
@@ -606,7 +674,7 @@ fn push_joined<'a>(out: &mut String, texts: impl Iterator<Item = &'a str>) {
 fn check_alg(realm: &JwtRealm, jwt: &ParsedJwt) -> Result<String, String> {
     let alg = jwt.alg();
     if realm.allowed_algorithms.iter().any(|a| a.name() == alg) {
-        Ok(format!("alg [{alg}] is allowed"))
+        Ok(joined(&["alg [", alg, "] is allowed"]))
     } else {
         let names: Vec<&str> = realm.allowed_algorithms.iter().map(|a| a.name()).collect();
         Err(format!(
@@ -647,14 +715,14 @@ fn date_check(
     let skew_ms = skew_secs.saturating_mul(1000);
     match rule {
         DateRule::BeforeNow if claim_ms < now_ms.saturating_add(skew_ms) => Ok(Cow::Owned(
-            format!("[{claim}] {secs} is before now + {skew_secs}s"),
+            date_passed(claim, secs, " is before now + ", skew_secs),
         )),
         DateRule::BeforeNow => Err(format!(
             "date claim [{claim}] value [{claim_ms}] must be before now [{now_ms}]"
         )),
-        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => Ok(Cow::Owned(format!(
-            "[{claim}] {secs} is after now - {skew_secs}s"
-        ))),
+        DateRule::AfterNow if claim_ms > now_ms.saturating_sub(skew_ms) => Ok(Cow::Owned(
+            date_passed(claim, secs, " is after now - ", skew_secs),
+        )),
         DateRule::AfterNow => Err(format!(
             "date claim [{claim}] value [{claim_ms}] must be after now [{now_ms}]"
         )),
@@ -710,12 +778,15 @@ fn verify(keys: &[Jwk], jwt: &ParsedJwt, alg: Algorithm) -> Result<String, Strin
     }
     for (i, key) in candidates.iter().enumerate() {
         if key.verify(alg, jwt.signing_input().as_bytes(), jwt.signature_b64()) {
-            return Ok(format!(
-                "verified with {} (candidate {} of {})",
-                key.label(),
-                i + 1,
-                candidates.len()
-            ));
+            let mut message = String::with_capacity(64);
+            message.push_str("verified with ");
+            key.push_label(&mut message);
+            message.push_str(" (candidate ");
+            push_int(&mut message, i + 1);
+            message.push_str(" of ");
+            push_int(&mut message, candidates.len());
+            message.push(')');
+            return Ok(message);
         }
     }
     Err(format!(

@@ -114,26 +114,38 @@ impl Jwk {
         }
     }
 
-    /// A short label for people: `kid [k1] RSA 2048 bits` (written straight into the message
-    /// that names the key).
+    /// A short label for people: `kid [k1] RSA 2048 bits`.
     pub fn label(&self) -> impl fmt::Display + '_ {
         struct Label<'a>(&'a Jwk);
         impl fmt::Display for Label<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let key = self.0;
-                match &key.kid {
-                    Some(kid) => write!(f, "kid [{kid}] ")?,
-                    None => f.write_str("no kid ")?,
-                }
-                match &key.material {
-                    KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv } => {
-                        write!(f, "{} {crv}", key.kty())
-                    }
-                    _ => write!(f, "{} {} bits", key.kty(), key.size_bits()),
-                }
+                let mut text = String::with_capacity(32);
+                self.0.push_label(&mut text);
+                f.write_str(&text)
             }
         }
         Label(self)
+    }
+
+    /// Appends [`Jwk::label`] to `out` (the trace names the key that verified every token).
+    pub fn push_label(&self, out: &mut String) {
+        match &self.kid {
+            Some(kid) => {
+                out.push_str("kid [");
+                out.push_str(kid);
+                out.push_str("] ");
+            }
+            None => out.push_str("no kid "),
+        }
+        out.push_str(self.kty());
+        out.push(' ');
+        match &self.material {
+            KeyMaterial::Ec { crv, .. } | KeyMaterial::Okp { crv } => out.push_str(crv),
+            _ => {
+                super::push_int(out, self.size_bits());
+                out.push_str(" bits");
+            }
+        }
     }
 
     /// `JwkValidateUtil.isMatch`: whether this key can verify `alg` (type, size, curve). The
@@ -569,6 +581,28 @@ mod tests {
         ] {
             assert!(parse_jwks(bad).is_err(), "{bad}");
         }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn labels_name_the_kid_the_type_and_the_size_or_curve() {
+        let corpus = include_str!("../../../tests/fixtures/jwt-corpus/pkc.jwks.json");
+        let labels: Vec<String> = parse_jwks(corpus)
+            .unwrap()
+            .iter()
+            .chain([&oct(256)])
+            .map(|k| k.label().to_string())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "kid [rsa] RSA 2048 bits",
+                "kid [weak] RSA 1024 bits",
+                "kid [p256] EC P-256",
+                "kid [p384] EC P-384",
+                "kid [p521] EC P-521",
+                "no kid oct 256 bits",
+            ]
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

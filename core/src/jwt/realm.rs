@@ -4,6 +4,7 @@
 //! realms (reported as diagnostics instead of stopping at the first).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::config::value::{parse_bool, parse_choice, parse_int, parse_time};
 use crate::config::{SettingError, Settings, TimeValue};
@@ -11,6 +12,7 @@ use crate::patterns::PatternSet;
 use crate::patterns::java::JavaRegex;
 
 use super::algorithm::{Algorithm, Family};
+use super::authenticate::CacheNote;
 use super::catalog;
 use super::keys::{FilteredKeys, Jwk, filter_keys, parse_jwks};
 use crate::diagnostic::{Diagnostic, LintReport, StackVersion, Target};
@@ -150,6 +152,11 @@ pub struct JwtRealm {
     pub cache_size: i64,
     /// `authorization_realms`. Default empty.
     pub authorization_realms: Vec<String>,
+    /// The trace's cache line, its fixed parts written from `jwt.cache.ttl`, `jwt.cache.size`
+    /// and `allowed_clock_skew` when the realm is read.
+    pub(crate) cache_note: CacheNote,
+    /// `name`, shared by the realm's trace lines (every token's trace names its realm).
+    pub(crate) trace_name: Arc<str>,
 }
 
 /// Any realm in the chain.
@@ -736,6 +743,8 @@ fn read_jwt(
         cache_ttl,
         cache_size,
         authorization_realms,
+        cache_note: CacheNote::new(cache_ttl, cache_size, allowed_clock_skew),
+        trace_name: Arc::from(name),
     };
     read_keys(r, &mut realm, read_file);
     realm

@@ -811,3 +811,74 @@ fn the_fixed_texts_of_the_realms_elasticsearch_adds_match_the_general_form() {
     }
     assert!(passes_by("pki", true).contains("the TLS client certificate"));
 }
+
+/// Every line of a passing trace, word for word: these lines are written without `format!`
+/// (they are in every token's trace), so their exact text is pinned here.
+#[wasm_bindgen_test(unsupported = test)]
+fn a_passing_trace_reads_exactly() {
+    let claims = json!({"iss": "iss8", "aud": "aud8", "sub": "security_test_user", "iat": -5, "exp": 4_070_908_800_i64, "nbf": 946_684_800});
+    let token = sign(&claims, Header::new(jsonwebtoken::Algorithm::HS256), KEY);
+    let chain = doc_chain("  allowed_clock_skew: 1m\n  jwt.cache.ttl: 5m\n  jwt.cache.size: 7\n");
+    let result = run(
+        &chain,
+        &token,
+        Some("SharedSecret client-shared-secret-string"),
+        NOW,
+    );
+    let realms: Vec<&str> = result.trace.iter().map(|e| &*e.realm).collect();
+    let mut expected_realms = vec!["default_file", "default_native"];
+    expected_realms.resize(17, "jwt8");
+    assert_eq!(realms, expected_realms);
+    let steps: Vec<(Step, Outcome)> = result.trace.iter().map(|e| (e.step, e.outcome)).collect();
+    use Outcome::{Pass, Skip};
+    assert_eq!(
+        steps,
+        [
+            (Step::Credentials, Skip),
+            (Step::Credentials, Skip),
+            (Step::TokenParse, Pass),
+            (Step::ClientAuthentication, Pass),
+            (Step::Cache, Skip),
+            (Step::Typ, Pass),
+            (Step::Iss, Pass),
+            (Step::Sub, Pass),
+            (Step::Aud, Pass),
+            (Step::Alg, Pass),
+            (Step::Iat, Pass),
+            (Step::Exp, Pass),
+            (Step::Nbf, Pass),
+            (Step::AuthTime, Pass),
+            (Step::RequiredClaims, Skip),
+            (Step::Signature, Pass),
+            (Step::Principal, Pass),
+        ]
+    );
+    let messages: Vec<&str> = result.trace.iter().map(|e| &*e.message).collect();
+    assert_eq!(
+        messages,
+        [
+            "a file realm, added by Elasticsearch because no realm of that type is configured: it reads Basic credentials (username and password), so the Bearer JWT passes it by",
+            "a native realm, added by Elasticsearch because no realm of that type is configured: it reads Basic credentials (username and password), so the Bearer JWT passes it by",
+            "signed JWT with alg [HS256]",
+            "shared secret matches",
+            "not cached (a first presentation): after a success Elasticsearch serves this exact token from its JWT cache for jwt.cache.ttl [5m] (2023-11-14 22:18:20 UTC), before exp + allowed_clock_skew, without checking claims or signature again (client authentication still runs); role-mapping changes and a JWK set reload with new keys clear the cache (jwt.cache.size [7])",
+            "typ [JWT] is allowed",
+            "[iss] value [iss8] is allowed",
+            "[sub] value [security_test_user] is allowed",
+            "[aud] value [aud8] is allowed",
+            "alg [HS256] is allowed",
+            "[iat] -5 is before now + 60s",
+            "[exp] 4070908800 is after now - 60s",
+            "[nbf] 946684800 is before now + 60s",
+            "no [auth_time] claim",
+            "no required_claims configured",
+            "verified with no kid oct 320 bits (candidate 1 of 1)",
+            "principal [security_test_user]",
+        ]
+    );
+    let user = &result.success.as_ref().expect("accepted").1;
+    assert_eq!(
+        Value::Object(user.metadata.clone()),
+        json!({"jwt_token_type": "id_token", "jwt_claim_iss": "iss8", "jwt_claim_aud": ["aud8"], "jwt_claim_sub": "security_test_user"})
+    );
+}
