@@ -133,12 +133,40 @@ fn parse_time_number(key: &str, input: &str, number: &str) -> Result<i64, Settin
             ),
         )),
         Some(value) => Ok(value),
-        None if number.parse::<f64>().is_ok() => Err(SettingError::new(
+        None if is_float_text(number) => Err(SettingError::new(
             key,
             format!("failed to parse [{input}], fractional time values are not supported"),
         )),
         None => Err(SettingError::new(key, format!("failed to parse [{input}]"))),
     }
+}
+
+/// Whether `s` reads as a float, exactly as `s.parse::<f64>().is_ok()` decides (a unit test
+/// holds them equal): an optional sign, then `inf`, `infinity` or `nan` in any case, or digits
+/// with at most one `.` (a digit on at least one side) and an optional exponent. Written out so
+/// the browser client carries no float parser: its 10 KB table of powers of five sat in the
+/// data every page downloads, for this one question.
+fn is_float_text(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if ["inf", "infinity", "nan"]
+        .iter()
+        .any(|word| s.eq_ignore_ascii_case(word))
+    {
+        return true;
+    }
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(at) => (&s[..at], Some(&s[at + 1..])),
+        None => (s, None),
+    };
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
 }
 
 /// `Long.parseLong`: optional sign, ASCII digits only, no surrounding space.
@@ -246,6 +274,56 @@ mod tests {
     use super::*;
 
     const KEY: &str = "xpack.security.authc.realms.jwt.j.allowed_clock_skew";
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn float_text_is_what_the_float_parser_accepts() {
+        // Every string of up to four characters over the characters a float can hold (and a
+        // few it cannot), then longer ones.
+        const ALPHABET: &[u8] = b"09.eE+-inaftyIN x";
+        let mut texts: Vec<String> = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| {
+                    ALPHABET
+                        .iter()
+                        .map(move |&c| format!("{t}{}", char::from(c)))
+                })
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        texts.extend(
+            [
+                "infinity",
+                "-Infinity",
+                "+INF",
+                "NaN",
+                "nan1",
+                "infinit",
+                "1e400",
+                "1.5e-3",
+                "12.",
+                ".12",
+                "1.2.3",
+                "1e+",
+                "1e+5",
+                "1e5e5",
+                "--1",
+                "1_000",
+                "0x1p3",
+                "1.5d",
+                " 1.5",
+                "1.5 ",
+                "١",
+                "1.5s",
+            ]
+            .map(str::to_owned),
+        );
+        for text in &texts {
+            assert_eq!(is_float_text(text), text.parse::<f64>().is_ok(), "[{text}]");
+        }
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn time_values_accept_what_elasticsearch_accepts() {
