@@ -14,11 +14,11 @@
 // Enforced today, from the build of 2026-12-06 with erased component types and no float
 // parser (login 385 KB, overview 458 KB, the largest page, the realm editor, 811 KB): 500 KB
 // and 880 KB (lowered from 600 KB and 1,050 KB when the signers left the client, then from
-// 560 KB and 1,000 KB when Leptos's `erase_components` shrank every page's chunks). Reason: wasm-split moves code
-// into per-page chunks but cannot split data — every page's strings and tables stay in the
-// main module (about a third of its 1 MB) — and each of a page's 50–310 small chunks is
-// compressed on its own. These ceilings only stop regressions; lower them as the client
-// shrinks.
+// 560 KB and 1,000 KB when Leptos's `erase_components` shrank every page's chunks). Reason:
+// wasm-split moves code into per-page chunks but cannot split data — every page's strings and
+// tables stay in the main module (about a third of its 1 MB) — and each of a page's 30–260
+// small chunks is compressed on its own. These ceilings only stop regressions; lower them as
+// the client shrinks.
 import { ADMIN_PASSWORD, hydrated, launchBrowser, startConsole } from './support.mjs';
 
 const PAGES = [

@@ -26,7 +26,7 @@ pub struct Utc(pub i64);
 impl Utc {
     /// The text of a year from 0 to 9999 (every date a token carries in practice), written
     /// without the formatting machinery: a date is in every trace.
-    pub fn ascii(self) -> Option<[u8; 23]> {
+    fn ascii(self) -> Option<[u8; 23]> {
         let (year, month, day, rem) = civil(self.0);
         let year = u16::try_from(year).ok().filter(|y| *y <= 9999)?;
         let mut text = *b"0000-00-00 00:00:00 UTC";
