@@ -174,7 +174,7 @@ pub const CA_INPUT: &str = "CA certificates";
 pub fn read_certificates(pem: &str, what: &'static str) -> Result<Vec<Cert>, CertError> {
     check_pem_size(pem, what)?;
     let mut out = Vec::new();
-    for block in x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes()) {
+    for block in crate::pem::blocks(pem) {
         let Ok(block) = block else { break };
         if block.label != "CERTIFICATE" {
             continue;
@@ -719,7 +719,7 @@ fn ecdsa_der_to_raw(der: &[u8], size: usize) -> Option<Vec<u8>> {
 pub fn key_matches(cert: &Cert, pem: &str) -> Result<bool, CertError> {
     let fail = |m: &str| CertError::Key(m.to_owned());
     check_pem_size(pem, "private key")?;
-    let block = x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes())
+    let block = crate::pem::blocks(pem)
         .filter_map(Result::ok)
         .find(|b| b.label.contains("PRIVATE KEY"))
         .ok_or_else(|| fail("no -----BEGIN PRIVATE KEY----- block"))?;

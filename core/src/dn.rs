@@ -104,7 +104,7 @@ impl DistinguishedName {
                     .iter()
                     .map(|(name, value)| {
                         let value = escape(&normalize_value(value));
-                        format!("{}={value}", name.to_lowercase())
+                        format!("{}={value}", crate::case::to_lowercase(name))
                     })
                     .collect();
                 parts.sort();
@@ -294,12 +294,12 @@ fn push_char(out: &mut Vec<u8>, c: char) {
 
 /// Case-ignore normalization: trim, collapse inner spaces, lower-case.
 fn normalize_value(value: &str) -> String {
-    value
+    let joined = value
         .split(' ')
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+        .join(" ");
+    crate::case::to_lowercase(&joined)
 }
 
 /// `RDN.appendNormalizedValue`'s escaping of a normalized value.

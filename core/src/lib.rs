@@ -34,6 +34,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod case;
 pub mod cert;
 pub mod config;
 pub mod cross_cluster;
@@ -50,6 +51,7 @@ pub mod login_throttle;
 pub mod net;
 pub mod paging;
 pub mod patterns;
+pub mod pem;
 pub mod playground;
 pub mod resource;
 pub mod role_mapping;

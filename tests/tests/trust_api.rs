@@ -28,7 +28,7 @@ async fn deployments_are_versioned_audited_and_scope_every_resource() {
     let (status, bad) = api
         .put(
             "/api/v1/deployments/prod",
-            &json!({"cluster_id": ID_A.to_uppercase()}),
+            &json!({"cluster_id": ID_A.to_ascii_uppercase()}),
         )
         .await;
     assert_eq!(

@@ -60,7 +60,7 @@ fn node(n: ChainNode) -> impl IntoView {
     let second = format!("{} · {} · {}", n.kind, order, n.state.words());
     let tooltip = format!("{} ({}), {}", n.name, n.kind, n.state.words());
     view! {
-        <g data-testid="chain-node" data-realm=n.name.clone() data-state=format!("{:?}", n.state).to_lowercase()>
+        <g data-testid="chain-node" data-realm=n.name.clone() data-state=format!("{:?}", n.state).to_ascii_lowercase()>
             <title>{tooltip}</title>
             <rect x=X y=n.y width=width height=BOX_HEIGHT rx="8" class=rect stroke-width="1.5" stroke-dasharray=dashed />
             <circle cx=X + 18 cy=n.y + BOX_HEIGHT / 2 r="6" class=accent />

@@ -44,7 +44,7 @@ pub fn TokenTimelinePicture(timeline: Timeline, realm: String) -> impl IntoView 
     }).collect_view();
     let now = timeline.now;
     view! {
-        <figure class="mt-4" data-testid="token-timeline" data-verdict=format!("{verdict:?}").to_lowercase()>
+        <figure class="mt-4" data-testid="token-timeline" data-verdict=format!("{verdict:?}").to_ascii_lowercase()>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="timeline-title timeline-desc" class="h-auto w-full">
                 <title id="timeline-title">"The token's times against now"</title>
                 <desc id="timeline-desc">{description}</desc>

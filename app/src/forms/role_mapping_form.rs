@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 use trust_core::{
+    case::to_lowercase,
     resource::{
         FieldError, parse_role_mapping,
         sample_identity::{RoleChange, SampleIdentity, role_change},
@@ -115,10 +116,10 @@ impl RoleMappingForm {
 
 /// Whether a mapping matches the search text (name, roles or rules, case-insensitive).
 pub fn matches_search(view: &ResourceView, search: &str) -> bool {
-    let search = search.trim().to_lowercase();
+    let search = to_lowercase(search.trim());
     search.is_empty()
-        || view.name.to_lowercase().contains(&search)
-        || view.body.to_string().to_lowercase().contains(&search)
+        || to_lowercase(&view.name).contains(&search)
+        || to_lowercase(&view.body.to_string()).contains(&search)
 }
 
 /// Fields the rule builder suggests: the user model's fields, and `metadata.jwt_claim_*` for

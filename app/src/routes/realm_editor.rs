@@ -279,7 +279,7 @@ fn SettingGroup(
     /// The stored realm's name and version, when editing one.
     stored_as: Option<(String, i64)>,
 ) -> impl IntoView {
-    let id = format!("group-{group:?}").to_lowercase();
+    let id = format!("group-{group:?}").to_ascii_lowercase();
     let specs: Vec<&'static SettingSpec> = SETTINGS.iter().filter(|s| s.group == group).collect();
     let server = StoredValue::new(server_diagnostics);
     view! {

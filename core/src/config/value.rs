@@ -87,7 +87,7 @@ impl SettingError {
 /// Elasticsearch's message for the key, e.g. `failed to parse setting [k] with value [10] as a
 /// time value: unit is missing or unrecognized`.
 pub fn parse_time(key: &str, input: &str) -> Result<TimeValue, SettingError> {
-    let normalized = input.to_lowercase();
+    let normalized = crate::case::to_lowercase(input);
     let normalized = normalized.trim();
     let units: [(&str, i64, i64); 7] = [
         ("nanos", 1, 1_000_000),

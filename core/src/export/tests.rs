@@ -514,7 +514,7 @@ fn the_apply_plan_orders_keystore_reload_yml_then_requests() {
     let steps = apply_plan(&rich());
     let titles: Vec<&str> = steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles.len(), 4, "{titles:?}");
-    assert!(titles[0].to_lowercase().contains("keystore"));
+    assert!(titles[0].to_ascii_lowercase().contains("keystore"));
     assert!(titles[1].contains("reload_secure_settings"));
     assert!(titles[2].contains("elasticsearch.yml"));
     let tag = |key: &str| {

@@ -53,8 +53,10 @@ pub fn pem_to_jwk(pem: &str, kid: Option<&str>) -> Result<Value, PemError> {
     if pem.len() > crate::limits::PEM_MAX_BYTES {
         return Err(PemError::TooLarge(pem.len()));
     }
-    let (_, block) =
-        x509_parser::pem::parse_x509_pem(pem.trim().as_bytes()).map_err(|_| PemError::NotPem)?;
+    let block = crate::pem::blocks(pem.trim())
+        .next()
+        .and_then(Result::ok)
+        .ok_or(PemError::NotPem)?;
     let certificate;
     let spki = match block.label.as_str() {
         "PUBLIC KEY" => {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Number, Value};
 
 use super::rules::FieldValue;
-use crate::dn;
+use crate::{case, dn};
 
 /// A user's fields, ready for matching. The four fixed fields are held apart from the
 /// metadata, so that looking one up is a `match`, not a map search (rules test them for every
@@ -47,8 +47,8 @@ impl DnValue {
         Self {
             raw: raw.to_owned(),
             normalized: dn::normalize(raw),
-            lower: differs(raw.to_lowercase()),
-            upper: differs(raw.to_uppercase()),
+            lower: differs(case::to_lowercase(raw)),
+            upper: differs(case::to_uppercase(raw)),
         }
     }
 }
@@ -272,6 +272,6 @@ fn equals_ignore_case(a: &str, b: &str) -> bool {
         return false;
     }
     a.chars().zip(b.chars()).all(|(x, y)| {
-        x == y || x.to_uppercase().eq(y.to_uppercase()) || x.to_lowercase().eq(y.to_lowercase())
+        x == y || case::upper(x).eq(case::upper(y)) || case::lower(x).eq(case::lower(y))
     })
 }

@@ -184,7 +184,7 @@ fn parse_format(value: &Value) -> Result<TemplateFormat, String> {
             token_name(value)
         ));
     };
-    match text.to_uppercase().as_str() {
+    match crate::case::to_uppercase(text).as_str() {
         "STRING" => Ok(TemplateFormat::String),
         "JSON" => Ok(TemplateFormat::Json),
         _ => Err(format!(

@@ -325,7 +325,7 @@ fn check_encoded(value: &str) -> Result<(), String> {
 
 /// Elasticsearch signs with RSA (`SHA256withRSA`) or EC (`SHA256withECDSA`) keys only.
 fn check_key_type(pem: &str) -> Result<(), String> {
-    let block = x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes())
+    let block = crate::pem::blocks(pem)
         .filter_map(Result::ok)
         .find(|b| b.label.contains("PRIVATE KEY"))
         .ok_or_else(|| "no -----BEGIN PRIVATE KEY----- block".to_owned())?;

@@ -56,7 +56,7 @@ fn errors(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
 #[wasm_bindgen_test(unsupported = test)]
 fn cluster_ids_are_32_lowercase_hex_and_the_usual_mistakes_are_named() {
     assert_eq!(check_cluster_id(ID_A), Ok(()));
-    let upper = check_cluster_id(&ID_A.to_uppercase()).unwrap_err();
+    let upper = check_cluster_id(&ID_A.to_ascii_uppercase()).unwrap_err();
     assert!(
         upper.contains("uppercase") && upper.contains(ID_A),
         "{upper}"

@@ -4,7 +4,7 @@ use super::ChangePasswordInput;
 use crate::error::ApiError;
 
 /// Changes the logged-in user's password (a wrong current password counts as a failed login).
-#[server(prefix = "/api/fn", endpoint = "change_password", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "change_password", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -5,7 +5,7 @@ use crate::error::ApiError;
 
 /// The selected deployment at a glance: each area's findings, certificates ending soon,
 /// one-way trust and the newest changes.
-#[server(prefix = "/api/fn", endpoint = "load_dashboard", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "load_dashboard", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn load_dashboard() -> Result<Dashboard, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::DeploymentList;
 use crate::error::ApiError;
 
 /// Every deployment and the selected one.
-#[server(prefix = "/api/fn", endpoint = "list_deployments", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "list_deployments", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn list_deployments() -> Result<DeploymentList, ApiError> {
     use crate::ssr;
     ssr::context::respond(

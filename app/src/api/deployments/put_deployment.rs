@@ -4,7 +4,7 @@ use super::{DeploymentView, PutDeploymentInput};
 use crate::error::ApiError;
 
 /// Creates or replaces a deployment.
-#[server(prefix = "/api/fn", endpoint = "put_deployment", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "put_deployment", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn put_deployment(input: PutDeploymentInput) -> Result<DeploymentView, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::RemoteView;
 use crate::error::ApiError;
 
 /// The selected deployment's remote clusters with their analysis.
-#[server(prefix = "/api/fn", endpoint = "remote_clusters", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "remote_clusters", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn remote_clusters() -> Result<Vec<RemoteView>, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::{ImportPreview, ImportRequest};
 use crate::error::ApiError;
 
 /// Previews or applies an import into the selected deployment.
-#[server(prefix = "/api/fn", endpoint = "import_config", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "import_config", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn import_config(request: ImportRequest) -> Result<ImportPreview, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::ExportView;
 use crate::error::ApiError;
 
 /// The selected deployment's export, secrets masked.
-#[server(prefix = "/api/fn", endpoint = "load_export", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "load_export", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn load_export() -> Result<ExportView, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 
 /// The selected deployment's artifacts with secret values, after the admin re-entered their
 /// password.
-#[server(prefix = "/api/fn", endpoint = "reveal_export", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "reveal_export", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn reveal_export(request: RevealRequest) -> Result<Vec<Artifact>, ApiError> {
     use crate::ssr;
     ssr::context::respond(

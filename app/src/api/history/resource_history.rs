@@ -4,7 +4,7 @@ use super::History;
 use crate::{api::security::ResourceKind, error::ApiError};
 
 /// The kept versions of one resource, newest first, each with what it changed.
-#[server(prefix = "/api/fn", endpoint = "resource_history", input = GetUrl, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "resource_history", input = GetUrl, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn resource_history(kind: ResourceKind, name: String) -> Result<History, ApiError> {
     use crate::ssr;
     ssr::context::respond(

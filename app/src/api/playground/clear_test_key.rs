@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::ApiError;
 
 /// Forgets the realm's test key.
-#[server(prefix = "/api/fn", endpoint = "clear_test_key", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "clear_test_key", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn clear_test_key(realm: String) -> Result<(), ApiError> {
     use crate::ssr;
     ssr::context::respond(

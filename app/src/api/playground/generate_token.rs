@@ -4,7 +4,7 @@ use super::{GenerateInput, GeneratedToken};
 use crate::error::ApiError;
 
 /// Signs a test token with the realm's HMAC key or its uploaded test key.
-#[server(prefix = "/api/fn", endpoint = "generate_token", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "generate_token", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn generate_token(input: GenerateInput) -> Result<GeneratedToken, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::{TestKeyInput, TestKeyView};
 use crate::error::ApiError;
 
 /// Keeps a private key server-side for signing the realm's test tokens.
-#[server(prefix = "/api/fn", endpoint = "set_test_key", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "set_test_key", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn set_test_key(input: TestKeyInput) -> Result<TestKeyView, ApiError> {
     use crate::ssr;
     ssr::context::respond(

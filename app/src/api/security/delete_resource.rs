@@ -4,7 +4,7 @@ use super::ResourceKind;
 use crate::error::ApiError;
 
 /// Deletes one resource (at `version`, when given).
-#[server(prefix = "/api/fn", endpoint = "delete_resource", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "delete_resource", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn delete_resource(
     kind: ResourceKind,
     name: String,

@@ -4,7 +4,7 @@ use super::ResourceView;
 use crate::error::ApiError;
 
 /// Fetches a realm's https JWK set now and keeps it (the realm at `version`).
-#[server(prefix = "/api/fn", endpoint = "fetch_jwks", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "fetch_jwks", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn fetch_jwks(name: String, version: i64) -> Result<ResourceView, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -4,7 +4,7 @@ use super::{ResourceKind, ResourceView};
 use crate::error::ApiError;
 
 /// Every resource of `kind`, by name (realms with their chain lint).
-#[server(prefix = "/api/fn", endpoint = "list_resources", input = GetUrl, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "list_resources", input = GetUrl, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn list_resources(kind: ResourceKind) -> Result<Vec<ResourceView>, ApiError> {
     use crate::ssr;
     ssr::context::respond(

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 ///
 /// The body travels as JSON: a URL-encoded form would turn `false` and `42` into strings,
 /// and Elasticsearch matches role-mapping values by JSON type.
-#[server(prefix = "/api/fn", endpoint = "put_resource", input = Json, client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "put_resource", input = Json, output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn put_resource(input: PutResourceInput) -> Result<ResourceView, ApiError> {
     use crate::ssr;
     ssr::context::respond(

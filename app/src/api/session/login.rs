@@ -5,7 +5,7 @@ use crate::error::ApiError;
 
 /// Logs in on the current session. Public (no session needed); throttled per account and
 /// address.
-#[server(prefix = "/api/fn", endpoint = "login", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "login", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn login(input: LoginInput) -> Result<(), ApiError> {
     use crate::ssr;
     ssr::context::respond(

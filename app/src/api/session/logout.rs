@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::ApiError;
 
 /// Ends the current session.
-#[server(prefix = "/api/fn", endpoint = "logout", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "logout", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn logout() -> Result<(), ApiError> {
     use crate::ssr;
     ssr::context::respond(

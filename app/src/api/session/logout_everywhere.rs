@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::ApiError;
 
 /// Ends every session of the logged-in user, this one included.
-#[server(prefix = "/api/fn", endpoint = "logout_everywhere", client = crate::client::CsrfClient)]
+#[server(prefix = "/api/fn", endpoint = "logout_everywhere", output = crate::client::JsonResponse, client = crate::client::CsrfClient)]
 pub async fn logout_everywhere() -> Result<(), ApiError> {
     use crate::ssr;
     ssr::context::respond(
