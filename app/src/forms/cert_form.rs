@@ -52,6 +52,14 @@ impl Workbench {
     }
 }
 
+/// [`Workbench::run`], compiled into a WASM chunk of its own that the workbench fetches when
+/// the first certificate is pasted: the certificate parser and the signature checks of every
+/// curve were most of the page's first download (issue 19). On the server a plain call.
+#[leptos::lazy]
+pub fn run_workbench(bench: Workbench, clock: i64) -> Option<Result<CertCheck, String>> {
+    bench.run(clock)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

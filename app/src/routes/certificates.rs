@@ -7,7 +7,7 @@ use crate::components::cert_chain_picture::CertChainPicture;
 use crate::components::styles::{
     BUTTON_SECONDARY, CARD, FIELD_ERROR, INPUT, LABEL, MUTED, PAGE_TITLE,
 };
-use crate::forms::cert_form::Workbench;
+use crate::forms::cert_form::{Workbench, run_workbench};
 use crate::pictures::cert_chain::cert_chain;
 
 /// The certificate workbench: paste a certificate (and optionally its CA and key) and see its
@@ -21,7 +21,30 @@ pub fn CertificatesPage() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         clock.set(crate::browser::now_secs());
     });
-    let result = Memo::new(move |_| bench.with(|b| b.run(clock.get())));
+    // The checks run in a chunk fetched at the first paste (`run_workbench`); only the answer
+    // to the latest input is shown.
+    let result = RwSignal::new(None::<Result<CertCheck, String>>);
+    let checking = RwSignal::new(false);
+    let latest = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let input = bench.get();
+        let now = clock.get();
+        let run = latest.get_value() + 1;
+        latest.set_value(run);
+        if input.certificate.trim().is_empty() {
+            result.set(None);
+            checking.set(false);
+            return;
+        }
+        checking.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = run_workbench(input, now).await;
+            if latest.get_value() == run {
+                result.set(answer);
+                checking.set(false);
+            }
+        });
+    });
     let area = move |id: &'static str,
                      label: &'static str,
                      placeholder: &'static str,
@@ -78,6 +101,7 @@ pub fn CertificatesPage() -> impl IntoView {
             <section class=CARD aria-labelledby="bench-result" aria-live="polite" data-testid="cert-result">
                 <h2 id="bench-result" class="text-base font-semibold">"As Elasticsearch sees it"</h2>
                 {move || match result.get() {
+                    None if checking.get() => view! { <p class=format!("mt-2 {MUTED}") data-testid="cert-checking">"Checking…"</p> }.into_any(),
                     None => view! { <p class=format!("mt-2 {MUTED}")>"Paste a PEM certificate: its DN, validity and checks appear here as you type."</p> }.into_any(),
                     Some(Err(message)) => view! { <p class=FIELD_ERROR role="alert" data-testid="cert-error">{message}</p> }.into_any(),
                     Some(Ok(report)) => {

@@ -444,6 +444,16 @@ fn JwkSetField(form: RwSignal<RealmForm>, stored_as: Option<(String, i64)>) -> i
     }
 }
 
+/// `set` with the JWK of the PEM public key or certificate `pem` added, compiled into a WASM
+/// chunk of its own that the editor fetches at the first conversion: the certificate and key
+/// parsers were a good part of the realm editor's first download (issue 19).
+#[leptos::lazy]
+fn add_pem_to_set(pem: String, kid: String, set: String) -> Result<String, String> {
+    pem_to_jwk(&pem, Some(kid.trim()))
+        .map_err(|e| e.to_string())
+        .and_then(|jwk| add_to_set(&set, jwk))
+}
+
 /// Turns a pasted PEM public key or certificate into a JWK and adds it to the set.
 #[component]
 fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
@@ -451,18 +461,19 @@ fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
     let kid = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let add = move |_| {
-        let converted = pem_to_jwk(&pem.get_untracked(), Some(kid.get_untracked().trim()))
-            .map_err(|e| e.to_string())
-            .and_then(|jwk| add_to_set(&form.with_untracked(|f| f.pkc_jwkset.clone()), jwk));
-        match converted {
-            Ok(set) => {
-                form.update(|f| f.set_pkc_jwkset(set));
-                pem.set(String::new());
-                kid.set(String::new());
-                problem.set(None);
+        let (text, key_id) = (pem.get_untracked(), kid.get_untracked());
+        let set = form.with_untracked(|f| f.pkc_jwkset.clone());
+        leptos::task::spawn_local(async move {
+            match add_pem_to_set(text, key_id, set).await {
+                Ok(set) => {
+                    form.update(|f| f.set_pkc_jwkset(set));
+                    pem.set(String::new());
+                    kid.set(String::new());
+                    problem.set(None);
+                }
+                Err(message) => problem.set(Some(message)),
             }
-            Err(message) => problem.set(Some(message)),
-        }
+        });
     };
     view! {
         <details class="mt-3">
