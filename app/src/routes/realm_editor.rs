@@ -460,11 +460,19 @@ fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
     let pem = RwSignal::new(String::new());
     let kid = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    // While the conversion (and, the first time, its code) loads, the button waits.
+    let converting = RwSignal::new(false);
     let add = move |_| {
+        if converting.get_untracked() {
+            return;
+        }
+        converting.set(true);
         let (text, key_id) = (pem.get_untracked(), kid.get_untracked());
         let set = form.with_untracked(|f| f.pkc_jwkset.clone());
         leptos::task::spawn_local(async move {
-            match add_pem_to_set(text, key_id, set).await {
+            let added = add_pem_to_set(text, key_id, set).await;
+            converting.set(false);
+            match added {
                 Ok(set) => {
                     form.update(|f| f.set_pkc_jwkset(set));
                     pem.set(String::new());
@@ -488,7 +496,10 @@ fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
                 <div>
                     <label for="pem-kid" class=LABEL>"kid (optional)"</label>
                     <input id="pem-kid" class=INPUT bind:value=kid />
-                    <button type="button" class=format!("{BUTTON_SECONDARY} mt-3") on:click=add>"Convert and add to the set"</button>
+                    <button type="button" class=format!("{BUTTON_SECONDARY} mt-3") on:click=add
+                        prop:disabled=move || converting.get() aria-busy=move || converting.get().to_string()>
+                        {move || if converting.get() { "Converting…" } else { "Convert and add to the set" }}
+                    </button>
                 </div>
             </div>
             <p class=FIELD_ERROR role="alert">{move || problem.get()}</p>
