@@ -161,7 +161,7 @@ macro_rules! lazy_pages {
 
 /// The console frame (top bar, navigation, deployment switcher, user menu) around every
 /// console page, as a lazy route of its own: the login page — where every first visit
-/// starts — does without it, and the main module is 57 KiB gzip smaller (issue 19). Its code
+/// starts — does without it, and the main module is 56 KiB gzip smaller (issue 19). Its code
 /// loads with the page's (both are named in the page's preloads).
 struct ConsoleFrameRoute;
 

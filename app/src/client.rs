@@ -24,7 +24,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The output encoding of every server function: JSON, as server_fn's `Json`, but read on the
 /// client with `serde_json::from_str`, the reader resources hydrate with. With `Json`'s
 /// `from_slice` every response type's deserializer was compiled into the client twice, once
-/// per reader (`app/src/client.rs`'s test of the macro arguments keeps every function on it).
+/// per reader. A test below keeps every `#[server]` on it.
 pub type JsonResponse = Post<JsonText>;
 
 /// See [`JsonResponse`].

@@ -444,14 +444,12 @@ fn JwkSetField(form: RwSignal<RealmForm>, stored_as: Option<(String, i64)>) -> i
     }
 }
 
-/// `set` with the JWK of the PEM public key or certificate `pem` added, compiled into a WASM
-/// chunk of its own that the editor fetches at the first conversion: the certificate and key
-/// parsers were a good part of the realm editor's first download (issue 19).
+/// The JWK of the PEM public key or certificate `pem`, compiled into a WASM chunk of its own
+/// that the editor fetches at the first conversion: the certificate and key parsers were a
+/// good part of the realm editor's first download (issue 19).
 #[leptos::lazy]
-fn add_pem_to_set(pem: String, kid: String, set: String) -> Result<String, String> {
-    pem_to_jwk(&pem, Some(kid.trim()))
-        .map_err(|e| e.to_string())
-        .and_then(|jwk| add_to_set(&set, jwk))
+fn pem_jwk(pem: String, kid: String) -> Result<serde_json::Value, String> {
+    pem_to_jwk(&pem, Some(kid.trim())).map_err(|e| e.to_string())
 }
 
 /// Turns a pasted PEM public key or certificate into a JWK and adds it to the set.
@@ -468,10 +466,12 @@ fn PemImport(form: RwSignal<RealmForm>) -> impl IntoView {
         }
         converting.set(true);
         let (text, key_id) = (pem.get_untracked(), kid.get_untracked());
-        let set = form.with_untracked(|f| f.pkc_jwkset.clone());
         leptos::task::spawn_local(async move {
-            let added = add_pem_to_set(text, key_id, set).await;
+            let jwk = pem_jwk(text, key_id).await;
             converting.set(false);
+            // Added to the set as it is now: an edit made while the conversion loaded stays.
+            let added =
+                jwk.and_then(|jwk| add_to_set(&form.with_untracked(|f| f.pkc_jwkset.clone()), jwk));
             match added {
                 Ok(set) => {
                     form.update(|f| f.set_pkc_jwkset(set));
