@@ -5,6 +5,7 @@
 
 pub mod audit_log;
 pub mod auth;
+pub mod coalesce;
 pub mod context;
 pub mod crypto;
 pub mod dashboard;

@@ -74,28 +74,65 @@ where
     /// Reads the body once, refuses a repeated key as Elasticsearch's strict JSON parser does
     /// (a shared rule of every body, not of one resource), then deserializes it.
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = request.into_parts();
-        let head = Request::from_parts(parts.clone(), body);
-        let bytes = match axum::body::Bytes::from_request(head, state).await {
+        // Checked as axum's `Json` checks it, but before the body is taken, so that the request
+        // head (headers and extensions) need not be copied to hand axum a request again.
+        let is_json = json_content_type(request.headers());
+        let bytes = match axum::body::Bytes::from_request(request, state).await {
             Ok(bytes) => bytes,
             Err(rejection) => return Err(reject(JsonRejection::from(rejection)).into_response()),
         };
         if let Some(duplicate) = trust_core::xcontent::duplicate_key(&bytes) {
             return Err(ApiError::invalid("body", duplicate).into_response());
         }
-        let request = Request::from_parts(parts, axum::body::Body::from(bytes));
-        match axum::Json::<T>::from_request(request, state).await {
+        if !is_json {
+            return Err(ApiError::invalid("body", NOT_JSON).into_response());
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(reject(rejection).into_response()),
         }
     }
 }
 
+/// A 200 JSON response serialized into a buffer of `capacity` bytes, for answers known to be
+/// large: axum's `Json` starts at 128 bytes and copies the body each time it outgrows it.
+pub fn sized_json<T: serde::Serialize>(value: &T, capacity: usize) -> Response {
+    let mut body = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static(mime::APPLICATION_JSON.as_ref()),
+            )],
+            body,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a response could not be serialized");
+            ApiError::Internal.into_response()
+        }
+    }
+}
+
+/// A body sent without a JSON content type.
+const NOT_JSON: &str = "expected a JSON body with Content-Type: application/json";
+
+/// Whether the request says its body is JSON: `application/json` or `application/…+json`
+/// (axum's `Json` rule, which is private to it).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<mime::Mime>().ok())
+        .is_some_and(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|name| name == "json"))
+        })
+}
+
 fn reject(rejection: JsonRejection) -> ApiError {
     let message = match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "expected a JSON body with Content-Type: application/json".to_owned()
-        }
+        JsonRejection::MissingJsonContentType(_) => NOT_JSON.to_owned(),
         JsonRejection::JsonSyntaxError(error) => format!("not valid JSON: {}", error.body_text()),
         JsonRejection::JsonDataError(error) => error.body_text(),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -107,4 +144,38 @@ fn reject(rejection: JsonRejection) -> ApiError {
         other => other.body_text(),
     };
     ApiError::invalid("body", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header::CONTENT_TYPE};
+
+    use super::json_content_type;
+
+    fn with(content_type: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_str(content_type).expect("header value"),
+        );
+        headers
+    }
+
+    /// The cases of axum's own test of its rule.
+    #[test]
+    fn json_content_types_are_axums() {
+        for json in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/json;charset=utf-8",
+            "application/cloudevents+json",
+            "APPLICATION/JSON",
+        ] {
+            assert!(json_content_type(&with(json)), "{json}");
+        }
+        for other in ["text/json", "application/xml", "json", "application/", ""] {
+            assert!(!json_content_type(&with(other)), "{other}");
+        }
+        assert!(!json_content_type(&HeaderMap::new()));
+    }
 }

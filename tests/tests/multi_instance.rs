@@ -126,6 +126,70 @@ async fn a_session_from_one_instance_works_on_the_other_until_logged_out_there()
     assert_eq!(me(&b).await, 401);
 }
 
+/// Requests of one session on A share their session reads while many are in flight
+/// (`app::ssr::coalesce`), but none may be answered from a read that began before it was sent:
+/// with 32 requests of one session at a time on A, "log out everywhere" from another session
+/// through B ends that session for every request sent after B answered — none gets a 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn under_load_no_request_sent_after_a_logout_elsewhere_is_served() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+    use tokio::time::{Duration, Instant, sleep};
+
+    let a = Console::start();
+    let b = Console::start_in(a.data_dir());
+    // The load's session is not the one that logs out (whose cookie the answer clears): it
+    // keeps sending its cookie, and only the database says it has ended.
+    let http = client();
+    login(&http, &a, ADMIN_PASSWORD).await;
+    let other = client();
+    let csrf = login(&other, &b, ADMIN_PASSWORD).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..32)
+        .map(|_| {
+            let (http, url, stop) = (http.clone(), a.url("/api/v1/session"), stop.clone());
+            tokio::spawn(async move {
+                let mut answers = Vec::new();
+                while !stop.load(Ordering::SeqCst) {
+                    let sent = Instant::now();
+                    let status = http.get(&url).send().await.unwrap().status().as_u16();
+                    answers.push((sent, status));
+                }
+                answers
+            })
+        })
+        .collect();
+    sleep(Duration::from_millis(300)).await;
+    let logout = other
+        .delete(b.url("/api/v1/sessions"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    let logged_out = Instant::now();
+    assert!(logout.status().is_success(), "{}", logout.status());
+    sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::SeqCst);
+    let (mut before, mut after) = (0, 0);
+    for worker in workers {
+        for (sent, status) in worker.await.unwrap() {
+            if sent < logged_out {
+                before += usize::from(status == 200);
+            } else {
+                assert_eq!(status, 401, "a request sent after the logout was served");
+                after += 1;
+            }
+        }
+    }
+    assert!(
+        before > 32,
+        "the session was in use before the logout ({before} answers)"
+    );
+    assert!(after > 32, "requests kept coming after it ({after})");
+}
+
 /// One wrong password through each instance in turn: the throttle is the database's, so the
 /// sixth guess is refused wherever it lands (in memory per instance, two instances allowed
 /// twice the guesses).

@@ -14,6 +14,11 @@
 //!   by triggers with every change to a deployment or anything in it) into the loaded record
 //!   under [`CHANGES_KEY`]: the request then knows, without another round trip, whether the
 //!   deployments this instance keeps parsed are current (see `deployments::ScopeCache`).
+//! - Requests of one session that load it at the same time share the query
+//!   ([`Coalesced`]): a request waits for the next query that starts after it asked, never
+//!   an earlier one, so every request still sees everything committed before it arrived.
+
+use std::sync::Arc;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -26,6 +31,7 @@ use tower_sessions::{
 
 use crate::ssr::{
     auth::{SESSION_USER_KEY, SessionUser},
+    coalesce::Coalesced,
     db::{self, Pool},
 };
 
@@ -37,12 +43,17 @@ pub const CHANGES_KEY: &str = "tc.deployment_changes";
 #[derive(Clone, Debug)]
 pub struct DbSessions {
     pool: Pool,
+    /// Loads under way, per session.
+    loads: Coalesced<Id, Result<Option<Record>, Arc<session_store::Error>>>,
 }
 
 impl DbSessions {
     /// A store on `pool`, whose migrations created the `sessions` table.
     pub fn new(pool: Pool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            loads: Coalesced::default(),
+        }
     }
 }
 
@@ -64,6 +75,16 @@ fn owner(record: &Record) -> (Option<i64>, Option<i64>) {
         .get(SESSION_USER_KEY)
         .and_then(|value| SessionUser::deserialize(value).ok())
         .map_or((None, None), |user| (Some(user.user_id), Some(user.epoch)))
+}
+
+/// A copy of a shared load's error for one of the requests that waited for it.
+fn duplicate(error: &session_store::Error) -> session_store::Error {
+    use session_store::Error::{Backend, Decode, Encode};
+    match error {
+        Encode(message) => Encode(message.clone()),
+        Decode(message) => Decode(message.clone()),
+        Backend(message) => Backend(message.clone()),
+    }
 }
 
 fn backend(error: sqlx::Error) -> session_store::Error {
@@ -106,6 +127,28 @@ impl SessionStore for DbSessions {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let store = self.clone();
+        self.loads
+            .read(*id, move |id| {
+                let store = store.clone();
+                async move { store.load_now(&id).await.map_err(Arc::new) }
+            })
+            .await
+            .map_err(|_| session_store::Error::Backend("the session read stopped".to_owned()))?
+            .map_err(|shared| duplicate(&shared))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let stored = stored_id(id);
+        db::sessions::delete(&self.pool, &stored)
+            .await
+            .map_err(backend)
+    }
+}
+
+impl DbSessions {
+    /// Reads the session's row now (see [`SessionStore::load`], which shares this read).
+    async fn load_now(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let stored = stored_id(id);
         let now = unix_now();
         let row = db::sessions::load(&self.pool, &stored, now)
@@ -120,13 +163,6 @@ impl SessionStore for DbSessions {
             .data
             .insert(CHANGES_KEY.to_owned(), row.changes.into());
         Ok(Some(Record { id: *id, ..record }))
-    }
-
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let stored = stored_id(id);
-        db::sessions::delete(&self.pool, &stored)
-            .await
-            .map_err(backend)
     }
 }
 

@@ -24,6 +24,9 @@ use app::{
 
 use super::{ApiJson, InScope};
 
+/// Room for a verdict with its trace (about 3 KB for one realm; more grows the buffer).
+const VERDICT_BYTES: usize = 4096;
+
 /// `POST /api/v1/playground/validate`: 200 with the verdict (authenticated or not), or 422
 /// when Elasticsearch would not start with the realms involved, in the API's one error shape:
 /// `{"error": {"code": "invalid_configuration", "message", "diagnostics": [...]}}`.
@@ -35,7 +38,7 @@ pub async fn validate(
     let outcome =
         playground::validate(&state.pool, &state.snapshots, &state.jwks, &scope, &input).await?;
     Ok(match outcome {
-        ValidateOutcome::Verdict(verdict) => (StatusCode::OK, Json(verdict)).into_response(),
+        ValidateOutcome::Verdict(verdict) => super::sized_json(&verdict, VERDICT_BYTES),
         ValidateOutcome::InvalidConfig { error, diagnostics } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(serde_json::json!({"error": {
