@@ -192,6 +192,15 @@ mod tests {
             }
         }
 
+        /// A caller reading key `s` through `shared` on a task of its own.
+        fn caller(
+            &self,
+            shared: &Coalesced<&'static str, (&'static str, u64)>,
+        ) -> tokio::task::JoinHandle<Result<(&'static str, u64), ReadStopped>> {
+            let (shared, read) = (shared.clone(), self.reader());
+            tokio::spawn(async move { shared.read("s", read).await })
+        }
+
         async fn until_reads(&self, n: u64) {
             while self.reads.load(Ordering::SeqCst) < n {
                 tokio::task::yield_now().await;
@@ -203,19 +212,11 @@ mod tests {
     async fn callers_arriving_during_a_read_share_the_next_one_and_see_writes_before_it() {
         let db = Database::default();
         let shared = Coalesced::default();
-        let first = tokio::spawn({
-            let (shared, read) = (shared.clone(), db.reader());
-            async move { shared.read("s", read).await }
-        });
+        let first = db.caller(&shared);
         db.until_reads(1).await;
         // Committed while the first read is under way: the callers that come now must see it.
         db.value.store(1, Ordering::SeqCst);
-        let later: Vec<_> = (0..10)
-            .map(|_| {
-                let (shared, read) = (shared.clone(), db.reader());
-                tokio::spawn(async move { shared.read("s", read).await })
-            })
-            .collect();
+        let later: Vec<_> = (0..10).map(|_| db.caller(&shared)).collect();
         for _ in 0..50 {
             tokio::task::yield_now().await;
         }
@@ -266,15 +267,9 @@ mod tests {
     async fn a_caller_that_gives_up_does_not_stop_the_read_for_the_others() {
         let db = Database::default();
         let shared = Coalesced::default();
-        let leaving = tokio::spawn({
-            let (shared, read) = (shared.clone(), db.reader());
-            async move { shared.read("s", read).await }
-        });
+        let leaving = db.caller(&shared);
         db.until_reads(1).await;
-        let staying = tokio::spawn({
-            let (shared, read) = (shared.clone(), db.reader());
-            async move { shared.read("s", read).await }
-        });
+        let staying = db.caller(&shared);
         leaving.abort();
         db.finish.add_permits(2);
         assert_eq!(staying.await.expect("joined"), Ok(("s", 0)));

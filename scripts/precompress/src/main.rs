@@ -278,7 +278,10 @@ mod tests {
         assert!(strip_custom_sections(b"<html>").is_err());
         let whole = module(&[(1, &[1, 0x60, 0, 0])]);
         for cut in 9..whole.len() {
-            assert!(strip_custom_sections(&whole[..cut]).is_err(), "cut at {cut}");
+            assert!(
+                strip_custom_sections(&whole[..cut]).is_err(),
+                "cut at {cut}"
+            );
         }
         let endless = [&b"\0asm\x01\0\0\0"[..], &[1, 0xff, 0xff, 0xff, 0xff, 0x7f]].concat();
         assert!(strip_custom_sections(&endless).is_err());
