@@ -126,10 +126,10 @@ async fn a_session_from_one_instance_works_on_the_other_until_logged_out_there()
     assert_eq!(me(&b).await, 401);
 }
 
-/// Requests of one session on A share their session reads while many are in flight
-/// (`app::ssr::coalesce`), but none may be answered from a read that began before it was sent:
-/// with 32 requests of one session at a time on A, "log out everywhere" from another session
-/// through B ends that session for every request sent after B answered — none gets a 200.
+/// Requests on A share their session reads while many are in flight (`app::ssr::coalesce`),
+/// but none may be answered from a read that began before it was sent: with 32 requests of
+/// four sessions at a time on A, "log out everywhere" from another session through B ends them
+/// for every request sent after B answered — none gets a 200.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn under_load_no_request_sent_after_a_logout_elsewhere_is_served() {
     use std::sync::{
@@ -140,16 +140,21 @@ async fn under_load_no_request_sent_after_a_logout_elsewhere_is_served() {
 
     let a = Console::start();
     let b = Console::start_in(a.data_dir());
-    // The load's session is not the one that logs out (whose cookie the answer clears): it
-    // keeps sending its cookie, and only the database says it has ended.
-    let http = client();
-    login(&http, &a, ADMIN_PASSWORD).await;
+    // The load's sessions are not the one that logs out (whose cookie the answer clears): they
+    // keep sending their cookies, and only the database says they have ended.
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        let http = client();
+        login(&http, &a, ADMIN_PASSWORD).await;
+        sessions.push(http);
+    }
     let other = client();
     let csrf = login(&other, &b, ADMIN_PASSWORD).await;
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..32)
-        .map(|_| {
-            let (http, url, stop) = (http.clone(), a.url("/api/v1/session"), stop.clone());
+        .map(|i| {
+            let http = sessions[i % sessions.len()].clone();
+            let (url, stop) = (a.url("/api/v1/session"), stop.clone());
             tokio::spawn(async move {
                 let mut answers = Vec::new();
                 while !stop.load(Ordering::SeqCst) {

@@ -1,18 +1,20 @@
-//! Concurrent reads of one key share one database round trip — and none is answered from a
-//! read that began before it asked.
+//! Concurrent reads share one database round trip — and none is answered from a read that
+//! began before it asked.
 //!
 //! Every authenticated request loads its session from the database, so that a logout, a
 //! password change or "log out everywhere" through any instance ends the session on every
-//! instance at once. Under load many requests of one session are in flight together, and each
-//! paid a round trip to the database of its own: measured, that round trip was half of a
-//! validation's cost (README, "Load on the validate API").
+//! instance at once. Under load many requests are in flight together, and each paid a round
+//! trip to the database of its own: measured, that round trip was half of a validation's cost
+//! (README, "Load on the validate API").
 //!
-//! [`Coalesced::read`] keeps what the per-request read promised and shares the trip: callers
-//! that ask for a key while its read is running wait for the *next* read, which starts when
-//! the running one ends and answers all of them. A caller is therefore never answered from a
-//! read that started before it asked: a change committed before the request arrived — through
-//! this instance or any other — is always seen, exactly as with a read of its own. What is
-//! shared is only the round trip, never a stale answer; there is no cache and no time-to-live.
+//! [`Coalesced::read`] keeps what the per-request read promised and shares the trip: one read
+//! runs at a time, for every key asked for since the previous one started (up to
+//! [`MAX_BATCH`] keys; the rest wait for the next). Callers that ask while a read is running
+//! wait for the *next* read, which starts when the running one ends. A caller is therefore
+//! never answered from a read that started before it asked: a change committed before the
+//! request arrived — through this instance or any other — is always seen, exactly as with a
+//! read of its own. What is shared is only the round trip, never a stale answer; there is no
+//! cache and no time-to-live.
 
 use std::{
     collections::HashMap,
@@ -23,18 +25,27 @@ use std::{
 
 use tokio::sync::oneshot;
 
-type Waiting<K, V> = Arc<Mutex<HashMap<K, Vec<oneshot::Sender<V>>>>>;
+/// The most keys one read asks for (a bound on the query's size, whatever the load).
+pub const MAX_BATCH: usize = 256;
 
-/// Shared reads per key (cheap to clone: clones share their reads).
+struct Pending<K, V> {
+    /// Whether a task is running reads (it takes the next batch when its read ends).
+    running: bool,
+    /// Per key asked for since the running read started, its callers.
+    waiting: HashMap<K, Vec<oneshot::Sender<V>>>,
+}
+
+type Shared<K, V> = Arc<Mutex<Pending<K, V>>>;
+
+/// Shared reads (cheap to clone: clones share their reads).
 pub struct Coalesced<K, V> {
-    /// Per key with a read under way, the callers waiting for the next one.
-    waiting: Waiting<K, V>,
+    pending: Shared<K, V>,
 }
 
 impl<K, V> Clone for Coalesced<K, V> {
     fn clone(&self) -> Self {
         Self {
-            waiting: self.waiting.clone(),
+            pending: self.pending.clone(),
         }
     }
 }
@@ -42,7 +53,10 @@ impl<K, V> Clone for Coalesced<K, V> {
 impl<K, V> Default for Coalesced<K, V> {
     fn default() -> Self {
         Self {
-            waiting: Arc::default(),
+            pending: Arc::new(Mutex::new(Pending {
+                running: false,
+                waiting: HashMap::new(),
+            })),
         }
     }
 }
@@ -53,7 +67,8 @@ impl<K, V> std::fmt::Debug for Coalesced<K, V> {
     }
 }
 
-/// The read of a key stopped without an answer (it panicked, or the runtime is shutting down).
+/// The read stopped without an answer for the key (it panicked, answered fewer values than it
+/// was asked keys, or the runtime is shutting down).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadStopped;
 
@@ -62,88 +77,83 @@ where
     K: Eq + Hash + Clone + Send + 'static,
     V: Clone + Send + 'static,
 {
-    /// `read(key)`'s answer from a read that started after this call: the running read's when
-    /// none is running for `key`, otherwise the one after it, shared with every caller that
-    /// asked meanwhile. The reads run on their own task, so a caller that gives up (a closed
-    /// connection) does not cancel the others' answer.
+    /// `key`'s value from a read that started after this call. `read(keys)` answers one value
+    /// per key, in order; the reads run on their own task with the `read` of the caller that
+    /// found none running (every caller of one `Coalesced` must pass the same reading), so a
+    /// caller that gives up (a closed connection) does not cancel the others' answer.
     ///
     /// # Errors
-    /// [`ReadStopped`] when the read ended without an answer.
+    /// [`ReadStopped`] when the read ended without an answer for `key`.
     pub async fn read<F, Fut>(&self, key: K, read: F) -> Result<V, ReadStopped>
     where
-        F: Fn(K) -> Fut + Send + 'static,
-        Fut: Future<Output = V> + Send + 'static,
+        F: Fn(Vec<K>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<V>> + Send + 'static,
     {
         let (answer, answered) = oneshot::channel();
-        let first = {
-            let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
-            match waiting.get_mut(&key) {
-                Some(callers) => {
-                    callers.push(answer);
-                    false
-                }
-                None => {
-                    waiting.insert(key.clone(), vec![answer]);
-                    true
-                }
-            }
+        let start = {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            pending.waiting.entry(key).or_default().push(answer);
+            !std::mem::replace(&mut pending.running, true)
         };
-        if first {
-            tokio::spawn(run_reads(self.waiting.clone(), key, read));
+        if start {
+            tokio::spawn(run_reads(self.pending.clone(), read));
         }
         answered.await.map_err(|_| ReadStopped)
     }
 }
 
-/// Reads `key` for the callers waiting, again while more arrived during the read, and removes
-/// the key when a read ends with nobody waiting. If a read panics, the key is removed too
-/// (its callers get [`ReadStopped`]), so a later caller starts afresh instead of waiting forever.
-async fn run_reads<K, V, F, Fut>(waiting: Waiting<K, V>, key: K, read: F)
+/// Reads for the callers waiting, again while more arrived during the read, and stops when a
+/// read ends with nobody waiting. If a read panics, the callers waiting are let go (they get
+/// [`ReadStopped`]) and the next caller starts afresh instead of waiting forever.
+async fn run_reads<K, V, F, Fut>(pending: Shared<K, V>, read: F)
 where
     K: Eq + Hash + Clone,
     V: Clone,
-    F: Fn(K) -> Fut,
-    Fut: Future<Output = V>,
+    F: Fn(Vec<K>) -> Fut,
+    Fut: Future<Output = Vec<V>>,
 {
-    let mut unwinding = Forget {
-        waiting: waiting.clone(),
-        key: key.clone(),
+    let mut unwinding = LetGo {
+        pending: pending.clone(),
         armed: true,
     };
     loop {
-        let callers = {
-            let mut all = waiting.lock().unwrap_or_else(PoisonError::into_inner);
-            match all.get_mut(&key) {
-                Some(callers) if !callers.is_empty() => std::mem::take(callers),
-                _ => {
-                    all.remove(&key);
-                    break;
-                }
+        let (keys, callers): (Vec<K>, Vec<Vec<oneshot::Sender<V>>>) = {
+            let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+            if pending.waiting.is_empty() {
+                pending.running = false;
+                break;
             }
+            let keys: Vec<K> = pending.waiting.keys().take(MAX_BATCH).cloned().collect();
+            let callers = keys
+                .iter()
+                .map(|key| pending.waiting.remove(key).unwrap_or_default())
+                .collect();
+            (keys, callers)
         };
-        let value = read(key.clone()).await;
-        for caller in callers {
-            // A caller that gave up has dropped its receiver: nothing to tell it.
-            let _ = caller.send(value.clone());
+        let values = read(keys).await;
+        for (callers, value) in callers.into_iter().zip(values) {
+            for caller in callers {
+                // A caller that gave up has dropped its receiver: nothing to tell it.
+                let _ = caller.send(value.clone());
+            }
         }
     }
     unwinding.armed = false;
 }
 
-/// Removes a key whose reads stopped by unwinding (see [`run_reads`]): dropped while `armed`.
-struct Forget<K: Eq + Hash, V> {
-    waiting: Waiting<K, V>,
-    key: K,
+/// Lets the waiting callers go when reads stop by unwinding (see [`run_reads`]): dropped while
+/// `armed`.
+struct LetGo<K, V> {
+    pending: Shared<K, V>,
     armed: bool,
 }
 
-impl<K: Eq + Hash, V> Drop for Forget<K, V> {
+impl<K, V> Drop for LetGo<K, V> {
     fn drop(&mut self) {
         if self.armed {
-            self.waiting
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .remove(&self.key);
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            pending.waiting.clear();
+            pending.running = false;
         }
     }
 }
@@ -156,16 +166,17 @@ mod tests {
 
     use super::*;
 
-    /// A "database": a value that writes raise, and reads that count themselves and wait for
-    /// the test to let each one finish.
+    /// A "database": a value that writes raise, and reads that record the keys they were asked
+    /// and wait for the test to let each one finish.
     #[derive(Clone)]
     struct Database {
         value: Arc<AtomicU64>,
-        reads: Arc<AtomicU64>,
+        reads: Arc<Mutex<Vec<Vec<u32>>>>,
         finish: Arc<Semaphore>,
     }
 
-    type Read = std::pin::Pin<Box<dyn Future<Output = (&'static str, u64)> + Send>>;
+    type Read = std::pin::Pin<Box<dyn Future<Output = Vec<(u32, u64)>> + Send>>;
+    type Answer = Result<(u32, u64), ReadStopped>;
 
     impl Default for Database {
         fn default() -> Self {
@@ -178,33 +189,48 @@ mod tests {
     }
 
     impl Database {
-        fn reader(&self) -> impl Fn(&'static str) -> Read + Send + 'static {
+        fn reader(&self) -> impl Fn(Vec<u32>) -> Read + Send + 'static {
             let db = self.clone();
-            move |key| {
+            move |keys| {
                 let db = db.clone();
                 Box::pin(async move {
-                    db.reads.fetch_add(1, Ordering::SeqCst);
+                    db.reads.lock().expect("lock").push(keys.clone());
                     // The value as the read begins: what a database read would see.
                     let seen = db.value.load(Ordering::SeqCst);
                     db.finish.acquire().await.expect("open").forget();
-                    (key, seen)
+                    keys.into_iter().map(|key| (key, seen)).collect()
                 })
             }
         }
 
-        /// A caller reading key `s` through `shared` on a task of its own.
+        /// A caller reading `key` through `shared` on a task of its own.
         fn caller(
             &self,
-            shared: &Coalesced<&'static str, (&'static str, u64)>,
-        ) -> tokio::task::JoinHandle<Result<(&'static str, u64), ReadStopped>> {
+            shared: &Coalesced<u32, (u32, u64)>,
+            key: u32,
+        ) -> tokio::task::JoinHandle<Answer> {
             let (shared, read) = (shared.clone(), self.reader());
-            tokio::spawn(async move { shared.read("s", read).await })
+            tokio::spawn(async move { shared.read(key, read).await })
         }
 
-        async fn until_reads(&self, n: u64) {
-            while self.reads.load(Ordering::SeqCst) < n {
+        fn reads(&self) -> Vec<Vec<u32>> {
+            let mut reads = self.reads.lock().expect("lock").clone();
+            for keys in &mut reads {
+                keys.sort_unstable();
+            }
+            reads
+        }
+
+        async fn until_reads(&self, n: usize) {
+            while self.reads.lock().expect("lock").len() < n {
                 tokio::task::yield_now().await;
             }
+        }
+    }
+
+    async fn settle() {
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
         }
     }
 
@@ -212,67 +238,79 @@ mod tests {
     async fn callers_arriving_during_a_read_share_the_next_one_and_see_writes_before_it() {
         let db = Database::default();
         let shared = Coalesced::default();
-        let first = db.caller(&shared);
+        let first = db.caller(&shared, 1);
         db.until_reads(1).await;
-        // Committed while the first read is under way: the callers that come now must see it.
+        // Committed while the first read is under way: the callers that come now must see it,
+        // the one for the key being read included.
         db.value.store(1, Ordering::SeqCst);
-        let later: Vec<_> = (0..10).map(|_| db.caller(&shared)).collect();
-        for _ in 0..50 {
-            tokio::task::yield_now().await;
-        }
-        assert_eq!(
-            db.reads.load(Ordering::SeqCst),
-            1,
-            "the ten wait for the running read"
-        );
+        let later: Vec<_> = (0..10).map(|i| db.caller(&shared, i % 3)).collect();
+        settle().await;
+        assert_eq!(db.reads(), [vec![1]], "the ten wait for the running read");
         db.finish.add_permits(1);
-        assert_eq!(first.await.expect("joined"), Ok(("s", 0)));
+        assert_eq!(first.await.expect("joined"), Ok((1, 0)));
         db.until_reads(2).await;
         db.finish.add_permits(1);
-        for caller in later {
-            assert_eq!(caller.await.expect("joined"), Ok(("s", 1)));
+        for (i, caller) in later.into_iter().enumerate() {
+            let key = u32::try_from(i % 3).expect("small");
+            assert_eq!(caller.await.expect("joined"), Ok((key, 1)));
         }
-        assert_eq!(
-            db.reads.load(Ordering::SeqCst),
-            2,
-            "one more read for all ten"
-        );
-        assert!(shared.waiting.lock().expect("lock").is_empty());
+        assert_eq!(db.reads(), [vec![1], vec![0, 1, 2]], "one read for all ten");
+        let pending = shared.pending.lock().expect("lock");
+        assert!(!pending.running && pending.waiting.is_empty());
     }
 
     #[tokio::test]
-    async fn other_keys_are_read_on_their_own_and_a_lone_caller_reads_at_once() {
+    async fn a_lone_caller_reads_at_once_and_sees_what_was_written_before() {
         let db = Database::default();
         db.finish.add_permits(100);
         let shared = Coalesced::default();
-        assert_eq!(shared.read("a", db.reader()).await, Ok(("a", 0)));
+        assert_eq!(shared.read(5, db.reader()).await, Ok((5, 0)));
         db.value.store(7, Ordering::SeqCst);
-        assert_eq!(shared.read("a", db.reader()).await, Ok(("a", 7)));
-        assert_eq!(shared.read("b", db.reader()).await, Ok(("b", 7)));
-        assert_eq!(db.reads.load(Ordering::SeqCst), 3);
+        assert_eq!(shared.read(5, db.reader()).await, Ok((5, 7)));
+        assert_eq!(shared.read(6, db.reader()).await, Ok((6, 7)));
+        assert_eq!(db.reads(), [vec![5], vec![5], vec![6]]);
     }
 
     #[tokio::test]
-    async fn a_read_that_panics_answers_read_stopped_and_the_next_caller_reads_afresh() {
-        let shared: Coalesced<&'static str, u64> = Coalesced::default();
+    async fn a_read_asks_for_at_most_max_batch_keys() {
+        let db = Database::default();
+        let shared = Coalesced::default();
+        let first = db.caller(&shared, u32::MAX);
+        db.until_reads(1).await;
+        let many = u32::try_from(MAX_BATCH + 10).expect("small");
+        let later: Vec<_> = (0..many).map(|key| db.caller(&shared, key)).collect();
+        settle().await;
+        db.finish.add_permits(3);
+        assert!(first.await.expect("joined").is_ok());
+        for caller in later {
+            assert!(caller.await.expect("joined").is_ok());
+        }
+        let sizes: Vec<usize> = db.reads().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [1, MAX_BATCH, 10]);
+    }
+
+    #[tokio::test]
+    async fn a_read_that_panics_or_answers_short_lets_its_callers_go() {
+        let shared: Coalesced<u32, u64> = Coalesced::default();
         let answer = shared
-            .read("k", |_| async { panic!("the read failed") })
+            .read(1, |_| async { panic!("the read failed") })
             .await;
         assert_eq!(answer, Err(ReadStopped));
-        assert!(shared.waiting.lock().expect("lock").is_empty());
-        assert_eq!(shared.read("k", |_| async { 3 }).await, Ok(3));
+        assert!(!shared.pending.lock().expect("lock").running);
+        assert_eq!(shared.read(1, |_| async { vec![3] }).await, Ok(3));
+        assert_eq!(shared.read(1, |_| async { vec![] }).await, Err(ReadStopped));
     }
 
     #[tokio::test]
     async fn a_caller_that_gives_up_does_not_stop_the_read_for_the_others() {
         let db = Database::default();
         let shared = Coalesced::default();
-        let leaving = db.caller(&shared);
+        let leaving = db.caller(&shared, 1);
         db.until_reads(1).await;
-        let staying = db.caller(&shared);
+        let staying = db.caller(&shared, 1);
         leaving.abort();
         db.finish.add_permits(2);
-        assert_eq!(staying.await.expect("joined"), Ok(("s", 0)));
-        assert_eq!(db.reads.load(Ordering::SeqCst), 2);
+        assert_eq!(staying.await.expect("joined"), Ok((1, 0)));
+        assert_eq!(db.reads(), [vec![1], vec![1]]);
     }
 }

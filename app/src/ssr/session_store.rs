@@ -14,11 +14,11 @@
 //!   by triggers with every change to a deployment or anything in it) into the loaded record
 //!   under [`CHANGES_KEY`]: the request then knows, without another round trip, whether the
 //!   deployments this instance keeps parsed are current (see `deployments::ScopeCache`).
-//! - Requests of one session that load it at the same time share the query
+//! - Requests that load sessions at the same time share one query for all of them
 //!   ([`Coalesced`]): a request waits for the next query that starts after it asked, never
 //!   an earlier one, so every request still sees everything committed before it arrived.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -32,19 +32,23 @@ use tower_sessions::{
 use crate::ssr::{
     auth::{SESSION_USER_KEY, SessionUser},
     coalesce::Coalesced,
-    db::{self, Pool},
+    db::{self, Pool, sessions::SessionRow},
 };
 
 /// Where a loaded record carries the deployment change counter read with it. Set on every
 /// load (a saved copy of an older value is overwritten), never by a request.
 pub const CHANGES_KEY: &str = "tc.deployment_changes";
 
+/// One session's load: its record (`None`: no live session), or the error shared by the
+/// requests that waited for the query.
+type Loaded = Result<Option<Record>, Arc<session_store::Error>>;
+
 /// The store, on either backend. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct DbSessions {
     pool: Pool,
-    /// Loads under way, per session.
-    loads: Coalesced<Id, Result<Option<Record>, Arc<session_store::Error>>>,
+    /// Session loads under way.
+    loads: Coalesced<Id, Loaded>,
 }
 
 impl DbSessions {
@@ -129,9 +133,9 @@ impl SessionStore for DbSessions {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let store = self.clone();
         self.loads
-            .read(*id, move |id| {
+            .read(*id, move |ids| {
                 let store = store.clone();
-                async move { store.load_now(&id).await.map_err(Arc::new) }
+                async move { store.load_now(&ids).await }
             })
             .await
             .map_err(|_| session_store::Error::Backend("the session read stopped".to_owned()))?
@@ -147,23 +151,37 @@ impl SessionStore for DbSessions {
 }
 
 impl DbSessions {
-    /// Reads the session's row now (see [`SessionStore::load`], which shares this read).
-    async fn load_now(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let stored = stored_id(id);
-        let now = unix_now();
-        let row = db::sessions::load(&self.pool, &stored, now)
-            .await
-            .map_err(backend)?;
-        let Some(row) = row else {
-            return Ok(None);
+    /// Reads the sessions `ids` now, in one query: one answer per id, in order (see
+    /// [`SessionStore::load`], which shares these reads).
+    async fn load_now(&self, ids: &[Id]) -> Vec<Loaded> {
+        let stored: Vec<String> = ids.iter().map(stored_id).collect();
+        let rows = match db::sessions::load_many(&self.pool, &stored, unix_now()).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                let error = Arc::new(backend(error));
+                return ids.iter().map(|_| Err(error.clone())).collect();
+            }
         };
-        let mut record: Record = serde_json::from_slice(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        record
-            .data
-            .insert(CHANGES_KEY.to_owned(), row.changes.into());
-        Ok(Some(Record { id: *id, ..record }))
+        let mut rows: HashMap<String, SessionRow> =
+            rows.into_iter().map(|row| (row.id.clone(), row)).collect();
+        ids.iter()
+            .zip(&stored)
+            .map(|(id, stored)| match rows.remove(stored) {
+                Some(row) => record(*id, &row).map(Some).map_err(Arc::new),
+                None => Ok(None),
+            })
+            .collect()
     }
+}
+
+/// The record a row holds, as the request with cookie id `id` gets it.
+fn record(id: Id, row: &SessionRow) -> session_store::Result<Record> {
+    let mut record: Record = serde_json::from_slice(&row.data)
+        .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+    record
+        .data
+        .insert(CHANGES_KEY.to_owned(), row.changes.into());
+    Ok(Record { id, ..record })
 }
 
 #[async_trait::async_trait]
@@ -195,7 +213,7 @@ mod tests {
     }
 
     fn record(user: Option<(i64, i64)>, expires_in: Duration) -> Record {
-        let mut data = std::collections::HashMap::new();
+        let mut data = HashMap::new();
         if let Some((user_id, epoch)) = user {
             data.insert(
                 SESSION_USER_KEY.to_owned(),
@@ -254,7 +272,7 @@ mod tests {
     }
 
     /// A loaded record's data without the change counter the load adds.
-    fn stored_data(mut record: Record) -> std::collections::HashMap<String, serde_json::Value> {
+    fn stored_data(mut record: Record) -> HashMap<String, serde_json::Value> {
         assert!(
             record.data.remove(CHANGES_KEY).is_some(),
             "the load adds the counter"

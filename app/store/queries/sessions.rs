@@ -37,26 +37,43 @@ pub async fn write<'e>(
     Ok(written.rows_affected() == 1)
 }
 
-/// The live session stored as `id` (not expired at `now`, its user still there and at the
-/// session's epoch), with the deployment change counter.
-pub async fn load<'e>(
+/// The live sessions among those stored as `ids_json` (a JSON array of stored ids): not
+/// expired at `now`, their user still there and at the session's epoch; each with the
+/// deployment change counter. One query for any number of sessions.
+pub async fn load_many<'e>(
     e: impl Executor<'e, Database = Db>,
-    id: &str,
+    ids_json: &str,
     now: i64,
-) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as!(
-        SessionRow,
-        r#"SELECT s.data AS "data!: Vec<u8>",
-                  (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
-           FROM sessions s
-           LEFT JOIN users u ON u.id = s.user_id
-           WHERE s.id = $1 AND s.expiry_date > $2
-             AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
-        id,
-        now
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    crate::per_backend!(
+        sqlite: sqlx::query_as!(
+            SessionRow,
+            r#"SELECT s.id AS "id!: String", s.data AS "data!: Vec<u8>",
+                      (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
+               FROM sessions s
+               LEFT JOIN users u ON u.id = s.user_id
+               WHERE s.id IN (SELECT value FROM json_each($1)) AND s.expiry_date > $2
+                 AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
+            ids_json,
+            now
+        )
+        .fetch_all(e)
+        .await,
+        postgres: sqlx::query_as!(
+            SessionRow,
+            r#"SELECT s.id AS "id!: String", s.data AS "data!: Vec<u8>",
+                      (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
+               FROM sessions s
+               LEFT JOIN users u ON u.id = s.user_id
+               WHERE s.id IN (SELECT json_array_elements_text($1::text::json))
+                 AND s.expiry_date > $2
+                 AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
+            ids_json,
+            now
+        )
+        .fetch_all(e)
+        .await,
     )
-    .fetch_optional(e)
-    .await
 }
 
 /// Deletes the session stored as `id`.

@@ -23,16 +23,18 @@ pub async fn write(
     )
 }
 
-/// The live session stored as `id` with the deployment change counter (see the store).
+/// The live sessions among those stored as `ids`, with the deployment change counter (see
+/// the store), in one query.
 ///
 /// # Errors
 /// Any database error.
-pub async fn load(
+pub async fn load_many(
     db: impl Handle<'_>,
-    id: &str,
+    ids: &[String],
     now: i64,
-) -> Result<Option<SessionRow>, sqlx::Error> {
-    dispatch!(db, sessions::load(id, now))
+) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let ids_json = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    dispatch!(db, sessions::load_many(&ids_json, now))
 }
 
 /// Deletes the session stored as `id`.

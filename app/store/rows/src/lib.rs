@@ -156,6 +156,8 @@ pub struct SealedRow {
 
 /// A stored session: the record's bytes and the deployment change counter read with it.
 pub struct SessionRow {
+    /// The stored id (a hash of the cookie's, see `app::ssr::session_store`).
+    pub id: String,
     /// The serialized record.
     pub data: Vec<u8>,
     /// The database's deployment change counter at the time of reading.
