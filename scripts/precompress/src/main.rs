@@ -1,12 +1,14 @@
 //! `precompress DIR`: writes `FILE.gz` (zopfli) and `FILE.br` (brotli, best quality) next to
 //! every `.js`, `.wasm` and `.css` in `DIR`, replacing what cargo-leptos's `--precompress`
 //! wrote, after dropping the whole-line comments of wasm-split's loader script and the custom
-//! sections of every WASM module.
+//! sections of every WASM module, and shortening the names the chunks import by (`wasm.rs`).
 //!
 //! The server sends these files with a year-long cache lifetime, so they are compressed once as
 //! far as the formats go: zopfli's gzip is plain gzip, ~4% smaller than `gzip -9` on the WASM.
 //! Chromium over plain HTTP (the browser tests, a console behind no TLS) downloads the gzip;
 //! over HTTPS, the brotli. Every output is decompressed again and compared with its input.
+
+mod wasm;
 
 use std::{
     fs,
@@ -31,54 +33,37 @@ fn strip_loader_comments(script: &str) -> String {
         .collect()
 }
 
-/// A WASM module without its custom sections (section id 0). The toolchain leaves two in every
-/// module — `producers` (the compilers' names and versions) and `target_features` (for a
-/// linker) — about 200 bytes that compress to ~160 on their own: the split client has hundreds
-/// of modules, a page downloads up to ~300 of them, and ~100 hold nothing else. Custom sections
-/// never change what a module does (WebAssembly core spec, 5.5.3); every other section is kept
-/// byte for byte, in order.
+/// Where the loader's `getSharedImports` ends its first-call branch: the short names are
+/// added there (see [`share_short_imports`]).
+const SHARED_IMPORTS_END: &str = "\n    }\n    return sharedImports;\n}";
+
+/// The loader with the main module's shared table, memory and global also passed under module
+/// `""` with the short names the chunks import them by ([`wasm::shorten_imports`]).
 ///
 /// # Errors
-/// The bytes are not a version-1 WASM module, or a section runs past the end.
-fn strip_custom_sections(module: &[u8]) -> Result<Vec<u8>, String> {
-    const HEADER: &[u8] = b"\0asm\x01\0\0\0";
-    let Some(mut rest) = module.strip_prefix(HEADER) else {
-        return Err("not a version-1 WebAssembly module".to_owned());
-    };
-    let mut out = Vec::with_capacity(module.len());
-    out.extend_from_slice(HEADER);
-    while let Some((&id, after_id)) = rest.split_first() {
-        let (size, after_size) = read_u32_leb(after_id)?;
-        let size = usize::try_from(size).map_err(|e| e.to_string())?;
-        if size > after_size.len() {
-            return Err(format!(
-                "section {id} claims {size} bytes, {} are left",
-                after_size.len()
-            ));
-        }
-        let end = module.len() - after_size.len() + size;
-        if id != 0 {
-            out.extend_from_slice(&module[module.len() - rest.len()..end]);
-        }
-        rest = &after_size[size..];
+/// The loader does not end `getSharedImports` as wasm-split 0.2 writes it (exactly once).
+fn share_short_imports(script: &str) -> Result<String, String> {
+    let entries: Vec<String> = wasm::SHORT_IMPORTS
+        .iter()
+        .map(|(long, short)| format!("{short}: sharedImports.{}.{long}", wasm::SPLIT_MODULE))
+        .collect();
+    let line = format!(
+        "\n        sharedImports[\"\"] = {{ {} }};",
+        entries.join(", ")
+    );
+    if script.matches(SHARED_IMPORTS_END).count() != 1 {
+        return Err(
+            "the wasm-split loader's getSharedImports is not the one this build knows".to_owned(),
+        );
     }
-    Ok(out)
-}
-
-/// An unsigned LEB128 of at most 5 bytes (a section size), and what follows it.
-fn read_u32_leb(bytes: &[u8]) -> Result<(u32, &[u8]), String> {
-    let mut value: u32 = 0;
-    for (i, &byte) in bytes.iter().take(5).enumerate() {
-        let bits = u32::from(byte & 0x7f);
-        if i == 4 && bits > 0x0f {
-            return Err("a section size does not fit 32 bits".to_owned());
-        }
-        value |= bits << (7 * i);
-        if byte & 0x80 == 0 {
-            return Ok((value, &bytes[i + 1..]));
-        }
+    if script.contains(&line) {
+        return Ok(script.to_owned());
     }
-    Err("a section size is cut off".to_owned())
+    Ok(script.replacen(
+        SHARED_IMPORTS_END,
+        &format!("{line}{SHARED_IMPORTS_END}"),
+        1,
+    ))
 }
 
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
@@ -129,11 +114,15 @@ fn precompress(path: &Path) -> std::io::Result<(usize, usize, usize)> {
         .is_some_and(|name| name.starts_with("__wasm_split") && name.ends_with(".js"));
     if is_loader {
         let script = String::from_utf8(bytes).map_err(std::io::Error::other)?;
-        bytes = strip_loader_comments(&script).into_bytes();
+        let script =
+            share_short_imports(&strip_loader_comments(&script)).map_err(std::io::Error::other)?;
+        bytes = script.into_bytes();
         fs::write(path, &bytes)?;
     }
     if path.extension().is_some_and(|e| e == "wasm") {
-        bytes = strip_custom_sections(&bytes).map_err(std::io::Error::other)?;
+        bytes = wasm::strip_custom_sections(&bytes)
+            .and_then(|stripped| wasm::shorten_imports(&stripped))
+            .map_err(std::io::Error::other)?;
         fs::write(path, &bytes)?;
     }
     let gz = gzip(&bytes)?;
@@ -234,57 +223,37 @@ mod tests {
         );
     }
 
-    /// A module: the header, then (id, contents) sections.
-    fn module(sections: &[(u8, &[u8])]) -> Vec<u8> {
-        let mut out = b"\0asm\x01\0\0\0".to_vec();
-        for (id, contents) in sections {
-            out.push(*id);
-            let mut size = contents.len();
-            loop {
-                let byte = u8::try_from(size & 0x7f).unwrap();
-                size >>= 7;
-                out.push(if size == 0 { byte } else { byte | 0x80 });
-                if size == 0 {
-                    break;
-                }
-            }
-            out.extend_from_slice(contents);
-        }
-        out
+    /// `getSharedImports` as wasm-split 0.2 writes it.
+    const LOADER: &str = "let sharedImports = undefined;
+function getSharedImports() {
+    if (sharedImports === undefined) {
+        sharedImports = { __wasm_split: {  } };
+        const { __wasm_split_shared0, memory, __indirect_function_table,  } = initSync(undefined, undefined);
+        Object.assign(sharedImports.__wasm_split, { __wasm_split_shared0, memory, __indirect_function_table,  });
     }
+    return sharedImports;
+}
+function wrapAsyncCb(callee) {}
+";
 
     #[test]
-    fn custom_sections_leave_and_every_other_section_stays_as_it_was() {
-        let producers = [&[9][..], b"producers", &[0; 40]].concat();
-        let features = [&[15][..], b"target_features", &[1; 150]].concat();
-        let code = vec![0x0b; 200]; // a size needing two LEB128 bytes
-        let input = module(&[
-            (1, &[1, 0x60, 0, 0]),
-            (0, &producers),
-            (10, &code),
-            (0, &features),
-        ]);
-        let stripped = strip_custom_sections(&input).unwrap();
-        assert_eq!(stripped, module(&[(1, &[1, 0x60, 0, 0]), (10, &code)]));
-        assert_eq!(strip_custom_sections(&stripped).unwrap(), stripped);
-        // A module of custom sections only (wasm-split writes such chunks) is its header.
-        let empty = module(&[(0, &producers), (0, &features)]);
-        assert_eq!(strip_custom_sections(&empty).unwrap(), b"\0asm\x01\0\0\0");
-    }
-
-    #[test]
-    fn what_is_not_a_whole_module_is_refused() {
-        assert!(strip_custom_sections(b"\0asm\x02\0\0\0").is_err());
-        assert!(strip_custom_sections(b"<html>").is_err());
-        let whole = module(&[(1, &[1, 0x60, 0, 0])]);
-        for cut in 9..whole.len() {
-            assert!(
-                strip_custom_sections(&whole[..cut]).is_err(),
-                "cut at {cut}"
-            );
-        }
-        let endless = [&b"\0asm\x01\0\0\0"[..], &[1, 0xff, 0xff, 0xff, 0xff, 0x7f]].concat();
-        assert!(strip_custom_sections(&endless).is_err());
+    fn the_loader_passes_the_shared_imports_under_the_short_names_too() {
+        let patched = share_short_imports(LOADER).unwrap();
+        assert_eq!(
+            patched,
+            LOADER.replace(
+                "__indirect_function_table,  });\n    }",
+                "__indirect_function_table,  });\n        sharedImports[\"\"] = { t: sharedImports.__wasm_split.__indirect_function_table, m: sharedImports.__wasm_split.memory, g: sharedImports.__wasm_split.__wasm_split_shared0 };\n    }"
+            )
+        );
+        assert_eq!(
+            share_short_imports(&patched).unwrap(),
+            patched,
+            "patched once"
+        );
+        // A loader of another shape: the build stops.
+        assert!(share_short_imports(&format!("{LOADER}{LOADER}")).is_err());
+        assert!(share_short_imports("function getSharedImports() { return {}; }").is_err());
     }
 
     #[test]
