@@ -155,7 +155,15 @@ impl DbSessions {
     /// [`SessionStore::load`], which shares these reads).
     async fn load_now(&self, ids: &[Id]) -> Vec<Loaded> {
         let stored: Vec<String> = ids.iter().map(stored_id).collect();
-        let rows = match db::sessions::load_many(&self.pool, &stored, unix_now()).await {
+        let now = unix_now();
+        let rows = match stored.as_slice() {
+            // Alone (one session in use, or a quiet moment): the primary-key lookup.
+            [one] => db::sessions::load(&self.pool, one, now)
+                .await
+                .map(|row| row.into_iter().collect()),
+            _ => db::sessions::load_many(&self.pool, &stored, now).await,
+        };
+        let rows = match rows {
             Ok(rows) => rows,
             Err(error) => {
                 let error = Arc::new(backend(error));
@@ -269,6 +277,62 @@ mod tests {
         };
         store.save(&emptied).await.unwrap();
         assert!(stored_data(store.load(&first.id).await.unwrap().unwrap()).is_empty());
+    }
+
+    /// Several sessions in one query (`load_many`): each answer in the order asked, the live
+    /// ones as stored, an expired one, one of a raised epoch and an unknown id as none — the
+    /// same verdicts as the one-session lookup.
+    #[tokio::test]
+    async fn several_sessions_load_in_one_query_with_the_single_lookups_verdicts() {
+        let pool = pool().await;
+        let store = DbSessions::new(pool.clone());
+        let mut earlier = record(Some((7, 0)), Duration::hours(1));
+        let mut anonymous = record(None, Duration::hours(1));
+        let mut expired = record(Some((7, 0)), Duration::seconds(-5));
+        let mut old_epoch = record(Some((7, 0)), Duration::hours(1));
+        for r in [&mut earlier, &mut anonymous, &mut expired, &mut old_epoch] {
+            store.create(r).await.unwrap();
+        }
+        exec(&pool, "UPDATE users SET session_epoch = 1 WHERE id = 7").await;
+        let mut current = record(Some((7, 1)), Duration::hours(1));
+        store.create(&mut current).await.unwrap();
+        let unknown = Id::default();
+        let ids = [
+            earlier.id,
+            expired.id,
+            anonymous.id,
+            unknown,
+            old_epoch.id,
+            current.id,
+        ];
+        let together: Vec<Option<Record>> = store
+            .load_now(&ids)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap())
+            .collect();
+        let found: Vec<Option<Id>> = together.iter().map(|r| r.as_ref().map(|r| r.id)).collect();
+        assert_eq!(
+            found,
+            [None, None, Some(anonymous.id), None, None, Some(current.id)],
+            "a raised epoch ended `earlier` and `old_epoch`"
+        );
+        assert_eq!(
+            stored_data(together[5].clone().unwrap()),
+            current.data,
+            "the record as stored"
+        );
+        for (id, together) in ids.iter().zip(&together) {
+            let alone = store.load_now(std::slice::from_ref(id)).await;
+            assert_eq!(
+                alone[0].as_ref().unwrap().as_ref().map(|r| r.id),
+                together.as_ref().map(|r| r.id)
+            );
+        }
+        // Requests that load at once share the query and each gets its own session.
+        let (a, b) = tokio::join!(store.load(&anonymous.id), store.load(&current.id));
+        assert_eq!(a.unwrap().unwrap().id, anonymous.id);
+        assert_eq!(b.unwrap().unwrap().id, current.id);
     }
 
     /// A loaded record's data without the change counter the load adds.

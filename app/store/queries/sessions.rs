@@ -37,6 +37,29 @@ pub async fn write<'e>(
     Ok(written.rows_affected() == 1)
 }
 
+/// The live session stored as `id` (not expired at `now`, its user still there and at the
+/// session's epoch), with the deployment change counter: [`load_many`] for one session, by
+/// the primary key alone (`json_each` costs more than the lookup itself).
+pub async fn load<'e>(
+    e: impl Executor<'e, Database = Db>,
+    id: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT s.id AS "id!: String", s.data AS "data!: Vec<u8>",
+                  (SELECT changes FROM change_counter WHERE id = 1) AS "changes!: i64"
+           FROM sessions s
+           LEFT JOIN users u ON u.id = s.user_id
+           WHERE s.id = $1 AND s.expiry_date > $2
+             AND (s.user_id IS NULL OR u.session_epoch = s.epoch)"#,
+        id,
+        now
+    )
+    .fetch_optional(e)
+    .await
+}
+
 /// The live sessions among those stored as `ids_json` (a JSON array of stored ids): not
 /// expired at `now`, their user still there and at the session's epoch; each with the
 /// deployment change counter. One query for any number of sessions.

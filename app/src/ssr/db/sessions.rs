@@ -23,6 +23,18 @@ pub async fn write(
     )
 }
 
+/// The live session stored as `id`, with the deployment change counter (see the store).
+///
+/// # Errors
+/// Any database error.
+pub async fn load(
+    db: impl Handle<'_>,
+    id: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    dispatch!(db, sessions::load(id, now))
+}
+
 /// The live sessions among those stored as `ids`, with the deployment change counter (see
 /// the store), in one query.
 ///
