@@ -132,7 +132,6 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
 
 fn reject(rejection: JsonRejection) -> ApiError {
     let message = match rejection {
-        JsonRejection::MissingJsonContentType(_) => NOT_JSON.to_owned(),
         JsonRejection::JsonSyntaxError(error) => format!("not valid JSON: {}", error.body_text()),
         JsonRejection::JsonDataError(error) => error.body_text(),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -257,6 +257,41 @@ async fn bad_input_gets_a_clear_error_naming_the_field() {
             .starts_with("not valid JSON"),
         "{error}"
     );
+    // Valid JSON without a JSON content type is refused, by field and reason; `+json` types
+    // are JSON (axum's rule).
+    for content_type in [None, Some("text/plain"), Some("application/jsonx")] {
+        let mut request = http
+            .post(console.url("/api/v1/session"))
+            .body(r#"{"username": "admin", "password": "x"}"#);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let (status, error) = error_of(request.send().await.unwrap()).await;
+        assert_eq!(
+            (status, error["field"].as_str(), error["message"].as_str()),
+            (
+                StatusCode::BAD_REQUEST,
+                Some("body"),
+                Some("expected a JSON body with Content-Type: application/json")
+            ),
+            "{content_type:?}"
+        );
+    }
+    let vendor_json = http
+        .post(console.url("/api/v1/session"))
+        .header(
+            header::CONTENT_TYPE,
+            "application/vnd.api+json; charset=utf-8",
+        )
+        .body(r#"{"username": "admin", "password": "wrong password"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        vendor_json.status(),
+        StatusCode::UNAUTHORIZED,
+        "read as JSON"
+    );
 
     let csrf = login(&http, &console, ADMIN_PASSWORD).await;
     for (query, field) in [

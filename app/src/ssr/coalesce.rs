@@ -20,6 +20,7 @@ use std::{
     collections::HashMap,
     future::Future,
     hash::Hash,
+    pin::Pin,
     sync::{Arc, Mutex, PoisonError},
 };
 
@@ -37,26 +38,20 @@ struct Pending<K, V> {
 
 type Shared<K, V> = Arc<Mutex<Pending<K, V>>>;
 
+/// A read of some keys: one value per key, in order.
+type Read<K, V> = Arc<dyn Fn(Vec<K>) -> Pin<Box<dyn Future<Output = Vec<V>> + Send>> + Send + Sync>;
+
 /// Shared reads (cheap to clone: clones share their reads).
 pub struct Coalesced<K, V> {
     pending: Shared<K, V>,
+    read: Read<K, V>,
 }
 
 impl<K, V> Clone for Coalesced<K, V> {
     fn clone(&self) -> Self {
         Self {
             pending: self.pending.clone(),
-        }
-    }
-}
-
-impl<K, V> Default for Coalesced<K, V> {
-    fn default() -> Self {
-        Self {
-            pending: Arc::new(Mutex::new(Pending {
-                running: false,
-                waiting: HashMap::new(),
-            })),
+            read: self.read.clone(),
         }
     }
 }
@@ -77,18 +72,28 @@ where
     K: Eq + Hash + Clone + Send + 'static,
     V: Clone + Send + 'static,
 {
-    /// `key`'s value from a read that started after this call. `read(keys)` answers one value
-    /// per key, in order; the reads run on their own task with the `read` of the caller that
-    /// found none running (every caller of one `Coalesced` must pass the same reading), so a
-    /// caller that gives up (a closed connection) does not cancel the others' answer.
+    /// Shared reads with `read(keys)`, which answers one value per key, in order.
+    pub fn new<F, Fut>(read: F) -> Self
+    where
+        F: Fn(Vec<K>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<V>> + Send + 'static,
+    {
+        Self {
+            pending: Arc::new(Mutex::new(Pending {
+                running: false,
+                waiting: HashMap::new(),
+            })),
+            read: Arc::new(move |keys| Box::pin(read(keys))),
+        }
+    }
+
+    /// `key`'s value from a read that started after this call. The reads run on their own
+    /// task, so a caller that gives up (a closed connection) does not cancel the others'
+    /// answer.
     ///
     /// # Errors
     /// [`ReadStopped`] when the read ended without an answer for `key`.
-    pub async fn read<F, Fut>(&self, key: K, read: F) -> Result<V, ReadStopped>
-    where
-        F: Fn(Vec<K>) -> Fut + Send + 'static,
-        Fut: Future<Output = Vec<V>> + Send + 'static,
-    {
+    pub async fn read(&self, key: K) -> Result<V, ReadStopped> {
         let (answer, answered) = oneshot::channel();
         let start = {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
@@ -96,7 +101,7 @@ where
             !std::mem::replace(&mut pending.running, true)
         };
         if start {
-            tokio::spawn(run_reads(self.pending.clone(), read));
+            tokio::spawn(run_reads(self.pending.clone(), self.read.clone()));
         }
         answered.await.map_err(|_| ReadStopped)
     }
@@ -105,12 +110,10 @@ where
 /// Reads for the callers waiting, again while more arrived during the read, and stops when a
 /// read ends with nobody waiting. If a read panics, the callers waiting are let go (they get
 /// [`ReadStopped`]) and the next caller starts afresh instead of waiting forever.
-async fn run_reads<K, V, F, Fut>(pending: Shared<K, V>, read: F)
+async fn run_reads<K, V>(pending: Shared<K, V>, read: Read<K, V>)
 where
     K: Eq + Hash + Clone,
     V: Clone,
-    F: Fn(Vec<K>) -> Fut,
-    Fut: Future<Output = Vec<V>>,
 {
     let mut unwinding = LetGo {
         pending: pending.clone(),
@@ -175,7 +178,6 @@ mod tests {
         finish: Arc<Semaphore>,
     }
 
-    type Read = std::pin::Pin<Box<dyn Future<Output = Vec<(u32, u64)>> + Send>>;
     type Answer = Result<(u32, u64), ReadStopped>;
 
     impl Default for Database {
@@ -189,18 +191,19 @@ mod tests {
     }
 
     impl Database {
-        fn reader(&self) -> impl Fn(Vec<u32>) -> Read + Send + 'static {
+        /// Reads shared over this database.
+        fn shared(&self) -> Coalesced<u32, (u32, u64)> {
             let db = self.clone();
-            move |keys| {
+            Coalesced::new(move |keys: Vec<u32>| {
                 let db = db.clone();
-                Box::pin(async move {
+                async move {
                     db.reads.lock().expect("lock").push(keys.clone());
                     // The value as the read begins: what a database read would see.
                     let seen = db.value.load(Ordering::SeqCst);
                     db.finish.acquire().await.expect("open").forget();
                     keys.into_iter().map(|key| (key, seen)).collect()
-                })
-            }
+                }
+            })
         }
 
         /// A caller reading `key` through `shared` on a task of its own.
@@ -209,8 +212,8 @@ mod tests {
             shared: &Coalesced<u32, (u32, u64)>,
             key: u32,
         ) -> tokio::task::JoinHandle<Answer> {
-            let (shared, read) = (shared.clone(), self.reader());
-            tokio::spawn(async move { shared.read(key, read).await })
+            let shared = shared.clone();
+            tokio::spawn(async move { shared.read(key).await })
         }
 
         fn reads(&self) -> Vec<Vec<u32>> {
@@ -237,7 +240,7 @@ mod tests {
     #[tokio::test]
     async fn callers_arriving_during_a_read_share_the_next_one_and_see_writes_before_it() {
         let db = Database::default();
-        let shared = Coalesced::default();
+        let shared = db.shared();
         let first = db.caller(&shared, 1);
         db.until_reads(1).await;
         // Committed while the first read is under way: the callers that come now must see it,
@@ -263,18 +266,18 @@ mod tests {
     async fn a_lone_caller_reads_at_once_and_sees_what_was_written_before() {
         let db = Database::default();
         db.finish.add_permits(100);
-        let shared = Coalesced::default();
-        assert_eq!(shared.read(5, db.reader()).await, Ok((5, 0)));
+        let shared = db.shared();
+        assert_eq!(shared.read(5).await, Ok((5, 0)));
         db.value.store(7, Ordering::SeqCst);
-        assert_eq!(shared.read(5, db.reader()).await, Ok((5, 7)));
-        assert_eq!(shared.read(6, db.reader()).await, Ok((6, 7)));
+        assert_eq!(shared.read(5).await, Ok((5, 7)));
+        assert_eq!(shared.read(6).await, Ok((6, 7)));
         assert_eq!(db.reads(), [vec![5], vec![5], vec![6]]);
     }
 
     #[tokio::test]
     async fn a_read_asks_for_at_most_max_batch_keys() {
         let db = Database::default();
-        let shared = Coalesced::default();
+        let shared = db.shared();
         let first = db.caller(&shared, u32::MAX);
         db.until_reads(1).await;
         let many = u32::try_from(MAX_BATCH + 10).expect("small");
@@ -291,20 +294,26 @@ mod tests {
 
     #[tokio::test]
     async fn a_read_that_panics_or_answers_short_lets_its_callers_go() {
-        let shared: Coalesced<u32, u64> = Coalesced::default();
-        let answer = shared
-            .read(1, |_| async { panic!("the read failed") })
-            .await;
-        assert_eq!(answer, Err(ReadStopped));
+        // The first read panics, the next ones answer.
+        let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let shared = Coalesced::new(move |_: Vec<u32>| {
+            let first = !failed.swap(true, Ordering::SeqCst);
+            async move {
+                assert!(!first, "the read failed");
+                vec![3_u64]
+            }
+        });
+        assert_eq!(shared.read(1).await, Err(ReadStopped));
         assert!(!shared.pending.lock().expect("lock").running);
-        assert_eq!(shared.read(1, |_| async { vec![3] }).await, Ok(3));
-        assert_eq!(shared.read(1, |_| async { vec![] }).await, Err(ReadStopped));
+        assert_eq!(shared.read(1).await, Ok(3));
+        let short: Coalesced<u32, u64> = Coalesced::new(|_| async { vec![] });
+        assert_eq!(short.read(1).await, Err(ReadStopped));
     }
 
     #[tokio::test]
     async fn a_caller_that_gives_up_does_not_stop_the_read_for_the_others() {
         let db = Database::default();
-        let shared = Coalesced::default();
+        let shared = db.shared();
         let leaving = db.caller(&shared, 1);
         db.until_reads(1).await;
         let staying = db.caller(&shared, 1);

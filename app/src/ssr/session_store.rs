@@ -54,9 +54,13 @@ pub struct DbSessions {
 impl DbSessions {
     /// A store on `pool`, whose migrations created the `sessions` table.
     pub fn new(pool: Pool) -> Self {
+        let reading = pool.clone();
         Self {
             pool,
-            loads: Coalesced::default(),
+            loads: Coalesced::new(move |ids: Vec<Id>| {
+                let pool = reading.clone();
+                async move { load_now(&pool, &ids).await }
+            }),
         }
     }
 }
@@ -131,12 +135,8 @@ impl SessionStore for DbSessions {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let store = self.clone();
         self.loads
-            .read(*id, move |ids| {
-                let store = store.clone();
-                async move { store.load_now(&ids).await }
-            })
+            .read(*id)
             .await
             .map_err(|_| session_store::Error::Backend("the session read stopped".to_owned()))?
             .map_err(|shared| duplicate(&shared))
@@ -150,36 +150,34 @@ impl SessionStore for DbSessions {
     }
 }
 
-impl DbSessions {
-    /// Reads the sessions `ids` now, in one query: one answer per id, in order (see
-    /// [`SessionStore::load`], which shares these reads).
-    async fn load_now(&self, ids: &[Id]) -> Vec<Loaded> {
-        let stored: Vec<String> = ids.iter().map(stored_id).collect();
-        let now = unix_now();
-        let rows = match stored.as_slice() {
-            // Alone (one session in use, or a quiet moment): the primary-key lookup.
-            [one] => db::sessions::load(&self.pool, one, now)
-                .await
-                .map(|row| row.into_iter().collect()),
-            _ => db::sessions::load_many(&self.pool, &stored, now).await,
-        };
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(error) => {
-                let error = Arc::new(backend(error));
-                return ids.iter().map(|_| Err(error.clone())).collect();
-            }
-        };
-        let mut rows: HashMap<String, SessionRow> =
-            rows.into_iter().map(|row| (row.id.clone(), row)).collect();
-        ids.iter()
-            .zip(&stored)
-            .map(|(id, stored)| match rows.remove(stored) {
-                Some(row) => record(*id, &row).map(Some).map_err(Arc::new),
-                None => Ok(None),
-            })
-            .collect()
-    }
+/// Reads the sessions `ids` now, in one query: one answer per id, in order (see
+/// [`SessionStore::load`], which shares these reads).
+async fn load_now(pool: &Pool, ids: &[Id]) -> Vec<Loaded> {
+    let stored: Vec<String> = ids.iter().map(stored_id).collect();
+    let now = unix_now();
+    let rows = match stored.as_slice() {
+        // Alone (one session in use, or a quiet moment): the primary-key lookup.
+        [one] => db::sessions::load(pool, one, now)
+            .await
+            .map(|row| row.into_iter().collect()),
+        _ => db::sessions::load_many(pool, &stored, now).await,
+    };
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(error) => {
+            let error = Arc::new(backend(error));
+            return ids.iter().map(|_| Err(error.clone())).collect();
+        }
+    };
+    let mut rows: HashMap<String, SessionRow> =
+        rows.into_iter().map(|row| (row.id.clone(), row)).collect();
+    ids.iter()
+        .zip(&stored)
+        .map(|(id, stored)| match rows.remove(stored) {
+            Some(row) => record(*id, &row).map(Some).map_err(Arc::new),
+            None => Ok(None),
+        })
+        .collect()
 }
 
 /// The record a row holds, as the request with cookie id `id` gets it.
@@ -305,8 +303,7 @@ mod tests {
             old_epoch.id,
             current.id,
         ];
-        let together: Vec<Option<Record>> = store
-            .load_now(&ids)
+        let together: Vec<Option<Record>> = load_now(&pool, &ids)
             .await
             .into_iter()
             .map(|r| r.unwrap())
@@ -323,7 +320,7 @@ mod tests {
             "the record as stored"
         );
         for (id, together) in ids.iter().zip(&together) {
-            let alone = store.load_now(std::slice::from_ref(id)).await;
+            let alone = load_now(&pool, std::slice::from_ref(id)).await;
             assert_eq!(
                 alone[0].as_ref().unwrap().as_ref().map(|r| r.id),
                 together.as_ref().map(|r| r.id)

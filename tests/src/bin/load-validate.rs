@@ -1,7 +1,7 @@
 //! Load on `POST /api/v1/playground/validate`: starts the release console on loopback with a
 //! fresh data directory, stores the Elastic docs HS256 realm, and for `--seconds` keeps
-//! `--connections` requests in flight. Prints requests/s and p50 / p99 latency for three
-//! workloads measured in the same run:
+//! `--connections` requests in flight. Prints requests/s and p50 / p99 latency for these
+//! workloads, measured in the same run, and whether validation met its goal:
 //!
 //! - `health` — `GET /api/v1/health`, the baseline (one database ping; no session, no realm
 //!   work);
