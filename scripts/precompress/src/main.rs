@@ -1,13 +1,21 @@
-//! `precompress DIR`: writes `FILE.gz` (zopfli) and `FILE.br` (brotli, best quality) next to
-//! every `.js`, `.wasm` and `.css` in `DIR`, replacing what cargo-leptos's `--precompress`
-//! wrote, after dropping the whole-line comments of wasm-split's loader script and the custom
-//! sections of every WASM module, and shortening the names the chunks import by (`wasm.rs`).
+//! `precompress DIR [--unsplit UNSPLIT.wasm]`: writes `FILE.gz` (zopfli) and `FILE.br` (brotli,
+//! best quality) next to every `.js`, `.wasm` and `.css` in `DIR`, replacing what cargo-leptos's
+//! `--precompress` wrote. Before compressing, it
+//! - moves the read-only data only chunks use out of the main module into those chunks, as the
+//!   unsplit module's symbols and relocations say (`rodata.rs`, with `--unsplit`);
+//! - renames what the main module imports from its wasm-bindgen glue to one or two letters, in
+//!   the module and in the glue (`glue.rs`);
+//! - drops the whole-line comments of wasm-split's loader script, the custom sections of every
+//!   WASM module, and shortens the names the chunks import by (`wasm.rs`).
+//! Each of these steps changes nothing when run on its own output.
 //!
 //! The server sends these files with a year-long cache lifetime, so they are compressed once as
 //! far as the formats go: zopfli's gzip is plain gzip, ~4% smaller than `gzip -9` on the WASM.
 //! Chromium over plain HTTP (the browser tests, a console behind no TLS) downloads the gzip;
 //! over HTTPS, the brotli. Every output is decompressed again and compared with its input.
 
+mod glue;
+mod rodata;
 mod wasm;
 
 use std::{
@@ -189,12 +197,108 @@ fn run(dir: &Path) -> std::io::Result<(usize, usize, usize, usize)> {
     Ok((files.len(), raw, gz, br))
 }
 
+/// Moves the read-only data only chunks use out of the main module of `dir` (the one module
+/// with a memory of its own) into those chunks, as [`rodata::move_rodata`] plans from the
+/// unsplit module; rewrites the modules that change. Returns the bytes the main module no
+/// longer holds, those it keeps, and those written into chunks.
+fn move_rodata(dir: &Path, unsplit: &Path) -> std::io::Result<(usize, usize, usize)> {
+    let layout = rodata::Layout::read(&fs::read(unsplit)?)
+        .map_err(|e| std::io::Error::other(format!("{}: {e}", unsplit.display())))?;
+    let mut main = None;
+    let mut chunks = Vec::new();
+    for path in assets(dir)? {
+        if path.extension().is_none_or(|e| e != "wasm") {
+            continue;
+        }
+        let bytes = fs::read(&path)?;
+        let has_memory = wasm::sections(&bytes)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?
+            .iter()
+            .any(|(id, _)| *id == 5);
+        if has_memory {
+            if main.is_some() {
+                return Err(std::io::Error::other("two modules define a memory"));
+            }
+            main = Some((path, bytes));
+        } else {
+            chunks.push((path, bytes));
+        }
+    }
+    let (main_path, main) =
+        main.ok_or_else(|| std::io::Error::other("no module defines a memory"))?;
+    let views: Vec<&[u8]> = chunks.iter().map(|(_, bytes)| bytes.as_slice()).collect();
+    let moved = rodata::move_rodata(&layout, &main, &views).map_err(std::io::Error::other)?;
+    if let Some(bytes) = &moved.main {
+        fs::write(&main_path, bytes)?;
+    }
+    for ((path, _), changed) in chunks.iter().zip(&moved.chunks) {
+        if let Some(bytes) = changed {
+            fs::write(path, bytes)?;
+        }
+    }
+    Ok((moved.left_main, moved.kept, moved.written))
+}
+
+/// Renames what the main module of `dir` imports from its wasm-bindgen glue (`glue.rs`): the
+/// module defining a memory, and the script of the same name. Whether anything changed.
+fn shorten_glue(dir: &Path) -> std::io::Result<bool> {
+    for path in assets(dir)? {
+        if path.extension().is_none_or(|e| e != "wasm") {
+            continue;
+        }
+        let bytes = fs::read(&path)?;
+        let defines_memory = wasm::sections(&bytes)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?
+            .iter()
+            .any(|(id, _)| *id == 5);
+        if !defines_memory {
+            continue;
+        }
+        let script_path = path.with_extension("js");
+        let script = fs::read_to_string(&script_path)?;
+        let changed = glue::shorten(&bytes, &script)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+        return match changed {
+            Some((module, script)) => {
+                fs::write(&path, module)?;
+                fs::write(&script_path, script)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        };
+    }
+    Err(std::io::Error::other("no module defines a memory"))
+}
+
 fn main() -> ExitCode {
-    let Some(dir) = std::env::args_os().nth(1) else {
-        eprintln!("usage: precompress DIR");
-        return ExitCode::from(2);
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    let (dir, unsplit) = match args.as_slice() {
+        [dir] => (Path::new(dir), None),
+        [dir, flag, unsplit] if flag == "--unsplit" => (Path::new(dir), Some(Path::new(unsplit))),
+        _ => {
+            eprintln!("usage: precompress DIR [--unsplit UNSPLIT.wasm]");
+            return ExitCode::from(2);
+        }
     };
-    match run(Path::new(&dir)) {
+    if let Some(unsplit) = unsplit {
+        match move_rodata(dir, unsplit) {
+            Ok((left, kept, written)) => {
+                let _ = writeln!(
+                    std::io::stdout().lock(),
+                    "read-only data: {left} bytes left the main module ({kept} kept), {written} written into chunks"
+                );
+            }
+            Err(error) => {
+                eprintln!("precompress: read-only data: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if let Err(error) = shorten_glue(dir) {
+        eprintln!("precompress: the glue's import names: {error}");
+        return ExitCode::FAILURE;
+    }
+    match run(dir) {
         Ok((files, raw, gz, br)) => {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(

@@ -21,7 +21,7 @@ pub(crate) const SHORT_IMPORTS: [(&str, &str); 3] = [
 ///
 /// # Errors
 /// The bytes are not a version-1 module, or a section runs past the end.
-fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+pub(crate) fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
     let Some(mut rest) = module.strip_prefix(HEADER) else {
         return Err("not a version-1 WebAssembly module".to_owned());
     };
@@ -43,7 +43,7 @@ fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
 }
 
 /// A module of these sections.
-fn module(sections: &[(u8, &[u8])]) -> Vec<u8> {
+pub(crate) fn module(sections: &[(u8, &[u8])]) -> Vec<u8> {
     let mut out = HEADER.to_vec();
     for (id, contents) in sections {
         out.push(*id);
@@ -112,11 +112,68 @@ pub(crate) fn shorten_imports(bytes: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// One entry of an import section.
-struct Import<'a> {
-    module: &'a str,
-    name: &'a str,
+pub(crate) struct Import<'a> {
+    pub(crate) module: &'a str,
+    pub(crate) name: &'a str,
     /// The import's kind and type, as encoded.
     description: &'a [u8],
+}
+
+/// A module's imports, in order (none without an import section).
+///
+/// # Errors
+/// The module or its import section is malformed.
+pub(crate) fn imports(module: &[u8]) -> Result<Vec<Import<'_>>, String> {
+    match sections(module)?.into_iter().find(|(id, _)| *id == 2) {
+        Some((_, section)) => read_imports(section),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `module` with each import `rename` gives a new (module, name) for renamed; the others, and
+/// every other section, as they were.
+///
+/// # Errors
+/// The module or its import section is malformed.
+pub(crate) fn rename_imports(
+    bytes: &[u8],
+    rename: impl Fn(&str, &str) -> Option<(String, String)>,
+) -> Result<Vec<u8>, String> {
+    let mut all = sections(bytes)?;
+    let Some(at) = all.iter().position(|(id, _)| *id == 2) else {
+        return Ok(bytes.to_vec());
+    };
+    let imports = read_imports(all[at].1)?;
+    let mut section = Vec::with_capacity(all[at].1.len());
+    write_u32_leb(&mut section, imports.len());
+    for import in &imports {
+        match rename(import.module, import.name) {
+            Some((to_module, to_name)) => {
+                write_name(&mut section, &to_module);
+                write_name(&mut section, &to_name);
+            }
+            None => {
+                write_name(&mut section, import.module);
+                write_name(&mut section, import.name);
+            }
+        }
+        section.extend_from_slice(import.description);
+    }
+    all[at].1 = &section;
+    Ok(module(&all))
+}
+
+/// A module of one import section holding `imports` (module, name, description).
+#[cfg(test)]
+pub(crate) fn test_module_with_imports(imports: &[(&str, &str, &[u8])]) -> Vec<u8> {
+    let mut section = Vec::new();
+    write_u32_leb(&mut section, imports.len());
+    for (module, name, description) in imports {
+        write_name(&mut section, module);
+        write_name(&mut section, name);
+        section.extend_from_slice(description);
+    }
+    module(&[(2, &section)])
 }
 
 fn read_imports(mut section: &[u8]) -> Result<Vec<Import<'_>>, String> {
@@ -189,7 +246,7 @@ fn write_name(out: &mut Vec<u8>, name: &str) {
 }
 
 /// An unsigned LEB128 of at most 5 bytes, and what follows it.
-fn read_u32_leb(bytes: &[u8]) -> Result<(u32, &[u8]), String> {
+pub(crate) fn read_u32_leb(bytes: &[u8]) -> Result<(u32, &[u8]), String> {
     let mut value: u32 = 0;
     for (i, &byte) in bytes.iter().take(5).enumerate() {
         let bits = u32::from(byte & 0x7f);
@@ -204,7 +261,7 @@ fn read_u32_leb(bytes: &[u8]) -> Result<(u32, &[u8]), String> {
     Err("a number is cut off".to_owned())
 }
 
-fn write_u32_leb(out: &mut Vec<u8>, mut value: usize) {
+pub(crate) fn write_u32_leb(out: &mut Vec<u8>, mut value: usize) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
