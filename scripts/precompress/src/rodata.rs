@@ -280,6 +280,11 @@ impl Layout {
         })
     }
 
+    /// The read-only data's addresses.
+    pub(crate) fn read_only(&self) -> Range<u32> {
+        self.rodata.clone()
+    }
+
     /// The symbols a constant found in a split module may stand for.
     /// Those a relocation produced it for and those holding it; when no relocation produced
     /// it, every symbol within [`FOLD_SLACK`] bytes.
@@ -365,15 +370,24 @@ fn features() -> WasmFeatures {
     WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
 }
 
+/// Whether `module` is valid with [`features`].
+///
+/// # Errors
+/// It is not, and why.
+pub(crate) fn validate(module: &[u8]) -> Result<(), String> {
+    Validator::new_with_features(features())
+        .validate_all(module)
+        .map(|_| ())
+        .map_err(|e| format!("outside WebAssembly 2.0 without SIMD: {e}"))
+}
+
 /// Every value in a module that may be an address: `i32.const` operands, load and store
 /// offsets, and globals' initial values.
 ///
 /// # Errors
 /// The module does not validate with [`features`], or uses data segment indices.
 fn references(module: &[u8]) -> Result<Vec<u32>, String> {
-    Validator::new_with_features(features())
-        .validate_all(module)
-        .map_err(|e| format!("outside WebAssembly 2.0 without SIMD: {e}"))?;
+    validate(module)?;
     let mut found = Vec::new();
     for payload in Parser::new(0).parse_all(module) {
         match payload.map_err(|e| e.to_string())? {
@@ -463,7 +477,7 @@ fn imports_memory(module: &[u8]) -> Result<bool, String> {
 }
 
 /// A module's active data segments, as (address, bytes); none if it has no data section.
-fn data_segments(module: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, String> {
+pub(crate) fn data_segments(module: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, String> {
     for payload in Parser::new(0).parse_all(module) {
         if let Payload::DataSection(reader) = payload.map_err(|e| e.to_string())? {
             return Ok(read_segments(reader)?
@@ -698,7 +712,7 @@ fn without_zero_runs(bytes: &[u8], run: usize) -> Vec<Range<usize>> {
 
 /// `module` with its data section holding `segments` (active, memory 0), placed where the
 /// format puts it (after the code section), and its data count section, if any, updated.
-fn with_data(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8>, String> {
+pub(crate) fn with_data(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let mut section = Vec::new();
     wasm::write_u32_leb(&mut section, segments.len());
     for (at, bytes) in segments {

@@ -116,7 +116,7 @@ pub(crate) struct Import<'a> {
     pub(crate) module: &'a str,
     pub(crate) name: &'a str,
     /// The import's kind and type, as encoded.
-    description: &'a [u8],
+    pub(crate) description: &'a [u8],
 }
 
 /// A module's imports, in order (none without an import section).
@@ -137,7 +137,7 @@ pub(crate) fn imports(module: &[u8]) -> Result<Vec<Import<'_>>, String> {
 /// The module or its import section is malformed.
 pub(crate) fn rename_imports(
     bytes: &[u8],
-    rename: impl Fn(&str, &str) -> Option<(String, String)>,
+    mut rename: impl FnMut(&str, &str) -> Option<(String, String)>,
 ) -> Result<Vec<u8>, String> {
     let mut all = sections(bytes)?;
     let Some(at) = all.iter().position(|(id, _)| *id == 2) else {
@@ -160,6 +160,72 @@ pub(crate) fn rename_imports(
         section.extend_from_slice(import.description);
     }
     all[at].1 = &section;
+    Ok(module(&all))
+}
+
+/// A module importing `imports` (name, description), from module `from`, and exporting each
+/// under its own name: what binaryen's `wasm-merge` resolves the chunks' imports against when
+/// it merges them into one module (which then imports them from `from`).
+///
+/// # Errors
+/// An import is cut off or is a function.
+pub(crate) fn import_stub(imports: &[(&str, &[u8])], from: &str) -> Result<Vec<u8>, String> {
+    let mut import_section = Vec::new();
+    let mut export_section = Vec::new();
+    write_u32_leb(&mut import_section, imports.len());
+    write_u32_leb(&mut export_section, imports.len());
+    let mut per_kind = [0usize; 4];
+    for (name, description) in imports {
+        let kind = *description.first().ok_or("an import is cut off")?;
+        if !(1..=3).contains(&kind) {
+            return Err(format!(
+                "a chunk imports {name} of kind {kind}, not a table, memory or global"
+            ));
+        }
+        write_name(&mut import_section, from);
+        write_name(&mut import_section, name);
+        import_section.extend_from_slice(description);
+        write_name(&mut export_section, name);
+        export_section.push(kind);
+        write_u32_leb(&mut export_section, per_kind[usize::from(kind)]);
+        per_kind[usize::from(kind)] += 1;
+    }
+    Ok(module(&[(2, &import_section), (7, &export_section)]))
+}
+
+/// `module` without the exports named `names`, and without its export section when none is
+/// left.
+///
+/// # Errors
+/// The module or its export section is malformed.
+pub(crate) fn without_exports(bytes: &[u8], names: &[&str]) -> Result<Vec<u8>, String> {
+    let mut all = sections(bytes)?;
+    let Some(at) = all.iter().position(|(id, _)| *id == 7) else {
+        return Ok(bytes.to_vec());
+    };
+    let (count, mut rest) = read_u32_leb(all[at].1)?;
+    let mut kept = Vec::new();
+    for _ in 0..count {
+        let (name, after_name) = read_name(rest)?;
+        let (&kind, after_kind) = after_name.split_first().ok_or("an export is cut off")?;
+        let (index, after_index) = read_u32_leb(after_kind)?;
+        if !names.contains(&name) {
+            kept.push((name, kind, index));
+        }
+        rest = after_index;
+    }
+    let mut section = Vec::new();
+    write_u32_leb(&mut section, kept.len());
+    for (name, kind, index) in &kept {
+        write_name(&mut section, name);
+        section.push(*kind);
+        write_u32_leb(&mut section, *index as usize);
+    }
+    if kept.is_empty() {
+        all.remove(at);
+    } else {
+        all[at].1 = &section;
+    }
     Ok(module(&all))
 }
 
@@ -360,6 +426,41 @@ mod tests {
         assert!(shortened.len() + 70 < chunk.len());
         // Once shortened, a chunk imports from "" and is left as it is.
         assert_eq!(shorten_imports(&shortened).unwrap(), shortened);
+    }
+
+    #[test]
+    fn the_merge_stub_exports_what_it_imports_and_loses_those_exports_again() {
+        let memory: &[u8] = &[2, 0, 20];
+        let table: &[u8] = &[1, 0x70, 0, 7];
+        let global: &[u8] = &[3, 0x7f, 1];
+        let stub = import_stub(&[("m", memory), ("t", table), ("g", global)], "x").unwrap();
+        let all = sections(&stub).unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(
+            all[0].1,
+            import_section(&[
+                import("x", "m", memory),
+                import("x", "t", table),
+                import("x", "g", global)
+            ])
+        );
+        // Each export names its import: memory 0, table 0, global 0.
+        let mut exports = vec![3];
+        for (name, kind) in [("m", 2), ("t", 1), ("g", 3)] {
+            write_name(&mut exports, name);
+            exports.extend_from_slice(&[kind, 0]);
+        }
+        assert_eq!(all[1].1, exports);
+        assert!(import_stub(&[("f", &[0, 1])], "x").is_err());
+
+        let without = without_exports(&stub, &["m", "g"]).unwrap();
+        let mut left = vec![1];
+        write_name(&mut left, "t");
+        left.extend_from_slice(&[1, 0]);
+        assert_eq!(sections(&without).unwrap()[1].1, left);
+        let none = without_exports(&stub, &["m", "t", "g"]).unwrap();
+        assert_eq!(sections(&none).unwrap().len(), 1);
+        assert_eq!(without_exports(&none, &["m"]).unwrap(), none);
     }
 
     #[test]
