@@ -222,28 +222,7 @@ fn move_rodata(
 ) -> std::io::Result<(usize, usize, usize, std::ops::Range<u32>)> {
     let layout = rodata::Layout::read(&fs::read(unsplit)?)
         .map_err(|e| std::io::Error::other(format!("{}: {e}", unsplit.display())))?;
-    let mut main = None;
-    let mut chunks = Vec::new();
-    for path in assets(dir)? {
-        if path.extension().is_none_or(|e| e != "wasm") {
-            continue;
-        }
-        let bytes = fs::read(&path)?;
-        let has_memory = wasm::sections(&bytes)
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?
-            .iter()
-            .any(|(id, _)| *id == 5);
-        if has_memory {
-            if main.is_some() {
-                return Err(std::io::Error::other("two modules define a memory"));
-            }
-            main = Some((path, bytes));
-        } else {
-            chunks.push((path, bytes));
-        }
-    }
-    let (main_path, main) =
-        main.ok_or_else(|| std::io::Error::other("no module defines a memory"))?;
+    let (main_path, main, chunks) = modules(dir)?;
     let views: Vec<&[u8]> = chunks.iter().map(|(_, bytes)| bytes.as_slice()).collect();
     let moved = rodata::move_rodata(&layout, &main, &views).map_err(std::io::Error::other)?;
     if let Some(bytes) = &moved.main {
@@ -265,6 +244,32 @@ fn move_rodata(
 /// Renames what the main module of `dir` imports from its wasm-bindgen glue (`glue.rs`): the
 /// module defining a memory, and the script of the same name. Whether anything changed.
 fn shorten_glue(dir: &Path) -> std::io::Result<bool> {
+    let (path, bytes, _) = modules(dir)?;
+    let script_path = path.with_extension("js");
+    let script = fs::read_to_string(&script_path)?;
+    let changed = glue::shorten(&bytes, &script)
+        .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
+    match changed {
+        Some((module, script)) => {
+            fs::write(&path, module)?;
+            fs::write(&script_path, script)?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}
+
+/// A WASM file: its path and bytes.
+pub(crate) type ModuleFile = (PathBuf, Vec<u8>);
+
+/// The WASM modules in `dir`: the main module (the one defining a memory) and the others,
+/// each with its path and bytes.
+///
+/// # Errors
+/// Reading them, a malformed module, or not exactly one module defining a memory.
+pub(crate) fn modules(dir: &Path) -> std::io::Result<(PathBuf, Vec<u8>, Vec<ModuleFile>)> {
+    let mut main = None;
+    let mut others = Vec::new();
     for path in assets(dir)? {
         if path.extension().is_none_or(|e| e != "wasm") {
             continue;
@@ -275,22 +280,15 @@ fn shorten_glue(dir: &Path) -> std::io::Result<bool> {
             .iter()
             .any(|(id, _)| *id == 5);
         if !defines_memory {
-            continue;
+            others.push((path, bytes));
+        } else if main.is_some() {
+            return Err(std::io::Error::other("two modules define a memory"));
+        } else {
+            main = Some((path, bytes));
         }
-        let script_path = path.with_extension("js");
-        let script = fs::read_to_string(&script_path)?;
-        let changed = glue::shorten(&bytes, &script)
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
-        return match changed {
-            Some((module, script)) => {
-                fs::write(&path, module)?;
-                fs::write(&script_path, script)?;
-                Ok(true)
-            }
-            None => Ok(false),
-        };
     }
-    Err(std::io::Error::other("no module defines a memory"))
+    let (path, bytes) = main.ok_or_else(|| std::io::Error::other("no module defines a memory"))?;
+    Ok((path, bytes, others))
 }
 
 /// The steps that rewrite the modules (see the crate's documentation), in order, each

@@ -433,42 +433,17 @@ pub(crate) struct Merged {
     pub(crate) hoisted: usize,
 }
 
-/// The module of `dir` that defines the memory (the main module), and its bytes.
-fn main_module(dir: &Path) -> io::Result<(std::path::PathBuf, Vec<u8>)> {
-    let mut found = None;
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "wasm") {
-            continue;
-        }
-        let bytes = fs::read(&path)?;
-        let sections = wasm::sections(&bytes).map_err(io::Error::other)?;
-        if sections.iter().any(|(id, _)| *id == 5) {
-            if found.is_some() {
-                return Err(io::Error::other("two modules define a memory"));
-            }
-            found = Some((path, bytes));
-        }
-    }
-    found.ok_or_else(|| io::Error::other("no module defines a memory"))
-}
-
 /// Moves the writable data wasm-split placed in chunks (their part of `.data` and `.bss`,
 /// everything outside `read_only`) into the main module's data section. Only the chunk's own
 /// code uses those bytes, so they may as well be written when the main module starts: then
 /// instantiating the chunk again (it may now be merged into several splits' modules) cannot
 /// reset them. Returns the bytes moved.
 fn hoist_writable_data(dir: &Path, read_only: Option<&Range<u32>>) -> io::Result<usize> {
-    let (main_path, main) = main_module(dir)?;
+    let (main_path, main, chunks) = crate::modules(dir)?;
     let mut main_segments = crate::rodata::data_segments(&main).map_err(io::Error::other)?;
     let before = main_segments.len();
     let mut moved = 0;
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "wasm") || path == main_path {
-            continue;
-        }
-        let bytes = fs::read(&path)?;
+    for (path, bytes) in chunks {
         let segments = crate::rodata::data_segments(&bytes).map_err(io::Error::other)?;
         let (kept, writable): (Vec<_>, Vec<_>) = segments.into_iter().partition(|(at, data)| {
             read_only
@@ -497,6 +472,8 @@ fn hoist_writable_data(dir: &Path, read_only: Option<&Range<u32>>) -> io::Result
         )?;
     }
     if main_segments.len() != before {
+        // By address, whatever order the files were read in: the same build, the same bytes.
+        main_segments[before..].sort_by_key(|(at, _)| *at);
         fs::write(
             &main_path,
             crate::rodata::with_data(&main, &main_segments).map_err(io::Error::other)?,
@@ -599,7 +576,7 @@ pub(crate) fn merge_site(dir: &Path, read_only: Option<&Range<u32>>) -> io::Resu
             .and_then(|n| n.to_str())
             .unwrap_or_default()
     );
-    let (main_path, main) = main_module(dir)?;
+    let (main_path, main, _) = crate::modules(dir)?;
     let mut renamed = 0;
     let main = wasm::rename_imports(&main, |module, name| {
         let split = name
@@ -762,30 +739,20 @@ mod tests {
 mod module_tests {
     use super::*;
     use wasm_encoder::{
-        ConstExpr, DataSection, EntityType, GlobalSection, GlobalType, ImportSection,
-        MemorySection, MemoryType, Module, ValType,
+        ConstExpr, EntityType, GlobalSection, GlobalType, ImportSection, MemorySection, Module,
+        ValType,
     };
-
-    fn memory() -> MemoryType {
-        MemoryType {
-            minimum: 1,
-            maximum: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        }
-    }
 
     /// A module with `data` segments; defining its memory (the main module) or importing it.
     fn module(main: bool, data: &[(u32, &[u8])], global: bool) -> Vec<u8> {
         let mut module = Module::new();
         if main {
             let mut memories = MemorySection::new();
-            memories.memory(memory());
+            memories.memory(crate::rodata::test_memory());
             module.section(&memories);
         } else {
             let mut imports = ImportSection::new();
-            imports.import("", "m", EntityType::Memory(memory()));
+            imports.import("", "m", EntityType::Memory(crate::rodata::test_memory()));
             module.section(&imports);
         }
         if global {
@@ -801,11 +768,7 @@ mod module_tests {
             module.section(&globals);
         }
         if !data.is_empty() {
-            let mut section = DataSection::new();
-            for (at, bytes) in data {
-                section.active(0, &ConstExpr::i32_const(at.cast_signed()), bytes.to_vec());
-            }
-            module.section(&section);
+            module.section(&crate::rodata::test_data_section(data));
         }
         module.finish()
     }

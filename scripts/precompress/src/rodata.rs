@@ -755,13 +755,39 @@ fn write_i32_sleb(out: &mut Vec<u8>, mut value: i32) {
     }
 }
 
+/// A 32-bit memory of one page, for tests.
+#[cfg(test)]
+pub(crate) fn test_memory() -> wasm_encoder::MemoryType {
+    wasm_encoder::MemoryType {
+        minimum: 1,
+        maximum: None,
+        memory64: false,
+        shared: false,
+        page_size_log2: None,
+    }
+}
+
+/// A data section of active segments (address, bytes) in memory 0, for tests.
+#[cfg(test)]
+pub(crate) fn test_data_section(segments: &[(u32, &[u8])]) -> wasm_encoder::DataSection {
+    let mut section = wasm_encoder::DataSection::new();
+    for (at, bytes) in segments {
+        section.active(
+            0,
+            &wasm_encoder::ConstExpr::i32_const(at.cast_signed()),
+            bytes.to_vec(),
+        );
+    }
+    section
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use wasm_encoder::{
-        CodeSection, ConstExpr, CustomSection, DataSection, DataSymbolDefinition, Encode as _,
-        EntityType, Function, FunctionSection, ImportSection, Instruction, LinkingSection, MemArg,
-        MemorySection, MemoryType, Module, NameMap, NameSection, SymbolTable, TypeSection,
+        CodeSection, CustomSection, DataSection, DataSymbolDefinition, Encode as _, EntityType,
+        Function, FunctionSection, ImportSection, Instruction, LinkingSection, MemArg,
+        MemorySection, Module, NameMap, NameSection, SymbolTable, TypeSection,
     };
 
     const RODATA: u32 = 1024;
@@ -845,39 +871,24 @@ mod tests {
         module.section(&types);
     }
 
-    fn memory_type() -> MemoryType {
-        MemoryType {
-            minimum: 1,
-            maximum: None,
-            memory64: false,
-            shared: false,
-            page_size_log2: None,
-        }
+    /// Types, one function running `body`, and a memory of the module's own.
+    fn with_memory(module: &mut Module, body: &[Instruction<'_>]) {
+        types_and_function(module);
+        let mut functions = FunctionSection::new();
+        functions.function(0);
+        module.section(&functions);
+        let mut memories = MemorySection::new();
+        memories.memory(test_memory());
+        module.section(&memories);
+        module.section(&code(body));
     }
 
     /// The unsplit module: `.rodata` and `.data`, a symbol table, and relocations for every
     /// reference the split modules below make (code) and for the two pointers (data).
     fn unsplit() -> Vec<u8> {
         let mut module = Module::new();
-        types_and_function(&mut module);
-        let mut functions = FunctionSection::new();
-        functions.function(0);
-        module.section(&functions);
-        let mut memories = MemorySection::new();
-        memories.memory(memory_type());
-        module.section(&memories);
-        module.section(&code(&[]));
-        let mut data = DataSection::new();
-        data.active(
-            0,
-            &ConstExpr::i32_const(RODATA.cast_signed()),
-            rodata_bytes(),
-        );
-        data.active(
-            0,
-            &ConstExpr::i32_const(WRITABLE.cast_signed()),
-            writable_bytes(),
-        );
+        with_memory(&mut module, &[]);
+        let data = test_data_section(&[(RODATA, &rodata_bytes()), (WRITABLE, &writable_bytes())]);
         module.section(&data);
         // Section indices: type 0, function 1, memory 2, code 3, data 4.
         let data_body = {
@@ -975,29 +986,17 @@ mod tests {
     /// other bytes), and code reading `main`.
     fn main_module(rodata: &[u8]) -> Vec<u8> {
         let mut module = Module::new();
-        types_and_function(&mut module);
-        let mut functions = FunctionSection::new();
-        functions.function(0);
-        module.section(&functions);
-        let mut memories = MemorySection::new();
-        memories.memory(memory_type());
-        module.section(&memories);
-        module.section(&code(&[
-            Instruction::I32Const(address("main").cast_signed()),
-            Instruction::Drop,
+        with_memory(
+            &mut module,
+            &[
+                Instruction::I32Const(address("main").cast_signed()),
+                Instruction::Drop,
+            ],
+        );
+        module.section(&test_data_section(&[
+            (RODATA, rodata),
+            (WRITABLE, &writable_bytes()),
         ]));
-        let mut data = DataSection::new();
-        data.active(
-            0,
-            &ConstExpr::i32_const(RODATA.cast_signed()),
-            rodata.to_vec(),
-        );
-        data.active(
-            0,
-            &ConstExpr::i32_const(WRITABLE.cast_signed()),
-            writable_bytes(),
-        );
-        module.section(&data);
         module.finish()
     }
 
@@ -1014,7 +1013,7 @@ mod tests {
         types_and_function(&mut module);
         if memory {
             let mut imports = ImportSection::new();
-            imports.import("", "m", EntityType::Memory(memory_type()));
+            imports.import("", "m", EntityType::Memory(test_memory()));
             module.section(&imports);
         }
         let mut functions = FunctionSection::new();
@@ -1022,11 +1021,7 @@ mod tests {
         module.section(&functions);
         module.section(&code(body));
         if !data.is_empty() {
-            let mut section = DataSection::new();
-            for (at, bytes) in data {
-                section.active(0, &ConstExpr::i32_const(at.cast_signed()), bytes.to_vec());
-            }
-            module.section(&section);
+            module.section(&test_data_section(data));
         }
         module.finish()
     }
@@ -1189,7 +1184,7 @@ mod tests {
         let mut module = Module::new();
         types_and_function(&mut module);
         let mut imports = ImportSection::new();
-        imports.import("", "m", EntityType::Memory(memory_type()));
+        imports.import("", "m", EntityType::Memory(test_memory()));
         module.section(&imports);
         let mut functions = FunctionSection::new();
         functions.function(0);
