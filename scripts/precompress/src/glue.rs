@@ -39,15 +39,13 @@ fn short_name(mut index: usize) -> String {
 /// module or an import exactly once (as a key).
 pub(crate) fn shorten(module: &[u8], glue: &str) -> Result<Option<(Vec<u8>, String)>, String> {
     let imports = wasm::imports(module)?;
-    let glue_modules: Vec<&str> = {
-        let mut found: Vec<&str> = imports
-            .iter()
-            .map(|i| i.module)
-            .filter(|m| m.starts_with("./") && m.ends_with("_bg.js"))
-            .collect();
-        found.dedup();
-        found
-    };
+    let glue_modules: Vec<&str> = imports
+        .iter()
+        .map(|i| i.module)
+        .filter(|m| m.starts_with("./") && m.ends_with("_bg.js"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let glue_module = match glue_modules.as_slice() {
         [] => return Ok(None),
         [one] => *one,

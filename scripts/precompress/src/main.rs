@@ -179,32 +179,44 @@ fn assets(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn run(dir: &Path) -> std::io::Result<(usize, usize, usize, usize)> {
-    let files = assets(dir)?;
+/// `work` on every item, on as many threads as the machine has cores (items taken in turn, so
+/// sorting them largest first makes the threads finish together); the results in no
+/// particular order, or the first error.
+pub(crate) fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> std::io::Result<R> + Sync,
+) -> std::io::Result<Vec<R>> {
     let workers = thread::available_parallelism().map_or(1, usize::from);
-    let totals = thread::scope(|scope| {
+    thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|worker| {
-                let files = &files;
+                let work = &work;
                 scope.spawn(move || {
-                    let mut sum = (0, 0, 0);
-                    for path in files.iter().skip(worker).step_by(workers) {
-                        let (raw, gz, br) = precompress(path).map_err(|e| {
-                            std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-                        })?;
-                        sum = (sum.0 + raw, sum.1 + gz, sum.2 + br);
-                    }
-                    Ok::<_, std::io::Error>(sum)
+                    items
+                        .iter()
+                        .skip(worker)
+                        .step_by(workers)
+                        .map(work)
+                        .collect::<std::io::Result<Vec<R>>>()
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("worker panicked")))
-            })
-            .collect::<std::io::Result<Vec<_>>>()
+        let mut all = Vec::with_capacity(items.len());
+        for handle in handles {
+            let done = handle
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("a worker panicked")))?;
+            all.extend(done);
+        }
+        Ok(all)
+    })
+}
+
+fn run(dir: &Path) -> std::io::Result<(usize, usize, usize, usize)> {
+    let files = assets(dir)?;
+    let totals = parallel(&files, |path| {
+        precompress(path)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
     })?;
     let (raw, gz, br) = totals
         .iter()

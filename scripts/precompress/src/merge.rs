@@ -4,15 +4,17 @@
 //! chunk of its set: the realm editor 290 files, each compressed on its own, each with its own
 //! type and import sections, and code repeated across chunks that an optimiser run over all of
 //! them would fold. This step merges, for each split, the chunks it loads into the split's own
-//! module (binaryen's `wasm-merge`, then `wasm-opt -Oz` over the result) and rewrites the
-//! loader and the manifest the server names preloads from.
+//! module (binaryen's `wasm-merge`, then the smaller of `wasm-opt -Oz` and `-O3 -Oz` over the
+//! result) and rewrites the loader and the manifest the server names preloads from.
 //!
 //! A chunk several splits load is then in several merged modules: a page opened after another
 //! may instantiate code the first already did. That is harmless for chunks whose instantiation
 //! has no effect but filling the shared table's slots with their functions (the same functions
-//! again) and writing read-only data (the same bytes again): a chunk that initialises writable
-//! data, defines a global of its own or has a start function is never merged where it could
-//! be instantiated twice — it stays a file of its own, loaded once by every split that needs it.
+//! again) and writing read-only data (the same bytes again). The writable data wasm-split
+//! placed in chunks (initial bytes of `.data`/`.bss` statics only their code uses) moves into
+//! the main module first; a chunk that defines a global of its own or has a start function is
+//! never merged where it could be instantiated twice — it stays a file of its own, loaded once
+//! by every split that needs it.
 //!
 //! A split whose chunks all belong to a larger split's set (the console frame, the parent of
 //! every page) is a base: its chunks are merged once into its own module, which every split
@@ -25,7 +27,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::process::Command;
 
-use wasmparser::{DataKind, Operator, Parser, Payload};
+use wasmparser::{Parser, Payload};
 
 use crate::wasm;
 
@@ -264,34 +266,14 @@ const FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Whether instantiating `module` twice could do more than instantiating it once: it writes
-/// memory outside `read_only` (writable data wasm-split placed with it), defines globals, or
-/// has a start function.
-fn once_only(module: &[u8], read_only: Option<&Range<u32>>) -> Result<bool, String> {
+/// Whether instantiating `module` twice could do more than instantiating it once: it defines
+/// globals (state of its own) or has a start function. (Its data, after
+/// [`hoist_writable_data`], is read-only: written twice, the same bytes.)
+fn once_only(module: &[u8]) -> Result<bool, String> {
     for payload in Parser::new(0).parse_all(module) {
         match payload.map_err(|e| e.to_string())? {
             Payload::GlobalSection(globals) if globals.count() > 0 => return Ok(true),
             Payload::StartSection { .. } => return Ok(true),
-            Payload::DataSection(reader) => {
-                for data in reader {
-                    let data = data.map_err(|e| e.to_string())?;
-                    let DataKind::Active { offset_expr, .. } = data.kind else {
-                        return Ok(true);
-                    };
-                    let Ok(Operator::I32Const { value }) =
-                        offset_expr.get_operators_reader().read()
-                    else {
-                        return Ok(true);
-                    };
-                    let start = value.cast_unsigned();
-                    let end =
-                        start.saturating_add(u32::try_from(data.data.len()).unwrap_or(u32::MAX));
-                    let inside = read_only.is_some_and(|r| r.start <= start && end <= r.end);
-                    if !inside {
-                        return Ok(true);
-                    }
-                }
-            }
             _ => {}
         }
     }
@@ -483,8 +465,8 @@ fn hoist_writable_data(dir: &Path, read_only: Option<&Range<u32>>) -> io::Result
 }
 
 /// Merges each split's chunks in `dir` (see the module's documentation), unless the loader
-/// there says it is done already. `read_only` is the read-only data's address range, which
-/// a chunk may write twice.
+/// there says it is done already. `read_only` is the read-only data's address range: a chunk's
+/// data outside it is writable and moves into the main module first.
 ///
 /// # Errors
 /// Reading or writing the site, a manifest or loader of another shape, binaryen failing, or a
@@ -504,7 +486,7 @@ pub(crate) fn merge_site(dir: &Path, read_only: Option<&Range<u32>>) -> io::Resu
     let mut once = BTreeSet::new();
     for stem in manifest.values().flatten() {
         let bytes = fs::read(dir.join(format!("{stem}.wasm")))?;
-        if once_only(&bytes, read_only).map_err(|e| io::Error::other(format!("{stem}: {e}")))? {
+        if once_only(&bytes).map_err(|e| io::Error::other(format!("{stem}: {e}")))? {
             once.insert(stem.clone());
         }
     }
@@ -512,40 +494,20 @@ pub(crate) fn merge_site(dir: &Path, read_only: Option<&Range<u32>>) -> io::Resu
     let script = loader(&original, &splits).map_err(io::Error::other)?;
 
     let jobs: Vec<&Split> = splits.iter().filter(|s| !s.merged.is_empty()).collect();
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let results: Vec<io::Result<()>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|worker| {
-                let jobs = &jobs;
-                scope.spawn(move || -> io::Result<()> {
-                    for split in jobs.iter().skip(worker).step_by(workers) {
-                        let members: Vec<String> = std::iter::once(split.module.clone())
-                            .chain(split.merged.iter().cloned())
-                            .collect();
-                        let scratch = std::env::temp_dir().join(format!(
-                            "precompress-merge-{}-{}",
-                            std::process::id(),
-                            split.module
-                        ));
-                        let bytes = merge_members(dir, &members, &scratch).map_err(|e| {
-                            io::Error::new(e.kind(), format!("merging {}: {e}", split.module))
-                        })?;
-                        // Written beside the others first: the members are read until all are merged.
-                        fs::write(dir.join(format!("{}.merged", split.module)), bytes)?;
-                    }
-                    Ok(())
-                })
-            })
+    crate::parallel(&jobs, |split| {
+        let members: Vec<String> = std::iter::once(split.module.clone())
+            .chain(split.merged.iter().cloned())
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(io::Error::other("a merge worker panicked")))
-            })
-            .collect()
-    });
-    results.into_iter().collect::<io::Result<Vec<()>>>()?;
+        let scratch = std::env::temp_dir().join(format!(
+            "precompress-merge-{}-{}",
+            std::process::id(),
+            split.module
+        ));
+        let bytes = merge_members(dir, &members, &scratch)
+            .map_err(|e| io::Error::new(e.kind(), format!("merging {}: {e}", split.module)))?;
+        // Written beside the others first: the members are read until all are merged.
+        fs::write(dir.join(format!("{}.merged", split.module)), bytes)
+    })?;
     for split in &jobs {
         fs::rename(
             dir.join(format!("{}.merged", split.module)),
@@ -776,14 +738,11 @@ mod module_tests {
     const READ_ONLY: Range<u32> = 1024..2048;
 
     #[test]
-    fn only_writes_outside_read_only_data_and_own_globals_forbid_a_second_instance() {
-        assert!(!once_only(&module(false, &[(1100, &[1, 2])], false), Some(&READ_ONLY)).unwrap());
-        assert!(once_only(&module(false, &[(4096, &[0; 8])], false), Some(&READ_ONLY)).unwrap());
-        // Straddling the end of the read-only data is writing outside it.
-        assert!(once_only(&module(false, &[(2047, &[1, 2])], false), Some(&READ_ONLY)).unwrap());
-        assert!(once_only(&module(false, &[(1100, &[1])], false), None).unwrap());
-        assert!(once_only(&module(false, &[], true), Some(&READ_ONLY)).unwrap());
-        assert!(!once_only(&module(false, &[], false), None).unwrap());
+    fn own_globals_forbid_a_second_instance_and_data_does_not() {
+        assert!(once_only(&module(false, &[], true)).unwrap());
+        assert!(!once_only(&module(false, &[], false)).unwrap());
+        // Data is hoisted or read-only by the time this is asked.
+        assert!(!once_only(&module(false, &[(1100, &[1, 2])], false)).unwrap());
     }
 
     #[test]
@@ -805,12 +764,34 @@ mod module_tests {
             module(false, &[(1200, &[3; 4])], false),
         )
         .unwrap();
+        // Straddling the end of the read-only data is writing outside it.
+        fs::write(
+            dir.join("chunk_4.wasm"),
+            module(false, &[(2047, &[6, 6])], false),
+        )
+        .unwrap();
         let chunk_2 = fs::read(dir.join("chunk_2.wasm")).unwrap();
-        assert_eq!(hoist_writable_data(&dir, Some(&READ_ONLY)).unwrap(), 8);
+        assert_eq!(hoist_writable_data(&dir, Some(&READ_ONLY)).unwrap(), 10);
         let main = crate::rodata::data_segments(&fs::read(dir.join("main.wasm")).unwrap()).unwrap();
         assert_eq!(
             main,
-            [(1024, vec![9; 16]), (4096, vec![1; 4]), (4200, vec![5; 8])]
+            [
+                (1024, vec![9; 16]),
+                (4096, vec![1; 4]),
+                (2047, vec![6, 6]),
+                (4200, vec![5; 8])
+            ]
+        );
+        let emptied =
+            crate::rodata::data_segments(&fs::read(dir.join("chunk_4.wasm")).unwrap()).unwrap();
+        assert!(emptied.is_empty());
+        let sections_left = fs::read(dir.join("chunk_4.wasm")).unwrap();
+        assert!(
+            wasm::sections(&sections_left)
+                .unwrap()
+                .iter()
+                .all(|(id, _)| *id != 11),
+            "no empty data section left behind"
         );
         let chunk =
             crate::rodata::data_segments(&fs::read(dir.join("chunk_1.wasm")).unwrap()).unwrap();

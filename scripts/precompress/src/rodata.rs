@@ -77,6 +77,8 @@ pub(crate) struct Layout {
     bytes: Vec<u8>,
     /// The read-only symbols, by address.
     symbols: Vec<Symbol>,
+    /// The longest symbol's size: how far back from an address a symbol holding it may start.
+    longest: u32,
     /// Every address constant the relocations produce, and the symbols it stands for.
     constants: HashMap<u32, Vec<usize>>,
     /// Symbols that must stay in the main module whatever refers to them.
@@ -188,15 +190,12 @@ impl Layout {
                 .at
                 .start;
             if segment == rodata_index && size > 0 {
-                if size > LONGEST_SYMBOL {
-                    return Err(format!(
-                        "read-only symbol {id} has {size} bytes, more than this step walks"
-                    ));
-                }
                 by_address.push((id, base + offset..base + offset + size));
             }
         }
         by_address.sort_by_key(|(id, at)| (at.start, at.end, *id));
+        let longest = by_address.iter().map(|(_, at)| at.len()).max().unwrap_or(0);
+        let longest = u32::try_from(longest).map_err(|e| e.to_string())?;
         let index_of: HashMap<u32, usize> = by_address
             .iter()
             .enumerate()
@@ -260,7 +259,7 @@ impl Layout {
             constants.entry(value).or_default().push(target);
             if in_data {
                 let from = address_in_data(entry.offset)?;
-                let holders = containing(&symbols, from);
+                let holders = containing(&symbols, longest, from);
                 if holders.is_empty() {
                     // A pointer in writable data, or between symbols: what it points to stays.
                     pinned.insert(target);
@@ -274,6 +273,7 @@ impl Layout {
             rodata,
             bytes,
             symbols,
+            longest,
             constants,
             pinned,
             table_bytes,
@@ -285,50 +285,47 @@ impl Layout {
         self.rodata.clone()
     }
 
-    /// The symbols a constant found in a split module may stand for.
-    /// Those a relocation produced it for and those holding it; when no relocation produced
-    /// it, every symbol within [`FOLD_SLACK`] bytes.
+    /// The symbols a constant found in a split module may stand for: those a relocation
+    /// produced it for and those holding it; when no relocation produced it, every symbol
+    /// within [`FOLD_SLACK`] bytes.
     fn meant_by(&self, value: u32) -> Vec<usize> {
         if value < self.rodata.start || value > self.rodata.end {
             return self.constants.get(&value).cloned().unwrap_or_default();
         }
         if let Some(exact) = self.constants.get(&value) {
-            let mut found = containing(&self.symbols, value);
+            let mut found = containing(&self.symbols, self.longest, value);
             found.extend(exact);
             return found;
         }
         overlapping(
             &self.symbols,
+            self.longest,
             value.saturating_sub(FOLD_SLACK)..value.saturating_add(FOLD_SLACK + 1),
         )
     }
 }
 
-/// The symbols whose bytes hold `address`.
-fn containing(symbols: &[Symbol], address: u32) -> Vec<usize> {
-    overlapping(symbols, address..address + 1)
+/// The symbols whose bytes hold `address` (none is longer than `longest`).
+fn containing(symbols: &[Symbol], longest: u32, address: u32) -> Vec<usize> {
+    overlapping(symbols, longest, address..address + 1)
 }
 
 /// The symbols whose bytes meet `range`. Symbols are sorted by start and none is longer than
-/// [`LONGEST_SYMBOL`], so the walk back from the first symbol starting past the range stops
-/// once starts are that far before it.
-fn overlapping(symbols: &[Symbol], range: Range<u32>) -> Vec<usize> {
+/// `longest`, so the walk back from the first symbol starting past the range stops once
+/// starts are that far before it.
+fn overlapping(symbols: &[Symbol], longest: u32, range: Range<u32>) -> Vec<usize> {
     let end = symbols.partition_point(|s| s.at.start < range.end);
     let mut found = Vec::new();
     for index in (0..end).rev() {
         let at = &symbols[index].at;
         if at.end > range.start {
             found.push(index);
-        } else if range.start.saturating_sub(at.start) > LONGEST_SYMBOL {
+        } else if range.start.saturating_sub(at.start) > longest {
             break;
         }
     }
     found
 }
-
-/// Symbols are walked back this far from a range: [`Layout::read`] refuses a longer symbol
-/// (the client's longest, a Unicode table, is under 3 KB).
-const LONGEST_SYMBOL: u32 = 1 << 16;
 
 /// One data segment: where it is written, where its bytes are in the file, and the bytes.
 struct Segment<'a> {
@@ -381,16 +378,35 @@ pub(crate) fn validate(module: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("outside WebAssembly 2.0 without SIMD: {e}"))
 }
 
-/// Every value in a module that may be an address: `i32.const` operands, load and store
-/// offsets, and globals' initial values.
+/// What a split module's code refers to.
+#[derive(Debug)]
+struct References {
+    /// Every value that may be an address: `i32.const` operands, load and store offsets, and
+    /// globals' initial values.
+    values: Vec<u32>,
+    /// Whether the module imports the memory (else it can hold no data: it only passes
+    /// addresses on).
+    has_memory: bool,
+}
+
+/// What `module` refers to, read in one pass.
 ///
 /// # Errors
 /// The module does not validate with [`features`], or uses data segment indices.
-fn references(module: &[u8]) -> Result<Vec<u32>, String> {
+fn references(module: &[u8]) -> Result<References, String> {
     validate(module)?;
-    let mut found = Vec::new();
+    let mut found = References {
+        values: Vec::new(),
+        has_memory: false,
+    };
     for payload in Parser::new(0).parse_all(module) {
         match payload.map_err(|e| e.to_string())? {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    let import = import.map_err(|e| e.to_string())?;
+                    found.has_memory |= matches!(import.ty, wasmparser::TypeRef::Memory(_));
+                }
+            }
             Payload::CodeSectionEntry(body) => {
                 let mut ops = body.get_operators_reader().map_err(|e| e.to_string())?;
                 while !ops.eof() {
@@ -402,9 +418,9 @@ fn references(module: &[u8]) -> Result<Vec<u32>, String> {
                         );
                     }
                     if let Operator::I32Const { value } = op {
-                        found.push(value.cast_unsigned());
+                        found.values.push(value.cast_unsigned());
                     } else if let Some(offset) = memory_offset(&op) {
-                        found.push(u32::try_from(offset).unwrap_or(u32::MAX));
+                        found.values.push(u32::try_from(offset).unwrap_or(u32::MAX));
                     }
                 }
             }
@@ -414,7 +430,7 @@ fn references(module: &[u8]) -> Result<Vec<u32>, String> {
                     if let Ok(Operator::I32Const { value }) =
                         global.init_expr.get_operators_reader().read()
                     {
-                        found.push(value.cast_unsigned());
+                        found.values.push(value.cast_unsigned());
                     }
                 }
             }
@@ -457,23 +473,6 @@ fn memory_offset(op: &Operator<'_>) -> Option<u64> {
         | I64Store32 { memarg } => Some(memarg.offset),
         _ => None,
     }
-}
-
-/// Whether a module imports a memory.
-fn imports_memory(module: &[u8]) -> Result<bool, String> {
-    for payload in Parser::new(0).parse_all(module) {
-        if let Payload::ImportSection(imports) = payload.map_err(|e| e.to_string())? {
-            for import in imports.into_imports() {
-                if matches!(
-                    import.map_err(|e| e.to_string())?.ty,
-                    wasmparser::TypeRef::Memory(_)
-                ) {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-    Ok(false)
 }
 
 /// A module's active data segments, as (address, bytes); none if it has no data section.
@@ -563,23 +562,26 @@ pub(crate) fn move_rodata(layout: &Layout, main: &[u8], chunks: &[&[u8]]) -> Res
         ));
     }
 
-    let referred = |module: &[u8]| -> Result<BTreeSet<usize>, String> {
-        Ok(references(module)?
+    let referred = |module: &[u8]| -> Result<(BTreeSet<usize>, bool), String> {
+        let found = references(module)?;
+        let symbols = found
+            .values
             .into_iter()
             .flat_map(|value| layout.meant_by(value))
-            .collect())
+            .collect();
+        Ok((symbols, found.has_memory))
     };
-    let mut keep = referred(main).map_err(|e| format!("the main module: {e}"))?;
-    let chunk_refs = chunks
-        .iter()
-        .enumerate()
-        .map(|(n, chunk)| referred(chunk).map_err(|e| format!("chunk {n}: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    // A chunk without the memory (it only passes addresses on to the main module's code)
-    // cannot hold data: what it refers to stays.
-    for (chunk, refs) in chunks.iter().zip(&chunk_refs) {
-        if !imports_memory(chunk)? {
-            keep.extend(refs.iter().copied());
+    let (mut keep, _) = referred(main).map_err(|e| format!("the main module: {e}"))?;
+    let mut chunk_refs = Vec::with_capacity(chunks.len());
+    for (n, chunk) in chunks.iter().enumerate() {
+        let (refs, has_memory) = referred(chunk).map_err(|e| format!("chunk {n}: {e}"))?;
+        if has_memory {
+            chunk_refs.push(refs);
+        } else {
+            // A chunk without the memory (it only passes addresses on to the main module's
+            // code) cannot hold data: what it refers to stays.
+            keep.extend(refs);
+            chunk_refs.push(BTreeSet::new());
         }
     }
     keep.extend(layout.pinned.iter().copied());
@@ -711,7 +713,8 @@ fn without_zero_runs(bytes: &[u8], run: usize) -> Vec<Range<usize>> {
 }
 
 /// `module` with its data section holding `segments` (active, memory 0), placed where the
-/// format puts it (after the code section), and its data count section, if any, updated.
+/// format puts it (after the code section), and its data count section, if any, updated;
+/// without a data section when there are no segments.
 pub(crate) fn with_data(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let mut section = Vec::new();
     wasm::write_u32_leb(&mut section, segments.len());
@@ -729,7 +732,9 @@ pub(crate) fn with_data(module: &[u8], segments: &[(u32, Vec<u8>)]) -> Result<Ve
     if let Some(entry) = all.iter_mut().find(|(id, _)| *id == 12) {
         entry.1 = &count;
     }
-    if let Some(entry) = all.iter_mut().find(|(id, _)| *id == 11) {
+    if segments.is_empty() {
+        all.retain(|(id, _)| *id != 11);
+    } else if let Some(entry) = all.iter_mut().find(|(id, _)| *id == 11) {
         entry.1 = &section;
     } else {
         let after = all
